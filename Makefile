@@ -1,0 +1,85 @@
+# Makefile — builds Tandem into build/ (and a ThreadSanitizer variant into build-tsan/).
+#   make            the emulator: build/tandem
+#   make check      unit tests, guest tests on both backends, the differential test, TSan tests
+#   make check-full the same with long stress counts
+#   make check-tsan concurrency tests under ThreadSanitizer
+#   make bench      benchmark: Tandem (jit, interp) vs qemu-system-aarch64 vs native
+#   make demo       builds and runs the demo guest
+# Sources are found by folder; sub-makefiles (tests/*.mk, bench/*.mk) add their own targets.
+
+-include build/config.mk
+ifeq ($(LIBS),)
+$(shell ./configure >&2)
+include build/config.mk
+endif
+
+SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm hw/core hw/arm hw/char hw/misc system
+SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+MAIN_SRC := system/main.c
+LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+BASE_CFLAGS := -std=gnu11 -g -I. $(LIB_CFLAGS) $(WARN) -D_GNU_SOURCE
+CFLAGS ?= -O2
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS)
+
+OBJ := build/obj
+LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(OBJ)/%.o)
+
+TSAN_OBJ := build-tsan/obj
+TSAN_FLAGS := -O1 -fsanitize=thread
+TSAN_LIB_OBJS := $(LIB_SRCS:%.c=$(TSAN_OBJ)/%.o)
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/unit/%)
+TSAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build-tsan/tests/unit/%)
+
+.PHONY: all check check-unit check-full check-tsan bench demo clean
+all: build/tandem
+
+build/tandem: $(LIB_OBJS) $(MAIN_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build-tsan/tandem: $(TSAN_LIB_OBJS) $(MAIN_SRC:%.c=$(TSAN_OBJ)/%.o)
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(LIBS)
+
+$(TSAN_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(TEST_LIBS)
+
+build-tsan/tests/unit/%: tests/unit/%.c $(TSAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_LIB_OBJS) $(LIBS) $(TEST_LIBS)
+
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs 2; done
+
+# Sub-makefiles append to these: CHECK_TARGETS run by `make check`, CHECK_FULL_TARGETS by
+# `make check-full`, TSAN_TARGETS by `make check-tsan`.
+CHECK_TARGETS := check-unit
+CHECK_FULL_TARGETS :=
+TSAN_TARGETS := $(TSAN_UNIT_BINS)
+
+-include tests/*.mk tests/*/*.mk bench/*.mk
+
+check: all $(CHECK_TARGETS) check-tsan
+
+check-full: check $(CHECK_FULL_TARGETS)
+
+check-tsan: $(TSAN_TARGETS)
+	@set -e; for t in $(TSAN_UNIT_BINS); do echo "== (tsan) $$t"; \
+	  TSAN_OPTIONS=halt_on_error=1 $$t --jobs 1; done
+
+clean:
+	rm -rf build build-tsan
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TSAN_LIB_OBJS:.o=.d)

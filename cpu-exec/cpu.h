@@ -1,0 +1,167 @@
+/*
+ * cpu.h — the guest-independent part of a vCPU (CPUState), its softmmu TLB layout and the
+ * per-architecture hook table.
+ *
+ * Layout: each architecture's CPU struct is { CPUState parent; <Arch>State env; }. Generated
+ * code holds a pointer to env in a host register, so guest registers sit at small positive
+ * offsets and CPUState fields (exit word, TLB) at negative ones (cpu_env_offset()).
+ *
+ * Threads: the owner vCPU thread is the only writer of everything here except the fields marked
+ * "any thread" (atomics). Other threads ask the owner to act through work items (cpu-work.c).
+ */
+#ifndef TANDEM_CPU_EXEC_CPU_H
+#define TANDEM_CPU_EXEC_CPU_H
+
+#include <glib.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- softmmu TLB ---- */
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1ull << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
+#define CPU_TLB_BITS 10
+#define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
+#define NB_MMU_MODES 8
+
+/*
+ * Flags kept in the low bits of the addr_* tags. The inline fast path compares
+ * (vaddr + size - 1) & TARGET_PAGE_MASK with the tag, so any flag forces the slow path, and
+ * so does an access that crosses into the next page.
+ */
+#define TLB_INVALID (1u << 11) /* entry holds nothing */
+#define TLB_MMIO (1u << 10)    /* not RAM: dispatch to a device */
+#define TLB_CODE (1u << 9)     /* write tag only: the page holds translated code (SMC check) */
+
+typedef struct CPUTLBEntry {
+    uint64_t addr_read;  /* page-aligned vaddr | flags, for loads */
+    uint64_t addr_write; /* for stores */
+    uint64_t addr_code;  /* for instruction fetch */
+    uintptr_t addend;    /* host address = vaddr + addend (RAM pages only) */
+} CPUTLBEntry;
+
+/* Extra per-entry facts for the slow path, indexed like the TLB. */
+typedef struct CPUTLBEntryFull {
+    uint64_t paddr; /* guest physical address of the page */
+    void *mr;       /* MemoryRegion backing the page */
+} CPUTLBEntryFull;
+
+/* ---- jump cache ---- */
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+struct TranslationBlock;
+struct CPUState;
+struct IRFunc;
+
+/* Interrupt request bits (interrupt_request, any thread sets with atomic or). */
+enum {
+    CPU_INTERRUPT_HARD = 1 << 0, /* IRQ (ARM) / INTR (x86) */
+    CPU_INTERRUPT_FIQ = 1 << 1,
+    CPU_INTERRUPT_NMI = 1 << 2,
+    CPU_INTERRUPT_SMI = 1 << 3,
+    CPU_INTERRUPT_INIT = 1 << 4,
+    CPU_INTERRUPT_SIPI = 1 << 5,
+    CPU_INTERRUPT_SERROR = 1 << 6,
+    CPU_INTERRUPT_VIRQ = 1 << 7,
+    CPU_INTERRUPT_VFIQ = 1 << 8,
+};
+
+/* Per-architecture hooks. All run on the owner vCPU thread unless noted. */
+typedef struct CPUArchOps {
+    const char *name;
+    /* Key of the TB to run next: pc, decode-relevant flags. */
+    void (*get_tb_key)(struct CPUState *cpu, uint64_t *pc, uint32_t *flags);
+    /* Translate guest code at tb->pc into f; returns the number of guest instructions.
+     * Sets tb->size (bytes covered). Raises via cpu_loop_exit() if the first fetch faults. */
+    int (*translate)(struct CPUState *cpu, struct TranslationBlock *tb, struct IRFunc *f,
+                     int max_insns);
+    /* Wake rules for a halted vCPU (DESIGN.md rule 3). */
+    bool (*has_work)(struct CPUState *cpu);
+    /* Take a pending interrupt at an instruction boundary; true if state changed. */
+    bool (*exec_interrupt)(struct CPUState *cpu, uint32_t request);
+    /* Architectural reset of the CPU (owner thread, from a work item). */
+    void (*reset)(struct CPUState *cpu);
+    /* -d cpu register dump. */
+    void (*dump_state)(struct CPUState *cpu, FILE *out);
+    /* Capstone arch/mode for -d in_asm and error messages. */
+    int cs_arch, cs_mode;
+    /*
+     * Translate vaddr for an access (0 load, 1 store, 2 fetch) in mmu_idx: fills the guest
+     * physical address of the page and the allowed accesses (PAGE_READ|PAGE_WRITE|PAGE_EXEC).
+     * On a translation fault it raises the guest exception (cpu_loop_exit), unless probe is
+     * set, in which case it returns false.
+     */
+    bool (*tlb_fill)(struct CPUState *cpu, uint64_t vaddr, int access, int mmu_idx,
+                     uint64_t *paddr, int *prot, bool probe);
+    /* A physical access hit nothing or was refused by the device: raise the architectural
+     * bus error (external abort / #MC) or, until exceptions exist, stop with a message. */
+    G_NORETURN void (*bus_error)(struct CPUState *cpu, uint64_t vaddr, uint64_t paddr,
+                                 int access);
+    /* Offset of the guest pc inside the arch env (for messages). */
+    int32_t pc_offset;
+} CPUArchOps;
+
+enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4 };
+enum { ACCESS_LOAD = 0, ACCESS_STORE = 1, ACCESS_FETCH = 2 };
+
+typedef struct CPUState {
+    /* ---- any thread ---- */
+    _Atomic uint32_t exit_request;      /* nonzero: generated code exits at the next TB entry */
+    _Atomic uint32_t interrupt_request; /* CPU_INTERRUPT_* */
+    _Atomic bool stop;                  /* pause requested by the main loop */
+
+    /* ---- owner thread only ---- */
+    int cpu_index;
+    bool halted;
+    void *env_ptr; /* the arch env; generated code's env pointer */
+    const CPUArchOps *arch;
+    struct Machine *machine;
+    struct AddressSpace *as;
+    sigjmp_buf jmp_env; /* cpu_loop_exit() lands here */
+    struct TranslationBlock *current_tb;
+    struct IRFunc *ir; /* this thread's translation scratch */
+    void *code_region; /* CodeRegion of this vCPU thread */
+    uint64_t reset_generation;
+
+    /* ---- thread plumbing (cpu-work.c / vcpu-thread.c) ---- */
+    GThread *thread;
+    GMutex lock; /* protects work queue and sleeping */
+    GCond cond;
+    GQueue work; /* of CPUWorkItem */
+    _Atomic bool created;
+
+    /* ---- per-vCPU jump cache (owner reads; invalidation from any thread clears entries
+     * with atomic stores) ---- */
+    _Atomic(struct TranslationBlock *) tb_jmp_cache[TB_JMP_CACHE_SIZE];
+
+    /* ---- softmmu ---- */
+    CPUTLBEntryFull tlb_full[NB_MMU_MODES][CPU_TLB_SIZE];
+    CPUTLBEntry tlb[NB_MMU_MODES][CPU_TLB_SIZE]; /* last: generated code indexes it from env */
+} CPUState;
+
+/*
+ * Every arch CPU struct is { CPUState parent; _Alignas(64) <Arch>State env; } so the env sits
+ * at CPU_ENV_OFFSET for every target (checked with a static assert in each target) and generic
+ * code, helpers and backends can go from env to CPUState without knowing the target.
+ */
+#define CPU_ENV_OFFSET ((sizeof(CPUState) + 63) & ~(size_t)63)
+static inline CPUState *cpu_from_env(void *env) { return (CPUState *)((char *)env - CPU_ENV_OFFSET); }
+static inline void *cpu_env(CPUState *cpu) { return (char *)cpu + CPU_ENV_OFFSET; }
+/* Offset of a CPUState field as seen from the env pointer (negative). */
+#define CPU_ENV_FIELD_OFFSET(field) ((int32_t)offsetof(CPUState, field) - (int32_t)CPU_ENV_OFFSET)
+
+/* Leave generated code / a helper and return to the cpu_exec loop (owner thread). The guest
+ * state in env must be precise (the slow path or the translator stored pc and globals). */
+G_NORETURN void cpu_loop_exit(CPUState *cpu);
+/* Stop the machine with a message naming the vCPU, its pc and the reason, dump the registers,
+ * exit status 1. For states Tandem cannot continue from (e.g. unimplemented instructions before
+ * guest exceptions exist). */
+G_NORETURN void cpu_fatal(CPUState *cpu, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Ask the vCPU to leave generated code at the next TB entry and wake it if sleeping. */
+void cpu_kick(CPUState *cpu);
+
+#endif

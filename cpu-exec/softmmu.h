@@ -1,0 +1,36 @@
+/*
+ * softmmu.h — guest memory access through the per-vCPU TLB: the slow paths called by generated
+ * code, the accessors used by helpers and the translator, and TLB maintenance.
+ * Everything here runs on the owner vCPU thread, except tlb_flush_*_all which queue work on
+ * other vCPUs (or act directly when the target vCPU is the caller).
+ */
+#ifndef TANDEM_CPU_EXEC_SOFTMMU_H
+#define TANDEM_CPU_EXEC_SOFTMMU_H
+
+#include <stdint.h>
+
+#include "cpu-exec/cpu.h"
+#include "tcg/ir.h"
+
+/* Operation info passed to slow paths: memop | mmu_idx << 8 (also the insn's pc is in env). */
+static inline uint32_t make_memop_idx(MemOp mop, int mmu_idx) { return (uint32_t)mop | ((uint32_t)mmu_idx << 8); }
+
+/* Slow paths (registered as IR helpers; the JIT calls them from out-of-line stubs). */
+uint64_t helper_ld_slow(void *env, uint64_t vaddr, uint32_t oi);
+void helper_st_slow(void *env, uint64_t vaddr, uint64_t val, uint32_t oi);
+uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t newv, uint32_t oi);
+extern int g_helper_ld_slow, g_helper_st_slow, g_helper_atomic_cmpxchg;
+
+/* Full accessors (TLB lookup + slow path) for helpers and the interpreter. */
+uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx);
+void cpu_st_data(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop, int mmu_idx);
+/* Instruction fetch for the translator: 32 bits at vaddr; *paddr = guest physical address. */
+uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr);
+uint8_t cpu_ldub_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr);
+
+void tlb_flush(CPUState *cpu);
+void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
+/* Every vCPU's write entries for this physical page lose/gain TLB_CODE. */
+void tlb_flush_phys_page_all(uint64_t paddr);
+
+#endif

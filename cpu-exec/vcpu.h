@@ -1,0 +1,39 @@
+/*
+ * vcpu.h — vCPU threads and cross-thread work (DESIGN.md rules 1 and 4).
+ *
+ * Each vCPU runs on its own host thread created by vcpu_thread_start(). Other threads never
+ * write a vCPU's state: they queue work that runs on the owner thread (run_on_cpu waits for it,
+ * async_run_on_cpu does not, async_safe_run_on_cpu runs it while every vCPU is outside
+ * generated code). Kicks only make a vCPU leave generated code and re-check its wake rules.
+ */
+#ifndef TANDEM_CPU_EXEC_VCPU_H
+#define TANDEM_CPU_EXEC_VCPU_H
+
+#include <stdbool.h>
+
+#include "cpu-exec/cpu.h"
+
+typedef void (*CPUWorkFunc)(CPUState *cpu, void *arg);
+
+/* All vCPUs of the machine (registered before their threads start). */
+void vcpu_register(CPUState *cpu);
+int vcpu_count(void);
+CPUState *vcpu_get(int index);
+
+void vcpu_thread_start(CPUState *cpu);
+/* Main loop: stop every vCPU at a TB boundary and wait until all are parked; resume them. */
+void vcpus_pause_all(void);
+void vcpus_resume_all(void);
+/* Ends every vCPU thread (shutdown) and joins them. */
+void vcpus_stop_and_join(void);
+
+void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
+void async_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
+void async_safe_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
+
+/* True if the calling thread is cpu's owner thread. */
+bool qemu_cpu_is_self(CPUState *cpu);
+/* The vCPU owned by the calling thread, or NULL. */
+CPUState *current_cpu(void);
+
+#endif

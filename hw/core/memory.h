@@ -1,0 +1,77 @@
+/*
+ * memory.h — the guest physical address space: RAM and MMIO regions placed at addresses.
+ *
+ * A device exposes its registers as a MemoryRegion with read/write callbacks and an opaque
+ * pointer; it never sees CPU internals. Regions are added while the board is built (main
+ * thread, before vCPUs start) and are read-only afterwards, so lookups take no lock. MMIO
+ * callbacks run with the device lock held (device_lock()), taken by the dispatcher.
+ */
+#ifndef TANDEM_HW_CORE_MEMORY_H
+#define TANDEM_HW_CORE_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct MemoryRegionOps {
+    /* offset is relative to the region start; size is 1, 2, 4 or 8 bytes */
+    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size);
+    /* Access sizes the device accepts; others are a bus error (guest_errors log). 0 = any. */
+    unsigned min_access, max_access;
+} MemoryRegionOps;
+
+typedef struct MemoryRegion {
+    const char *name;
+    uint64_t size;
+    uint8_t *ram;               /* RAM/ROM: host backing, else NULL */
+    bool readonly;              /* ROM: guest writes are ignored */
+    const MemoryRegionOps *ops; /* MMIO */
+    void *opaque;
+} MemoryRegion;
+
+typedef struct MemorySection {
+    uint64_t base; /* guest physical address */
+    MemoryRegion *mr;
+} MemorySection;
+
+typedef struct AddressSpace {
+    const char *name;
+    MemorySection *sections; /* sorted by base, non-overlapping */
+    int nb_sections;
+} AddressSpace;
+
+/* Result of a transaction on a physical address. */
+typedef enum MemTxResult {
+    MEMTX_OK = 0,
+    MEMTX_DECODE_ERROR, /* nothing mapped there */
+    MEMTX_ERROR,        /* the device refused the access */
+} MemTxResult;
+
+void memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size);
+void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
+                           const MemoryRegionOps *ops, void *opaque);
+
+void address_space_init(AddressSpace *as, const char *name);
+/* Places mr at base; aborts with a message if it overlaps another region (board bug). */
+void address_space_map(AddressSpace *as, uint64_t base, MemoryRegion *mr);
+/* Finds the region holding addr; sets *offset. NULL if unmapped. Lock-free. */
+MemoryRegion *address_space_find(AddressSpace *as, uint64_t addr, uint64_t *offset);
+/* Host pointer for RAM at [addr, addr+len) if it lies in one RAM region, else NULL. */
+void *address_space_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len);
+
+/* Byte-granular access for loaders and DMA; MMIO goes through the device callbacks with the
+ * device lock taken. */
+MemTxResult address_space_read(AddressSpace *as, uint64_t addr, void *buf, uint64_t len);
+MemTxResult address_space_write(AddressSpace *as, uint64_t addr, const void *buf, uint64_t len);
+/* One MMIO access of size bytes to mr (used by the softmmu slow path). */
+MemTxResult memory_region_dispatch_read(MemoryRegion *mr, uint64_t offset, uint64_t *value,
+                                        unsigned size);
+MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t offset, uint64_t value,
+                                         unsigned size);
+
+/* The device lock (DESIGN.md: one lock for device state, taken on MMIO dispatch). */
+void device_lock(void);
+void device_unlock(void);
+
+#endif
