@@ -103,6 +103,9 @@ typedef struct CPUArchOps {
                                  int access);
     /* Offset of the guest pc inside the arch env (for messages). */
     int32_t pc_offset;
+    /* MMU index the translator fetches with for a TB with these decode flags (cpu-exec uses
+     * it to find the physical pc of a TB before translating). Optional: NULL means 0. */
+    int (*fetch_mmu_idx)(struct CPUState *cpu, uint32_t tb_flags);
 } CPUArchOps;
 
 enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4 };
@@ -133,6 +136,7 @@ typedef struct CPUState {
     GCond cond;
     GQueue work; /* of CPUWorkItem */
     _Atomic bool created;
+    bool parked; /* under lock: the thread sleeps in its idle loop (vcpu-thread.c) */
 
     /* ---- per-vCPU jump cache (owner reads; invalidation from any thread clears entries
      * with atomic stores) ---- */

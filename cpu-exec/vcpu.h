@@ -31,6 +31,15 @@ void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
 void async_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
 void async_safe_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
 
+/*
+ * An exclusive section: returns once no other vCPU is inside cpu_exec (each is parked at its
+ * loop top, asleep, or running work); they stay out until cpu_exclusive_end(). For a vCPU
+ * thread outside cpu_exec (work items) or a non-vCPU thread; never nested. Code inside must
+ * not wait for other vCPUs.
+ */
+void cpu_exclusive_start(void);
+void cpu_exclusive_end(void);
+
 /* True if the calling thread is cpu's owner thread. */
 bool qemu_cpu_is_self(CPUState *cpu);
 /* The vCPU owned by the calling thread, or NULL. */

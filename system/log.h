@@ -33,5 +33,9 @@ FILE *log_file(void);
 void log_lock(void);
 void log_unlock(void);
 void tlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the -d channel list (for "-d help"). */
+void log_list_channels(FILE *out);
+/* User-facing error: "tandem: <message>" and a newline on stderr. Any thread. */
+void error_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -17,4 +17,12 @@ void runstate_request_reset(void);
 bool runstate_shutdown_requested(void);
 void runstate_set_no_reboot(bool no_reboot);
 
+/* Main loop only: blocks until a request is pending and consumes it. For a shutdown, *status
+ * is the exit status; a shutdown stays pending (it is final). */
+typedef enum RunstateRequest {
+    RUNSTATE_REQ_SHUTDOWN,
+    RUNSTATE_REQ_RESET,
+} RunstateRequest;
+RunstateRequest runstate_wait_request(int *status);
+
 #endif

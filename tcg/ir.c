@@ -60,6 +60,12 @@ const IRHelper *ir_helper_get(int idx)
     return &g_helpers[idx];
 }
 
+IRHelper *ir_helper_get_mut(int idx)
+{
+    g_assert(idx >= 0 && idx < g_nb_helpers);
+    return &g_helpers[idx];
+}
+
 int ir_helper_count(void) { return g_nb_helpers; }
 
 /* ---- conditions ---- */

@@ -147,6 +147,9 @@ typedef struct IRHelper {
 /* Registers a helper (start-up only, before any vCPU thread runs); returns its index. */
 int ir_helper_register(const IRHelper *h);
 const IRHelper *ir_helper_get(int idx);
+/* Writable entry, for a backend's init() to cache per-helper data (e.g. ffi_cif). Start-up
+ * only, like registration. */
+IRHelper *ir_helper_get_mut(int idx);
 int ir_helper_count(void);
 
 /* ---- ops ---- */

@@ -5,6 +5,7 @@
 #ifndef GUEST_RUNTIME_H
 #define GUEST_RUNTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 void uart_putc(char c);
@@ -21,6 +22,12 @@ extern int guest_failures;
 void check_eq(const char *name, uint64_t got, uint64_t want);
 /* Prints "PASS" or "N failures" and returns the status for main. */
 int guest_report(void);
+
+/* Byte-wise memory functions: gcc emits calls to these even with -ffreestanding. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 
 #define CHECK_EQ(expr, want) check_eq(#expr, (uint64_t)(expr), (uint64_t)(want))
 

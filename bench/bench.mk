@@ -1,0 +1,18 @@
+# bench.mk — make bench: builds the workload bare metal for virt and natively, then runs
+# bench/run-bench.sh (Tandem jit and interp, qemu-system-aarch64, native; prints ratios).
+# BENCH_SCALE sizes the work so qemu-system-aarch64 needs about 3-5 s.
+BENCH_SCALE ?= 5
+BENCH_SRCS := bench/workload.c bench/bench.h
+
+build/bench/workload.elf: $(BENCH_SRCS) bench/shim-virt.c $(GUEST_RT_SRCS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -Ibench -T $(GUEST_LIB)/link.ld \
+	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c bench/shim-virt.c bench/workload.c -o $@
+
+build/bench/workload-native: $(BENCH_SRCS) bench/shim-native.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARN) -DBENCH_SCALE=$(BENCH_SCALE) -Ibench -o $@ \
+	  bench/shim-native.c bench/workload.c
+
+bench: build/tandem build/bench/workload.elf build/bench/workload-native
+	bench/run-bench.sh

@@ -1,0 +1,151 @@
+/*
+ * cpu-work.c — cross-thread requests to a vCPU as work items (DESIGN.md rule 4): run_on_cpu
+ * waits for the item, async_run_on_cpu does not, async_safe_run_on_cpu runs it on the target's
+ * thread inside an exclusive section (no vCPU in generated code).
+ *
+ * The queue (CPUState.work) is protected by CPUState.lock; queuing kicks the target, whose
+ * thread wakes (a non-empty queue is never idle) or leaves generated code, and runs the items
+ * in order on its own thread. Completion of a waited-for item is signalled under the lock of
+ * the waiting vCPU (which keeps running its own work items meanwhile, so two vCPUs waiting on
+ * each other cannot deadlock) or under work_done_lock for a non-vCPU waiter. Nothing here
+ * holds a lock while calling a work function.
+ */
+#include <glib.h>
+#include <stdatomic.h>
+
+#include "cpu-exec/internal.h"
+#include "cpu-exec/sync.h"
+#include "cpu-exec/vcpu.h"
+
+typedef struct CPUWorkItem {
+    CPUWorkFunc fn;
+    void *arg;
+    bool safe;       /* run inside an exclusive section */
+    bool free_after; /* async: the item is heap-allocated and nobody waits */
+    bool done;       /* under the waiter's lock (waiter's CPUState.lock or work_done_lock) */
+    CPUState *waiter;
+} CPUWorkItem;
+
+static GMutex work_done_lock;
+static GCond work_done_cond;
+
+static void cpu_work_queue(CPUState *cpu, CPUWorkItem *wi)
+{
+    sync_mutex_lock(&cpu->lock);
+    g_queue_push_tail(&cpu->work, wi);
+    sync_mutex_unlock(&cpu->lock);
+    cpu_kick(cpu);
+}
+
+static void cpu_work_complete(CPUWorkItem *wi)
+{
+    if (wi->free_after) {
+        g_free(wi);
+        return;
+    }
+    /* After done is set and the lock released, wi (on the waiter's stack) may vanish. */
+    if (wi->waiter) {
+        CPUState *w = wi->waiter;
+        sync_mutex_lock(&w->lock);
+        wi->done = true;
+        g_cond_broadcast(&w->cond);
+        sync_mutex_unlock(&w->lock);
+    } else {
+        sync_mutex_lock(&work_done_lock);
+        wi->done = true;
+        g_cond_broadcast(&work_done_cond);
+        sync_mutex_unlock(&work_done_lock);
+    }
+}
+
+void cpu_work_run_queued(CPUState *cpu)
+{
+    for (;;) {
+        sync_mutex_lock(&cpu->lock);
+        CPUWorkItem *wi = g_queue_pop_head(&cpu->work);
+        sync_mutex_unlock(&cpu->lock);
+        if (!wi) {
+            return;
+        }
+        if (wi->safe) {
+            cpu_exclusive_start();
+            wi->fn(cpu, wi->arg);
+            cpu_exclusive_end();
+        } else {
+            wi->fn(cpu, wi->arg);
+        }
+        cpu_work_complete(wi);
+    }
+}
+
+/* A vCPU thread waits for wi while running the items queued on itself. */
+static void cpu_work_wait_as_vcpu(CPUState *self, CPUWorkItem *wi)
+{
+    sync_mutex_lock(&self->lock);
+    while (!wi->done) {
+        if (!g_queue_is_empty(&self->work)) {
+            sync_mutex_unlock(&self->lock);
+            cpu_work_run_queued(self);
+            sync_mutex_lock(&self->lock);
+            continue;
+        }
+        sync_cond_wait(&self->cond, &self->lock);
+    }
+    sync_mutex_unlock(&self->lock);
+}
+
+void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
+{
+    CPUState *self = current_cpu();
+    if (self == cpu) {
+        fn(cpu, arg);
+        return;
+    }
+    CPUWorkItem wi = {.fn = fn, .arg = arg, .waiter = self};
+    cpu_work_queue(cpu, &wi);
+    if (!self) {
+        sync_mutex_lock(&work_done_lock);
+        while (!wi.done) {
+            sync_cond_wait(&work_done_cond, &work_done_lock);
+        }
+        sync_mutex_unlock(&work_done_lock);
+        return;
+    }
+    /*
+     * Called from a helper inside cpu_exec: while waiting this thread counts as outside
+     * generated code, so an exclusive section requested meanwhile (possibly by the very vCPU
+     * we wait for) can proceed. If that section flushed the TBs, the code we would return to
+     * is gone: leave the loop instead; the guest pc is precise at helper calls.
+     */
+    bool in_exec = exclusive_in_exec();
+    uint32_t flushes = tb_flush_count();
+    if (in_exec) {
+        exclusive_exec_leave(self);
+    }
+    cpu_work_wait_as_vcpu(self, &wi);
+    if (in_exec) {
+        exclusive_exec_enter(self);
+        if (tb_flush_count() != flushes) {
+            cpu_loop_exit(self);
+        }
+    }
+}
+
+void async_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
+{
+    CPUWorkItem *wi = g_new0(CPUWorkItem, 1);
+    wi->fn = fn;
+    wi->arg = arg;
+    wi->free_after = true;
+    cpu_work_queue(cpu, wi);
+}
+
+void async_safe_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
+{
+    CPUWorkItem *wi = g_new0(CPUWorkItem, 1);
+    wi->fn = fn;
+    wi->arg = arg;
+    wi->safe = true;
+    wi->free_after = true;
+    cpu_work_queue(cpu, wi);
+}

@@ -1,0 +1,501 @@
+/*
+ * softmmu.c — guest virtual memory through the per-vCPU TLB: filling entries from the target's
+ * address translation and the physical memory map, the load/store/cmpxchg slow paths that
+ * generated code calls on a TLB miss or a flagged page, accessors for helpers and the
+ * translator, and TLB maintenance.
+ *
+ * The TLB belongs to its vCPU: only the owner thread reads or writes it. Other threads that
+ * need an entry gone (a page became code, broadcast invalidation) queue work on the owner.
+ * Guest RAM is read and written with relaxed host atomics (acquire/release when the guest op
+ * asks for it) so that ThreadSanitizer reports only races in Tandem's own data. A store that
+ * hits a page holding translated code (TLB_CODE) is performed first and then invalidates the
+ * TBs covering the written bytes: a translator reading the page after the store sees the new
+ * bytes, and one that read them before holds the page lock until its TB can be found.
+ */
+#include <glib.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cpu-exec/exec.h"
+#include "cpu-exec/internal.h"
+#include "cpu-exec/softmmu.h"
+#include "cpu-exec/vcpu.h"
+#include "hw/core/memory.h"
+#include "system/log.h"
+
+static const char *const access_names[] = {"load", "store", "fetch"};
+
+/* ---- entries ---- */
+
+static inline unsigned tlb_index(uint64_t vaddr)
+{
+    return (unsigned)(vaddr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+}
+
+static inline uint64_t tlb_tag(const CPUTLBEntry *e, int access)
+{
+    switch (access) {
+    case ACCESS_LOAD: return e->addr_read;
+    case ACCESS_STORE: return e->addr_write;
+    default: return e->addr_code;
+    }
+}
+
+/* The tag maps vaddr's page and is not empty (TLB_MMIO / TLB_CODE may be set). */
+static inline bool tlb_tag_hit(uint64_t tag, uint64_t vaddr)
+{
+    return (tag & (TARGET_PAGE_MASK | TLB_INVALID)) == (vaddr & TARGET_PAGE_MASK);
+}
+
+static inline void tlb_entry_clear(CPUTLBEntry *e)
+{
+    e->addr_read = e->addr_write = e->addr_code = TLB_INVALID;
+    e->addend = 0;
+}
+
+static void tlb_check_mmu_idx(CPUState *cpu, int mmu_idx)
+{
+    if (mmu_idx < 0 || mmu_idx >= NB_MMU_MODES) {
+        cpu_fatal(cpu, "softmmu: MMU index %d out of range", mmu_idx);
+    }
+}
+
+/*
+ * Fills the entry for vaddr from the target's translation (which raises the guest fault if
+ * the access is not allowed) and the physical map. Pages that are not entirely one RAM region
+ * get TLB_MMIO so that every access resolves its own physical address.
+ */
+static CPUTLBEntry *tlb_fill_entry(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx)
+{
+    uint64_t paddr;
+    int prot;
+    if (!cpu->arch->tlb_fill(cpu, vaddr, access, mmu_idx, &paddr, &prot, false)) {
+        cpu_fatal(cpu, "softmmu: %s tlb_fill failed for 0x%" PRIx64 " without raising a fault",
+                  cpu->arch->name, vaddr);
+    }
+    uint64_t page = vaddr & TARGET_PAGE_MASK;
+    paddr &= TARGET_PAGE_MASK;
+    uint64_t offset;
+    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    bool ram = mr && mr->ram && offset + TARGET_PAGE_SIZE <= mr->size;
+    uint64_t io = ram ? 0 : TLB_MMIO;
+
+    unsigned idx = tlb_index(vaddr);
+    CPUTLBEntry *e = &cpu->tlb[mmu_idx][idx];
+    e->addr_read = (prot & PAGE_READ) ? page | io : TLB_INVALID;
+    e->addr_code = (prot & PAGE_EXEC) ? page | io : TLB_INVALID;
+    if (prot & PAGE_WRITE) {
+        e->addr_write = page | ((ram && !mr->readonly) ? 0 : TLB_MMIO);
+        if (ram && tb_page_has_code(paddr)) {
+            e->addr_write |= TLB_CODE;
+        }
+    } else {
+        e->addr_write = TLB_INVALID;
+    }
+    e->addend = ram ? (uintptr_t)(mr->ram + offset) - (uintptr_t)page : 0;
+    cpu->tlb_full[mmu_idx][idx] = (CPUTLBEntryFull){.paddr = paddr, .mr = ram ? mr : NULL};
+    if (log_enabled(LOG_MMU)) {
+        tlog("tlb_fill cpu %d idx %d: 0x%016" PRIx64 " -> 0x%016" PRIx64 " prot %d%s\n",
+             cpu->cpu_index, mmu_idx, page, paddr, prot, ram ? "" : " (mmio)");
+    }
+    return e;
+}
+
+/* The entry for vaddr with a tag that allows the access; fills on a miss. */
+static CPUTLBEntry *tlb_lookup(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx,
+                               uint64_t *tag)
+{
+    tlb_check_mmu_idx(cpu, mmu_idx);
+    CPUTLBEntry *e = &cpu->tlb[mmu_idx][tlb_index(vaddr)];
+    if (!tlb_tag_hit(tlb_tag(e, access), vaddr)) {
+        e = tlb_fill_entry(cpu, vaddr, access, mmu_idx);
+        if (!tlb_tag_hit(tlb_tag(e, access), vaddr)) {
+            /* The target must raise a permission fault instead of returning. */
+            cpu_fatal(cpu, "softmmu: %s tlb_fill granted no %s access to 0x%" PRIx64
+                      " and raised no fault", cpu->arch->name, access_names[access], vaddr);
+        }
+    }
+    *tag = tlb_tag(e, access);
+    return e;
+}
+
+static inline uint64_t tlb_phys(CPUState *cpu, int mmu_idx, uint64_t vaddr)
+{
+    return cpu->tlb_full[mmu_idx][tlb_index(vaddr)].paddr | (vaddr & ~TARGET_PAGE_MASK);
+}
+
+/* ---- guest RAM ---- */
+
+static uint64_t ram_load(const void *host, unsigned size, MemOp mop)
+{
+    if (((uintptr_t)host & (size - 1)) == 0) {
+        bool acq = (mop & MO_ACQ) != 0;
+        switch (size) {
+        case 1: return acq ? __atomic_load_n((const uint8_t *)host, __ATOMIC_ACQUIRE)
+                           : __atomic_load_n((const uint8_t *)host, __ATOMIC_RELAXED);
+        case 2: return acq ? __atomic_load_n((const uint16_t *)host, __ATOMIC_ACQUIRE)
+                           : __atomic_load_n((const uint16_t *)host, __ATOMIC_RELAXED);
+        case 4: return acq ? __atomic_load_n((const uint32_t *)host, __ATOMIC_ACQUIRE)
+                           : __atomic_load_n((const uint32_t *)host, __ATOMIC_RELAXED);
+        default: return acq ? __atomic_load_n((const uint64_t *)host, __ATOMIC_ACQUIRE)
+                            : __atomic_load_n((const uint64_t *)host, __ATOMIC_RELAXED);
+        }
+    }
+    /* Unaligned within a page: byte by byte, little-endian (guest and host); each byte
+     * carries the ordering (ThreadSanitizer does not model fences). */
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        const uint8_t *p = (const uint8_t *)host + i;
+        uint8_t b = (mop & MO_ACQ) ? __atomic_load_n(p, __ATOMIC_ACQUIRE)
+                                   : __atomic_load_n(p, __ATOMIC_RELAXED);
+        v |= (uint64_t)b << (8 * i);
+    }
+    return v;
+}
+
+static void ram_store(void *host, unsigned size, uint64_t val, MemOp mop)
+{
+    if (((uintptr_t)host & (size - 1)) == 0) {
+        bool rel = (mop & MO_REL) != 0;
+        switch (size) {
+        case 1:
+            rel ? __atomic_store_n((uint8_t *)host, (uint8_t)val, __ATOMIC_RELEASE)
+                : __atomic_store_n((uint8_t *)host, (uint8_t)val, __ATOMIC_RELAXED);
+            return;
+        case 2:
+            rel ? __atomic_store_n((uint16_t *)host, (uint16_t)val, __ATOMIC_RELEASE)
+                : __atomic_store_n((uint16_t *)host, (uint16_t)val, __ATOMIC_RELAXED);
+            return;
+        case 4:
+            rel ? __atomic_store_n((uint32_t *)host, (uint32_t)val, __ATOMIC_RELEASE)
+                : __atomic_store_n((uint32_t *)host, (uint32_t)val, __ATOMIC_RELAXED);
+            return;
+        default:
+            rel ? __atomic_store_n((uint64_t *)host, val, __ATOMIC_RELEASE)
+                : __atomic_store_n((uint64_t *)host, val, __ATOMIC_RELAXED);
+            return;
+        }
+    }
+    for (unsigned i = 0; i < size; i++) {
+        uint8_t *p = (uint8_t *)host + i;
+        if (mop & MO_REL) {
+            __atomic_store_n(p, (uint8_t)(val >> (8 * i)), __ATOMIC_RELEASE);
+        } else {
+            __atomic_store_n(p, (uint8_t)(val >> (8 * i)), __ATOMIC_RELAXED);
+        }
+    }
+}
+
+/* ---- physical accesses outside plain RAM pages ---- */
+
+static uint64_t phys_load_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
+                               MemOp mop)
+{
+    uint64_t offset, val;
+    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    if (!mr) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+    }
+    if (mr->ram) { /* RAM region smaller than a page, or not page aligned */
+        if (offset + size > mr->size) {
+            cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+        }
+        return ram_load(mr->ram + offset, size, mop);
+    }
+    if (memory_region_dispatch_read(mr, offset, &val, size) != MEMTX_OK) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+    }
+    return val;
+}
+
+static void phys_store_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
+                            uint64_t val, MemOp mop)
+{
+    uint64_t offset;
+    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    if (!mr) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
+    }
+    if (mr->ram) {
+        if (offset + size > mr->size) {
+            cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
+        }
+        if (mr->readonly) {
+            if (log_enabled(LOG_GUEST_ERRORS)) {
+                tlog("write of %u bytes to ROM %s at 0x%" PRIx64 " ignored\n", size, mr->name,
+                     paddr);
+            }
+            return;
+        }
+        ram_store(mr->ram + offset, size, val, mop);
+        tb_invalidate_phys_range(paddr, paddr + size);
+        return;
+    }
+    if (memory_region_dispatch_write(mr, offset, val, size) != MEMTX_OK) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
+    }
+}
+
+/* A store hit a page holding code: the bytes are written; now drop the TBs they covered and,
+ * once the page holds no code, let later stores take the fast path again. */
+static void softmmu_code_written(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
+                                 int mmu_idx)
+{
+    tb_invalidate_phys_range(paddr, paddr + size);
+    if (!tb_page_has_code(paddr)) {
+        tlb_entry_clear(&cpu->tlb[mmu_idx][tlb_index(vaddr)]);
+    }
+}
+
+/* ---- loads and stores ---- */
+
+static void softmmu_check_align(CPUState *cpu, uint64_t vaddr, unsigned size, MemOp mop,
+                                int access)
+{
+    if ((mop & MO_ALIGN) && (vaddr & (size - 1))) {
+        /* Alignment faults become guest exceptions when exceptions exist (issue 4). */
+        cpu_fatal(cpu, "unaligned %u-byte %s at 0x%" PRIx64 " requires alignment", size,
+                  access_names[access], vaddr);
+    }
+}
+
+static inline uint64_t softmmu_sign(uint64_t v, MemOp mop)
+{
+    unsigned bits = 8u << (mop & MO_SIZE);
+    if ((mop & MO_SIGN) && bits < 64) {
+        return (uint64_t)(((int64_t)(v << (64 - bits))) >> (64 - bits));
+    }
+    return v;
+}
+
+static uint64_t softmmu_load(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx, int access)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+    uint64_t tag, v;
+    softmmu_check_align(cpu, vaddr, size, mop, access);
+    if ((vaddr & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
+        /* Crosses a page: bytes, each translated on its own, little-endian. */
+        v = 0;
+        for (unsigned i = 0; i < size; i++) {
+            v |= softmmu_load(cpu, vaddr + i, MO_8, mmu_idx, access) << (8 * i);
+        }
+        return softmmu_sign(v, mop);
+    }
+    CPUTLBEntry *e = tlb_lookup(cpu, vaddr, access, mmu_idx, &tag);
+    if (!(tag & TLB_MMIO)) {
+        v = ram_load((void *)(uintptr_t)(vaddr + e->addend), size, mop);
+    } else {
+        v = phys_load_slow(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mop);
+    }
+    return softmmu_sign(v, mop);
+}
+
+static void softmmu_store(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop, int mmu_idx)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+    uint64_t tag;
+    softmmu_check_align(cpu, vaddr, size, mop, ACCESS_STORE);
+    if ((vaddr & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
+        /* Translate both pages first so a fault on the second leaves memory untouched. */
+        tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
+        tlb_lookup(cpu, vaddr + size - 1, ACCESS_STORE, mmu_idx, &tag);
+        for (unsigned i = 0; i < size; i++) {
+            softmmu_store(cpu, vaddr + i, val >> (8 * i), MO_8, mmu_idx);
+        }
+        return;
+    }
+    CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
+    if (tag & TLB_MMIO) {
+        phys_store_slow(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, val, mop);
+        return;
+    }
+    ram_store((void *)(uintptr_t)(vaddr + e->addend), size, val, mop);
+    if (tag & TLB_CODE) {
+        softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mmu_idx);
+    }
+}
+
+uint64_t helper_ld_slow(void *env, uint64_t vaddr, uint32_t oi)
+{
+    return softmmu_load(cpu_from_env(env), vaddr, (MemOp)(oi & 0xff), (int)(oi >> 8),
+                        ACCESS_LOAD);
+}
+
+void helper_st_slow(void *env, uint64_t vaddr, uint64_t val, uint32_t oi)
+{
+    softmmu_store(cpu_from_env(env), vaddr, val, (MemOp)(oi & 0xff), (int)(oi >> 8));
+}
+
+uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t newv,
+                               uint32_t oi)
+{
+    CPUState *cpu = cpu_from_env(env);
+    MemOp mop = (MemOp)(oi & 0xff);
+    int mmu_idx = (int)(oi >> 8);
+    unsigned size = 1u << (mop & MO_SIZE);
+    uint64_t tag;
+    if (vaddr & (size - 1)) {
+        /* Host compare-and-swap needs natural alignment; the guest requires it too (ARM ARM
+         * B2.5.2: exclusives and atomics are alignment-checked). */
+        cpu_fatal(cpu, "unaligned %u-byte atomic at 0x%" PRIx64, size, vaddr);
+    }
+    CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
+    if (tag & TLB_MMIO) {
+        /* No device implements atomics; ROM is not writable. */
+        cpu->arch->bus_error(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), ACCESS_STORE);
+    }
+    void *host = (void *)(uintptr_t)(vaddr + e->addend);
+    uint64_t old;
+    bool ok;
+    switch (size) {
+    case 1: {
+        uint8_t x = (uint8_t)cmp;
+        ok = __atomic_compare_exchange_n((uint8_t *)host, &x, (uint8_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        old = x;
+        break;
+    }
+    case 2: {
+        uint16_t x = (uint16_t)cmp;
+        ok = __atomic_compare_exchange_n((uint16_t *)host, &x, (uint16_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        old = x;
+        break;
+    }
+    case 4: {
+        uint32_t x = (uint32_t)cmp;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &x, (uint32_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        old = x;
+        break;
+    }
+    default: {
+        uint64_t x = cmp;
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &x, newv, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST);
+        old = x;
+        break;
+    }
+    }
+    if (ok && (tag & TLB_CODE)) {
+        softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mmu_idx);
+    }
+    return softmmu_sign(old, mop);
+}
+
+uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx)
+{
+    return softmmu_load(cpu, vaddr, mop, mmu_idx, ACCESS_LOAD);
+}
+
+void cpu_st_data(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop, int mmu_idx)
+{
+    softmmu_store(cpu, vaddr, val, mop, mmu_idx);
+}
+
+/* ---- instruction fetch ---- */
+
+uint64_t tlb_code_phys(CPUState *cpu, uint64_t vaddr, int mmu_idx)
+{
+    uint64_t tag;
+    tlb_lookup(cpu, vaddr, ACCESS_FETCH, mmu_idx, &tag);
+    uint64_t paddr = tlb_phys(cpu, mmu_idx, vaddr);
+    if (tag & TLB_MMIO) {
+        /* Code runs from RAM (or ROM) only: a device cannot be made to hold TBs. */
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_FETCH);
+    }
+    return paddr;
+}
+
+bool tlb_code_phys_probe(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr)
+{
+    const CPUTLBEntry *e = &cpu->tlb[mmu_idx][tlb_index(vaddr)];
+    if (!tlb_tag_hit(e->addr_code, vaddr) || (e->addr_code & TLB_MMIO)) {
+        return false;
+    }
+    *paddr = tlb_phys(cpu, mmu_idx, vaddr);
+    return true;
+}
+
+uint8_t cpu_ldub_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr)
+{
+    *paddr = tlb_code_phys(cpu, vaddr, mmu_idx);
+    const CPUTLBEntry *e = &cpu->tlb[mmu_idx][tlb_index(vaddr)];
+    return (uint8_t)ram_load((void *)(uintptr_t)(vaddr + e->addend), 1, 0);
+}
+
+uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr)
+{
+    if ((vaddr & ~TARGET_PAGE_MASK) + 4 > TARGET_PAGE_SIZE) {
+        uint64_t p;
+        uint32_t v = cpu_ldub_code(cpu, vaddr, mmu_idx, paddr);
+        for (unsigned i = 1; i < 4; i++) {
+            v |= (uint32_t)cpu_ldub_code(cpu, vaddr + i, mmu_idx, &p) << (8 * i);
+        }
+        return v;
+    }
+    *paddr = tlb_code_phys(cpu, vaddr, mmu_idx);
+    const CPUTLBEntry *e = &cpu->tlb[mmu_idx][tlb_index(vaddr)];
+    return (uint32_t)ram_load((void *)(uintptr_t)(vaddr + e->addend), 4, 0);
+}
+
+/* ---- maintenance ---- */
+
+void tlb_flush(CPUState *cpu)
+{
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+            tlb_entry_clear(&cpu->tlb[m][i]);
+        }
+    }
+    memset(cpu->tlb_full, 0, sizeof(cpu->tlb_full));
+    /* Jump cache entries were found through the old translations (DESIGN: flushed together). */
+    tb_jmp_cache_clear(cpu);
+}
+
+void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
+{
+    uint64_t page = vaddr & TARGET_PAGE_MASK;
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        CPUTLBEntry *e = &cpu->tlb[m][tlb_index(vaddr)];
+        if (tlb_tag_hit(e->addr_read, page) || tlb_tag_hit(e->addr_write, page) ||
+            tlb_tag_hit(e->addr_code, page)) {
+            tlb_entry_clear(e);
+        }
+    }
+    tb_jmp_cache_clear_page(cpu, vaddr);
+}
+
+void tlb_flush_phys_page(CPUState *cpu, uint64_t paddr)
+{
+    uint64_t page = paddr & TARGET_PAGE_MASK;
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+            CPUTLBEntry *e = &cpu->tlb[m][i];
+            if (!(e->addr_write & TLB_INVALID) && cpu->tlb_full[m][i].paddr == page) {
+                tlb_entry_clear(e);
+            }
+        }
+    }
+}
+
+static void tlb_flush_phys_page_work(CPUState *cpu, void *arg)
+{
+    tlb_flush_phys_page(cpu, (uint64_t)(uintptr_t)arg);
+}
+
+void tlb_flush_phys_page_all(uint64_t paddr)
+{
+    uint64_t page = paddr & TARGET_PAGE_MASK;
+    CPUState *self = current_cpu();
+    if (self) {
+        tlb_flush_phys_page(self, page);
+    }
+    for (int i = 0; i < vcpu_count(); i++) {
+        CPUState *cpu = vcpu_get(i);
+        /* A vCPU whose thread has not initialised yet starts with an empty TLB. */
+        if (cpu != self && atomic_load(&cpu->created)) {
+            async_run_on_cpu(cpu, tlb_flush_phys_page_work, (void *)(uintptr_t)page);
+        }
+    }
+}

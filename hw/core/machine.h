@@ -1,0 +1,86 @@
+/*
+ * machine.h — boards (-M) and the machine instance they build: address space, vCPUs, and the
+ * images ("ROM blobs": kernel segments, initrd, DTB) that every machine reset copies back into
+ * guest memory.
+ *
+ * Threads: machine_create() and the board's init run on the main thread before any vCPU
+ * starts; machine_reset() runs on the main loop with every vCPU paused.
+ */
+#ifndef TANDEM_HW_CORE_MACHINE_H
+#define TANDEM_HW_CORE_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu-exec/cpu.h"
+#include "hw/core/memory.h"
+
+#define MACHINE_MAX_CPUS 8
+
+/* What the command line asked of the board. */
+typedef struct MachineConfig {
+    uint64_t ram_size;  /* bytes; 0 = board default */
+    int smp;            /* vCPUs */
+    const char *cpu;    /* -cpu model; NULL = board default */
+    const char *kernel; /* -kernel */
+    const char *initrd;
+    const char *append;
+    const char *dtb;    /* user device tree instead of the generated one */
+    const char *serial; /* chardev spec for the first UART */
+    bool semihosting;
+    const char *dumpdtb; /* -M virt,dumpdtb=FILE: write the DTB and exit */
+} MachineConfig;
+
+/* An image placed in guest memory: data_len bytes of data then zeros up to size. */
+typedef struct MachineRom {
+    char *name;
+    uint64_t addr, size;
+    uint8_t *data;
+    uint64_t data_len;
+} MachineRom;
+
+typedef struct Machine {
+    const struct MachineClass *mc;
+    MachineConfig cfg;
+    AddressSpace as;
+    CPUState *cpus[MACHINE_MAX_CPUS];
+    int ncpus;
+    MachineRom *roms;
+    int nb_roms;
+    void *board; /* the board's own state */
+} Machine;
+
+typedef struct MachineClass {
+    const char *name;
+    const char *desc;
+    const char *default_cpu;
+    uint64_t default_ram_size;
+    uint64_t ram_base, max_ram_size; /* the RAM window: [ram_base, ram_base + max_ram_size) */
+    int max_cpus;
+    /* Builds RAM, devices and CPUs and loads the images. Returns false after printing one
+     * error message (bad image, unknown CPU...). */
+    bool (*init)(Machine *m);
+    /* Device reset (vCPUs paused). ROM blobs are copied back by machine_reset itself. */
+    void (*reset_devices)(Machine *m);
+} MachineClass;
+
+const MachineClass *machine_class_find(const char *name);
+void machine_class_list(FILE *out);
+
+/* Checks cfg against the board's limits, then runs its init. NULL after an error message. */
+Machine *machine_create(const MachineClass *mc, const MachineConfig *cfg);
+/* Records an image and copies it to guest memory. The data is copied. Returns false with a
+ * message if it overlaps another image or does not lie in RAM. */
+bool machine_rom_add(Machine *m, const char *name, uint64_t addr, const void *data,
+                     uint64_t data_len, uint64_t size);
+/* Copies every ROM blob back into guest memory (machine reset: the guest may have overwritten
+ * its kernel or DTB). */
+void machine_roms_reload(Machine *m);
+/* Device reset and image reload; the caller then resets each CPU on its own thread. */
+void machine_reset(Machine *m);
+
+/* "128M", "2G", "512" (MiB): bytes. Returns false for a malformed or zero-size value. */
+bool machine_parse_size(const char *s, uint64_t *bytes);
+
+#endif

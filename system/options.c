@@ -1,0 +1,388 @@
+/*
+ * options.c — parses the QEMU-style command line into TandemOptions.
+ *
+ * A table maps each option to its handler; handlers check their argument at once so every
+ * mistake gets one message naming the option and the bad value ("tandem: -m 0: ..."), and the
+ * caller exits with status 1. QEMU also accepts "--option"; so does Tandem. Main thread only.
+ */
+#include "system/options.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "system/log.h"
+#include "target-arm/cpu.h"
+
+#define TANDEM_VERSION "0.1"
+
+typedef OptionsResult (*OptionHandler)(TandemOptions *o, const char *arg);
+
+typedef struct OptionDef {
+    const char *name;
+    bool has_arg;
+    OptionHandler handler;
+    const char *help;
+} OptionDef;
+
+static bool serial_given;
+
+/* Splits "a=b,c=d" and calls fn for each key (value NULL for a bare word). */
+typedef bool (*SubOptFn)(TandemOptions *o, const char *opt, const char *key, const char *value);
+
+static bool options_each_subopt(TandemOptions *o, const char *opt, const char *list, SubOptFn fn)
+{
+    gchar **items = g_strsplit(list, ",", -1);
+    bool ok = true;
+    for (gchar **it = items; ok && *it; it++) {
+        char *eq = strchr(*it, '=');
+        if (eq) {
+            *eq = '\0';
+        }
+        ok = fn(o, opt, *it, eq ? eq + 1 : NULL);
+    }
+    g_strfreev(items);
+    return ok;
+}
+
+static bool options_on_off(const char *opt, const char *key, const char *value, bool *out)
+{
+    if (value && (strcmp(value, "on") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)) {
+        *out = true;
+        return true;
+    }
+    if (value && (strcmp(value, "off") == 0 || strcmp(value, "no") == 0 || strcmp(value, "false") == 0)) {
+        *out = false;
+        return true;
+    }
+    error_report("%s: %s needs on or off", opt, key);
+    return false;
+}
+
+/* ---- handlers ---- */
+
+static OptionsResult opt_help(TandemOptions *o, const char *arg);
+
+static OptionsResult opt_version(TandemOptions *o, const char *arg)
+{
+    printf("Tandem emulator version " TANDEM_VERSION " (qemu-system-aarch64 compatible command line)\n");
+    return OPTIONS_EXIT;
+}
+
+static bool machine_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    if (!value) {
+        if (o->machine) {
+            error_report("%s: machine given twice ('%s' and '%s')", opt, o->machine, key);
+            return false;
+        }
+        o->machine = g_strdup(key);
+        return true;
+    }
+    if (strcmp(key, "type") == 0) {
+        o->machine = g_strdup(value);
+        return true;
+    }
+    if (strcmp(key, "dumpdtb") == 0) {
+        o->cfg.dumpdtb = g_strdup(value);
+        return true;
+    }
+    error_report("%s: unknown machine property '%s'", opt, key);
+    return false;
+}
+
+static OptionsResult opt_machine(TandemOptions *o, const char *arg)
+{
+    o->machine = NULL;
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        machine_class_list(stdout);
+        return OPTIONS_EXIT;
+    }
+    if (!options_each_subopt(o, "-machine", arg, machine_subopt)) {
+        return OPTIONS_ERROR;
+    }
+    if (!o->machine) {
+        error_report("-machine '%s': no machine type given (try -M help)", arg);
+        return OPTIONS_ERROR;
+    }
+    if (!machine_class_find(o->machine)) {
+        error_report("unknown machine '%s' (try -M help)", o->machine);
+        return OPTIONS_ERROR;
+    }
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_cpu(TandemOptions *o, const char *arg)
+{
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        printf("Available CPUs:\n");
+        arm_cpu_models_list(stdout);
+        return OPTIONS_EXIT;
+    }
+    if (strchr(arg, ',')) {
+        error_report("-cpu '%s': CPU properties are not supported", arg);
+        return OPTIONS_ERROR;
+    }
+    if (!arm_cpu_model_find(arg)) {
+        error_report("unknown CPU model '%s' (try -cpu help)", arg);
+        return OPTIONS_ERROR;
+    }
+    o->cfg.cpu = arg;
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_memory(TandemOptions *o, const char *arg)
+{
+    const char *size = arg;
+    if (strncmp(size, "size=", 5) == 0) {
+        size += 5;
+    }
+    uint64_t bytes;
+    if (!machine_parse_size(size, &bytes)) {
+        error_report("-m %s: invalid RAM size (give a non-zero size: MiB, or with a K/M/G suffix)",
+                     arg);
+        return OPTIONS_ERROR;
+    }
+    o->cfg.ram_size = bytes;
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_smp(TandemOptions *o, const char *arg)
+{
+    const char *n = arg;
+    if (strncmp(n, "cpus=", 5) == 0) {
+        n += 5;
+    }
+    char *end;
+    long v = strtol(n, &end, 10);
+    if (end == n || *end != '\0' || v < 1 || v > 4096) {
+        error_report("-smp %s: invalid CPU count", arg);
+        return OPTIONS_ERROR;
+    }
+    o->cfg.smp = (int)v;
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_kernel(TandemOptions *o, const char *arg) { o->cfg.kernel = arg; return OPTIONS_RUN; }
+static OptionsResult opt_initrd(TandemOptions *o, const char *arg) { o->cfg.initrd = arg; return OPTIONS_RUN; }
+static OptionsResult opt_append(TandemOptions *o, const char *arg) { o->cfg.append = arg; return OPTIONS_RUN; }
+static OptionsResult opt_dtb(TandemOptions *o, const char *arg) { o->cfg.dtb = arg; return OPTIONS_RUN; }
+
+static OptionsResult opt_nographic(TandemOptions *o, const char *arg)
+{
+    /* QEMU: the serial port goes to stdio, multiplexed with the monitor (Ctrl-A keys). */
+    if (!serial_given) {
+        o->cfg.serial = "mon:stdio";
+    }
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_serial(TandemOptions *o, const char *arg)
+{
+    if (serial_given) {
+        error_report("-serial %s: the board has one serial port and -serial was already given", arg);
+        return OPTIONS_ERROR;
+    }
+    if (strcmp(arg, "stdio") != 0 && strcmp(arg, "mon:stdio") != 0 && strcmp(arg, "null") != 0 &&
+        strncmp(arg, "file:", 5) != 0) {
+        error_report("-serial %s: unsupported backend (use stdio, mon:stdio, null or file:PATH)", arg);
+        return OPTIONS_ERROR;
+    }
+    serial_given = true;
+    o->cfg.serial = arg;
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_display(TandemOptions *o, const char *arg)
+{
+    if (strcmp(arg, "none") != 0) {
+        error_report("-display %s: Tandem has no display (use -display none)", arg);
+        return OPTIONS_ERROR;
+    }
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_monitor(TandemOptions *o, const char *arg)
+{
+    if (strcmp(arg, "none") != 0) {
+        error_report("-monitor %s: the monitor is not implemented (use -monitor none)", arg);
+        return OPTIONS_ERROR;
+    }
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_semihosting(TandemOptions *o, const char *arg)
+{
+    o->cfg.semihosting = true;
+    return OPTIONS_RUN;
+}
+
+static bool semihosting_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    if (strcmp(key, "enable") == 0) {
+        return options_on_off(opt, key, value, &o->cfg.semihosting);
+    }
+    if (strcmp(key, "target") == 0) {
+        if (value && (strcmp(value, "native") == 0 || strcmp(value, "auto") == 0)) {
+            return true;
+        }
+        error_report("%s: target=%s is not supported (only native)", opt, value ? value : "");
+        return false;
+    }
+    error_report("%s: unknown property '%s'", opt, key);
+    return false;
+}
+
+static OptionsResult opt_semihosting_config(TandemOptions *o, const char *arg)
+{
+    return options_each_subopt(o, "-semihosting-config", arg, semihosting_subopt) ? OPTIONS_RUN
+                                                                                 : OPTIONS_ERROR;
+}
+
+static OptionsResult opt_no_reboot(TandemOptions *o, const char *arg)
+{
+    o->no_reboot = true;
+    return OPTIONS_RUN;
+}
+
+static OptionsResult opt_d(TandemOptions *o, const char *arg)
+{
+    if (strcmp(arg, "help") == 0) {
+        log_list_channels(stdout);
+        return OPTIONS_EXIT;
+    }
+    return log_parse_mask(arg, &o->log_mask) ? OPTIONS_RUN : OPTIONS_ERROR;
+}
+
+static OptionsResult opt_D(TandemOptions *o, const char *arg)
+{
+    o->log_path = arg;
+    return OPTIONS_RUN;
+}
+
+static bool accel_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    if (!value) {
+        if (strcmp(key, "tcg") != 0) {
+            error_report("%s: accelerator '%s' is not supported (only tcg)", opt, key);
+            return false;
+        }
+        return true;
+    }
+    if (strcmp(key, "backend") == 0) {
+        if (strcmp(value, "jit") != 0 && strcmp(value, "interp") != 0) {
+            error_report("%s: unknown backend '%s' (jit or interp)", opt, value);
+            return false;
+        }
+        o->backend = value[0] == 'j' ? "jit" : "interp";
+        return true;
+    }
+    if (strcmp(key, "thread") == 0) {
+        /* One host thread per vCPU is the only model; with one vCPU "single" is the same. */
+        if (strcmp(value, "multi") != 0 && strcmp(value, "single") != 0) {
+            error_report("%s: thread=%s: use multi or single", opt, value);
+            return false;
+        }
+        return true;
+    }
+    error_report("%s: unknown property '%s'", opt, key);
+    return false;
+}
+
+static OptionsResult opt_accel(TandemOptions *o, const char *arg)
+{
+    return options_each_subopt(o, "-accel", arg, accel_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
+}
+
+static OptionsResult opt_bios(TandemOptions *o, const char *arg)
+{
+    error_report("-bios %s: firmware images are not supported; boot with -kernel", arg);
+    return OPTIONS_ERROR;
+}
+
+static const OptionDef option_defs[] = {
+    {"h", false, opt_help, "print this help"},
+    {"help", false, opt_help, NULL},
+    {"version", false, opt_version, "print the version"},
+    {"M", true, opt_machine, "-M NAME[,dumpdtb=FILE]  board (-M help lists them)"},
+    {"machine", true, opt_machine, NULL},
+    {"cpu", true, opt_cpu, "-cpu NAME  CPU model (-cpu help lists them)"},
+    {"m", true, opt_memory, "-m SIZE  RAM size in MiB, or with a K/M/G suffix (default 128M)"},
+    {"smp", true, opt_smp, "-smp N  number of vCPUs (1)"},
+    {"kernel", true, opt_kernel, "-kernel FILE  ELF64 executable or Linux arm64 Image"},
+    {"initrd", true, opt_initrd, "-initrd FILE  initial ramdisk"},
+    {"append", true, opt_append, "-append ARGS  kernel command line"},
+    {"dtb", true, opt_dtb, "-dtb FILE  use this device tree instead of the generated one"},
+    {"nographic", false, opt_nographic, "-nographic  serial port on stdio (Ctrl-A x exits)"},
+    {"serial", true, opt_serial, "-serial stdio|mon:stdio|null|file:PATH"},
+    {"display", true, opt_display, "-display none"},
+    {"monitor", true, opt_monitor, "-monitor none"},
+    {"semihosting", false, opt_semihosting, "-semihosting  enable Arm semihosting"},
+    {"semihosting-config", true, opt_semihosting_config, "-semihosting-config enable=on|off[,target=native]"},
+    {"no-reboot", false, opt_no_reboot, "-no-reboot  exit instead of rebooting"},
+    {"d", true, opt_d, "-d ITEM,...  debug log channels (-d help lists them)"},
+    {"D", true, opt_D, "-D FILE  write the debug log to FILE"},
+    {"accel", true, opt_accel, "-accel tcg[,backend=jit|interp][,thread=multi|single]"},
+    {"bios", true, opt_bios, NULL},
+};
+
+static OptionsResult opt_help(TandemOptions *o, const char *arg)
+{
+    printf("usage: tandem [options]\n\nOptions:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(option_defs); i++) {
+        const OptionDef *d = &option_defs[i];
+        if (d->help) {
+            if (d->help[0] == '-') {
+                printf("  %s\n", d->help);
+            } else {
+                printf("  -%s  %s\n", d->name, d->help);
+            }
+        }
+    }
+    printf("\nExample: tandem -M virt -cpu cortex-a57 -nographic -kernel prog.elf\n");
+    return OPTIONS_EXIT;
+}
+
+OptionsResult options_parse(int argc, char **argv, TandemOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->machine = "virt";
+    o->cfg.smp = 1;
+    o->backend = "jit";
+    serial_given = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0') {
+            error_report("unexpected argument '%s' (disk images are not supported; use -kernel)", a);
+            return OPTIONS_ERROR;
+        }
+        const char *name = a + 1;
+        if (name[0] == '-') {
+            name++; /* --option is accepted like -option */
+        }
+        const OptionDef *d = NULL;
+        for (size_t k = 0; k < G_N_ELEMENTS(option_defs); k++) {
+            if (strcmp(option_defs[k].name, name) == 0) {
+                d = &option_defs[k];
+                break;
+            }
+        }
+        if (!d) {
+            error_report("unknown option '%s' (try -help)", a);
+            return OPTIONS_ERROR;
+        }
+        const char *arg = NULL;
+        if (d->has_arg) {
+            if (i + 1 >= argc) {
+                error_report("option '%s' requires an argument", a);
+                return OPTIONS_ERROR;
+            }
+            arg = argv[++i];
+        }
+        OptionsResult r = d->handler(o, arg);
+        if (r != OPTIONS_RUN) {
+            return r;
+        }
+    }
+    return OPTIONS_RUN;
+}

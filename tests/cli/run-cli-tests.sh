@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# run-cli-tests.sh — bad command lines and bad images given to Tandem. Each case must exit
+# with status 1 (never a signal: status < 128), print exactly one line on stderr starting
+# "tandem: ", and that line must name the problem (a word or file the user gave).
+# Usage: tests/cli/run-cli-tests.sh [path/to/tandem]   (default build/tandem; EMU= also works)
+set -u
+EMU=${1:-${EMU:-build/tandem}}
+if [ ! -x "$EMU" ]; then
+    echo "run-cli-tests: $EMU is not built" >&2
+    exit 1
+fi
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+# expect_error NAME PATTERN ARGS... — PATTERN is an extended regex the message must match.
+expect_error() {
+    local name=$1 pattern=$2
+    shift 2
+    local out="$WORK/out" err="$WORK/err" status
+    timeout 20 "$EMU" "$@" </dev/null >"$out" 2>"$err"
+    status=$?
+    local lines
+    lines=$(wc -l <"$err")
+    local msg
+    msg=$(head -n 1 "$err")
+    if [ "$status" -ne 1 ]; then
+        echo "FAIL $name: exit status $status, expected 1 (stderr: $msg)"
+        failed=$((failed + 1))
+    elif [ "$lines" -ne 1 ]; then
+        echo "FAIL $name: expected one line on stderr, got $lines:"
+        sed 's/^/    /' "$err"
+        failed=$((failed + 1))
+    elif ! grep -Eq -- "^tandem: .*($pattern)" "$err"; then
+        echo "FAIL $name: message does not match /$pattern/: $msg"
+        failed=$((failed + 1))
+    else
+        echo "ok   $name: $msg"
+        passed=$((passed + 1))
+    fi
+}
+
+# expect_ok NAME PATTERN ARGS... — informational options exit 0 and print PATTERN on stdout.
+expect_ok() {
+    local name=$1 pattern=$2
+    shift 2
+    local out="$WORK/out" status
+    timeout 20 "$EMU" "$@" </dev/null >"$out" 2>"$WORK/err"
+    status=$?
+    if [ "$status" -eq 0 ] && grep -Eq -- "$pattern" "$out"; then
+        echo "ok   $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name: status $status, stdout: $(head -c 200 "$out")"
+        failed=$((failed + 1))
+    fi
+}
+
+BASE=(-M virt -cpu cortex-a57 -nographic)
+
+# A tiny but valid AArch64 ELF is not needed: every case fails before the guest would run.
+printf 'this is neither an ELF file nor an arm64 Image, just text\n%.0s' {1..4} >"$WORK/notes.txt"
+mkdir "$WORK/kernel-dir"
+# An AArch64 ELF header cut short: /bin/true's first 100 bytes with e_machine = EM_AARCH64.
+head -c 100 /bin/true >"$WORK/truncated.elf"
+printf '\xb7\x00' | dd of="$WORK/truncated.elf" bs=1 seek=18 conv=notrunc status=none
+# A minimal Linux arm64 Image: text_offset 0x80000, image_size 8 MiB, magic "ARM\x64" at 0x38.
+make_image() { # FILE IMAGE_SIZE_HEX_LE
+    head -c 4096 /dev/zero >"$1"
+    printf '\x00\x00\x08\x00' | dd of="$1" bs=1 seek=8 conv=notrunc status=none
+    printf "$2" | dd of="$1" bs=1 seek=16 conv=notrunc status=none
+    printf 'ARM\x64' | dd of="$1" bs=1 seek=56 conv=notrunc status=none
+}
+make_image "$WORK/Image" '\x00\x00\x80\x00'
+: >"$WORK/empty"
+X86_ELF=/bin/true
+[ -f "$X86_ELF" ] || X86_ELF=$(command -v true)
+
+expect_error missing-kernel "missing-kernel.elf" "${BASE[@]}" -kernel "$WORK/missing-kernel.elf"
+# Running as root, chmod 000 does not stop open(); a directory fails to load differently.
+expect_error unreadable-kernel "kernel-dir.*directory" "${BASE[@]}" -kernel "$WORK/kernel-dir"
+expect_error neither-elf-nor-image "notes.txt.*neither an ELF" "${BASE[@]}" -kernel "$WORK/notes.txt"
+expect_error empty-kernel "empty.*neither an ELF" "${BASE[@]}" -kernel "$WORK/empty"
+expect_error x86-64-elf "x86-64 ELF given to an AArch64 machine" "${BASE[@]}" -kernel "$X86_ELF"
+expect_error truncated-elf "truncated" "${BASE[@]}" -kernel "$WORK/truncated.elf"
+expect_error unknown-option "'-frobnicate'" "${BASE[@]}" -frobnicate -kernel "$X86_ELF"
+expect_error missing-argument "'-kernel' requires an argument" "${BASE[@]}" -kernel
+expect_error unknown-machine "unknown machine 'pc-q35'" -M pc-q35 -kernel "$X86_ELF"
+expect_error unknown-machine-property "dumpbin" -M virt,dumpbin=x -kernel "$X86_ELF"
+expect_error unknown-cpu "unknown CPU model 'cortex-a99'" -M virt -cpu cortex-a99 -kernel "$X86_ELF"
+expect_error ram-zero "-m 0" "${BASE[@]}" -m 0 -kernel "$X86_ELF"
+expect_error ram-garbage "-m lots" "${BASE[@]}" -m lots -kernel "$X86_ELF"
+expect_error ram-beyond-window "-m 1024 GiB.*RAM window" "${BASE[@]}" -m 1T -kernel "$X86_ELF"
+expect_error smp-4 "-smp 4" "${BASE[@]}" -smp 4 -kernel "$X86_ELF"
+expect_error unknown-log-item "'bogus'" "${BASE[@]}" -d in_asm,bogus -kernel "$X86_ELF"
+expect_error bad-backend "'llvm'" "${BASE[@]}" -accel tcg,backend=llvm -kernel "$X86_ELF"
+expect_error bad-accel "'kvm'" "${BASE[@]}" -accel kvm -kernel "$X86_ELF"
+expect_error bad-serial "'tcp:1234'|tcp:1234" "${BASE[@]}" -serial tcp:1234 -kernel "$X86_ELF"
+expect_error no-kernel "no kernel" "${BASE[@]}"
+expect_error missing-initrd "no-initrd.img" "${BASE[@]}" -kernel "$WORK/Image" -initrd "$WORK/no-initrd.img"
+expect_error kernel-beyond-ram "Image.*does not fit in guest RAM" "${BASE[@]}" -m 4M -kernel "$WORK/Image"
+expect_error bad-dtb "notes.txt.*not a valid device tree" "${BASE[@]}" -kernel "$WORK/Image" -dtb "$WORK/notes.txt"
+expect_error stray-argument "'disk.img'" "${BASE[@]}" disk.img
+expect_error bios "-bios" "${BASE[@]}" -bios efi.fd
+
+expect_ok machine-help "virt" -M help
+expect_ok cpu-help "cortex-a57" -cpu help
+expect_ok log-help "in_asm" -d help
+expect_ok version "version" -version
+expect_ok help "-kernel" -help
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

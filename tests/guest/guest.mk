@@ -1,0 +1,66 @@
+# guest.mk — builds the bare-metal AArch64 guest tests and runs them (included by the Makefile).
+#   tests/guest/arm/test-*.c / test-*.S  ->  build/guest/arm/test-*.elf (each with crt0 + runtime;
+#   an assembly test that defines its own _start is linked without crt0).
+#   make guest-elfs       build them all
+#   make check-guest      run every test on backend=jit and backend=interp (tests/run-guest-tests.sh)
+#   make check-guest-tsan run a few tests on build-tsan/tandem, failing on any TSan report
+#   make demo             build and run the demo guest on build/tandem
+# Oracle run, no Tandem needed: EMU=qemu-system-aarch64 tests/run-guest-tests.sh
+# Every rule writes only its own target, so `make -j` is safe.
+
+GUEST_CC ?= aarch64-linux-gnu-gcc
+GUEST_LIB := tests/guest/arm/lib
+GUEST_CFLAGS := -O2 -g -ffreestanding -nostdlib -mgeneral-regs-only -static \
+  -Wall -Wextra -Wno-unused-parameter -Wl,--no-warn-rwx-segments -I$(GUEST_LIB)
+GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c \
+  $(GUEST_LIB)/runtime.h
+
+GUEST_ARM_SRCS := $(wildcard tests/guest/arm/test-*.c tests/guest/arm/test-*.S)
+GUEST_ARM_ELFS := $(patsubst tests/guest/arm/%,build/guest/arm/%.elf,$(basename $(GUEST_ARM_SRCS)))
+
+# Links one guest program: $(1) = the test's own source files. The runtime's crt0 is left out
+# when the test brings its own _start (a pure assembly test).
+define guest_link
+	@mkdir -p $(dir $@)
+	if grep -qw _start $(1); then crt=; else crt=$(GUEST_LIB)/crt0.S; fi; \
+	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $$crt $(GUEST_LIB)/runtime.c $(1) -o $@
+endef
+
+build/guest/arm/%.elf: tests/guest/arm/%.c $(GUEST_RT_SRCS)
+	$(call guest_link,$<)
+
+build/guest/arm/%.elf: tests/guest/arm/%.S $(GUEST_RT_SRCS)
+	$(call guest_link,$<)
+
+.PHONY: guest-elfs check-guest check-guest-tsan
+guest-elfs: $(GUEST_ARM_ELFS)
+
+check-guest: build/tandem $(GUEST_ARM_ELFS)
+	GUEST_NO_BUILD=1 EMU=build/tandem tests/run-guest-tests.sh
+
+# A few tests under ThreadSanitizer: the self-modifying-code test (TB invalidation racing
+# nothing but itself still exercises the invalidation locks), a C program, and every
+# multi-CPU test (PSCI, exclusives) that exists.
+GUEST_TSAN_TESTS := $(filter $(GUEST_ARM_ELFS), build/guest/arm/test-smc.elf \
+  build/guest/arm/test-c-qsort.elf $(filter build/guest/arm/test-psci% \
+  build/guest/arm/test-excl%,$(GUEST_ARM_ELFS)))
+
+check-guest-tsan: build-tsan/tandem $(GUEST_TSAN_TESTS)
+	GUEST_NO_BUILD=1 EMU=build-tsan/tandem GUEST_TIMEOUT=120 GUEST_JOBS=1 \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" tests/run-guest-tests.sh $(GUEST_TSAN_TESTS)
+
+CHECK_TARGETS += check-guest
+TSAN_TARGETS += check-guest-tsan
+
+# ---- demo: Mandelbrot, Life and primes in integer arithmetic ----
+DEMO_ELF := build/guest/demo/demo.elf
+$(DEMO_ELF): tests/guest/arm/demo/demo.c $(GUEST_RT_SRCS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S \
+	  $(GUEST_LIB)/runtime.c $< -o $@
+
+DEMO_EMU ?= build/tandem
+.PHONY: demo demo-elf
+demo-elf: $(DEMO_ELF)
+demo: $(DEMO_ELF) $(if $(filter build/tandem,$(DEMO_EMU)),build/tandem)
+	$(DEMO_EMU) -M virt -cpu cortex-a57 -nographic -semihosting -kernel $(DEMO_ELF) </dev/null

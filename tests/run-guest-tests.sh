@@ -1,0 +1,134 @@
+#!/bin/bash
+# run-guest-tests.sh — runs the bare-metal AArch64 guest tests (build/guest/arm/test-*.elf) on an
+# emulator and checks each one: exit status 0 and output whose last line is "PASS", or output
+# equal to tests/guest/arm/<name>.expected when that file exists. Any ThreadSanitizer report on
+# stderr is a failure too. Prints one line per test and backend, then exactly "N passed, N failed";
+# exits 1 if anything failed.
+#
+#   tests/run-guest-tests.sh [build/guest/arm/test-x.elf ...]     (default: every test source)
+# Environment:
+#   EMU=build/tandem          emulator binary; Tandem runs each test with backend=jit and interp,
+#                             any other emulator (e.g. EMU=qemu-system-aarch64, the oracle) once
+#   GUEST_BACKENDS="jit interp"  backends for Tandem
+#   GUEST_TIMEOUT=20          seconds per run;  GUEST_JOBS=2  runs in parallel
+#   GUEST_NO_BUILD=1          do not run `make guest-elfs` first
+# A test may add emulator arguments in tests/guest/arm/<name>.args (e.g. "-smp 4").
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+EMU=${EMU:-build/tandem}
+TIMEOUT=${GUEST_TIMEOUT:-20}
+JOBS=${GUEST_JOBS:-2}
+SRC_DIR=tests/guest/arm
+ELF_DIR=build/guest/arm
+
+# ---- one run: $1 = elf, $2 = backend ("-" for none); prints the result line ----
+run_one() {
+    local elf=$1 backend=$2
+    local name out err rc accel=() extra=() label status
+    name=$(basename "$elf" .elf)
+    label="$name"
+    if [ "$backend" != "-" ]; then
+        accel=(-accel "tcg,backend=$backend")
+        label="$name [$backend]"
+    fi
+    if [ -f "$SRC_DIR/$name.args" ]; then
+        read -r -a extra < "$SRC_DIR/$name.args"
+    fi
+    out=$(mktemp) err=$(mktemp)
+    local t0 t1
+    t0=$(date +%s.%N)
+    timeout -k 2 "$TIMEOUT" "$EMU" -M virt -cpu cortex-a57 -nographic -semihosting \
+        "${extra[@]}" -kernel "$elf" "${accel[@]}" </dev/null >"$out" 2>"$err"
+    rc=$?
+    t1=$(date +%s.%N)
+    tr -d '\r' < "$out" > "$out.n"
+    status=""
+    if [ ! -f "$elf" ]; then
+        status="not built"
+    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        status="timeout after ${TIMEOUT}s"
+    elif grep -q "ThreadSanitizer" "$err"; then
+        status="ThreadSanitizer report"
+    elif [ $rc -ne 0 ]; then
+        status="exit status $rc"
+    elif [ -f "$SRC_DIR/$name.expected" ]; then
+        if ! cmp -s "$out.n" "$SRC_DIR/$name.expected"; then
+            status="output differs from $name.expected"
+        fi
+    elif [ "$(grep -v '^[[:space:]]*$' "$out.n" | tail -n 1 | tr -d '[:space:]')" != "PASS" ]; then
+        status="output does not end with PASS"
+    fi
+    # Build the whole report first and print it with one write, so parallel runs never
+    # interleave inside a report.
+    local rep
+    if [ -z "$status" ]; then
+        rep=$(printf 'PASS %s (%ss)' "$label" "$(awk "BEGIN{printf \"%.2f\", $t1 - $t0}")")
+    else
+        rep="FAIL $label: $status"
+        if [ -f "$SRC_DIR/$name.expected" ] && [ -f "$elf" ]; then
+            rep+=$'\n'$(diff -u "$SRC_DIR/$name.expected" "$out.n" | head -n 20 | sed 's/^/    /')
+        else
+            rep+=$'\n'$(tail -n 10 "$out.n" | sed 's/^/    out: /')
+        fi
+        rep+=$'\n'$(grep -v '^[[:space:]]*$' "$err" | head -n 10 | sed 's/^/    err: /')
+    fi
+    printf '%s\n' "$rep" | sed '/^$/d'
+    rm -f "$out" "$out.n" "$err"
+}
+
+# Internal: one run of a parallel batch, report into $RESULTS_DIR/<index> (printed in order).
+if [ "${1:-}" = "--one" ]; then
+    run_one "$3" "$4" > "$RESULTS_DIR/$2"
+    exit 0
+fi
+
+if ! command -v "$EMU" >/dev/null 2>&1 && [ ! -x "$EMU" ]; then
+    echo "run-guest-tests: emulator '$EMU' not found (set EMU=...)" >&2
+    exit 1
+fi
+
+if [ $# -gt 0 ]; then
+    elfs=("$@")
+else
+    elfs=()
+    for src in "$SRC_DIR"/test-*.c "$SRC_DIR"/test-*.S; do
+        [ -e "$src" ] || continue
+        base=$(basename "$src")
+        elfs+=("$ELF_DIR/${base%.*}.elf")
+    done
+fi
+if [ ${#elfs[@]} -eq 0 ]; then
+    echo "run-guest-tests: no guest tests found" >&2
+    exit 1
+fi
+if [ -z "${GUEST_NO_BUILD:-}" ]; then
+    make --no-print-directory -s "${elfs[@]}" || exit 1
+fi
+
+case "$(basename "$EMU")" in
+    tandem*) backends=${GUEST_BACKENDS:-jit interp} ;;
+    *) backends="-" ;;
+esac
+
+RESULTS_DIR=$(mktemp -d)
+n=0
+for elf in "${elfs[@]}"; do
+    for b in $backends; do
+        n=$((n + 1))
+        printf '%s\0%s\0%s\0' "$(printf '%05d' $n)" "$elf" "$b"
+    done
+done | EMU="$EMU" GUEST_TIMEOUT="$TIMEOUT" RESULTS_DIR="$RESULTS_DIR" \
+    xargs -0 -n 3 -P "$JOBS" "$0" --one
+results=$(cat "$RESULTS_DIR"/* 2>/dev/null)
+rm -rf "$RESULTS_DIR"
+[ -n "$results" ] && printf '%s\n' "$results"
+passed=$(printf '%s\n' "$results" | grep -c '^PASS ')
+failed=$(printf '%s\n' "$results" | grep -c '^FAIL ')
+missing=$((n - passed - failed))
+if [ $missing -gt 0 ]; then
+    echo "FAIL: $missing runs produced no result"
+    failed=$((failed + missing))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
