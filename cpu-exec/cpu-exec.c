@@ -258,6 +258,8 @@ int cpu_exec(CPUState *cpu)
             flush_gen = tb_flush_count();
             last_exit = 0;
         }
+        /* With -d exec every TB entry must pass through here or the lookup helper to be
+         * logged, so nothing is chained. */
         if (last_exit && !log_enabled(LOG_EXEC)) {
             TranslationBlock *from = (TranslationBlock *)(last_exit & ~(uintptr_t)TB_EXIT_MASK);
             if (!(from->cflags & CF_NO_CHAIN) && !(tb->cflags & CF_NO_CHAIN)) {

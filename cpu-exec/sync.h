@@ -11,6 +11,7 @@
 #define TANDEM_CPU_EXEC_SYNC_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 #if defined(__SANITIZE_THREAD__)
 void __tsan_acquire(void *addr);

@@ -80,7 +80,10 @@ static inline int page_stripe(uint64_t paddr)
     return (int)((pn ^ (pn >> 8) ^ (pn >> 16)) & (PAGE_LOCK_STRIPES - 1));
 }
 
-static inline TranslationBlock *pd_entry_tb(uintptr_t e) { return (TranslationBlock *)(e & ~(uintptr_t)1); }
+static inline TranslationBlock *pd_entry_tb(uintptr_t e)
+{
+    return (TranslationBlock *)(e & ~(uintptr_t)1);
+}
 static inline int pd_entry_slot(uintptr_t e) { return (int)(e & 1); }
 
 /* ---- page locks ---- */

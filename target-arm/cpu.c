@@ -74,6 +74,12 @@ static void arm_get_tb_key(CPUState *cpu, uint64_t *pc, uint32_t *flags)
     *flags = env->el & 3;
 }
 
+static int arm_fetch_mmu_idx(CPUState *cpu, uint32_t tb_flags)
+{
+    (void)cpu;
+    return (int)(tb_flags & 3); /* one MMU index per EL, as the translator uses */
+}
+
 static bool arm_has_work(CPUState *cpu)
 {
     /* WFI wakes on any pending IRQ/FIQ/SError even if PSTATE masks it (ARM ARM D1.16.2). */
@@ -130,6 +136,7 @@ const CPUArchOps arm_arch_ops = {
     .reset = arm_cpu_reset,
     .dump_state = arm_dump_state,
     .tlb_fill = arm_tlb_fill,
+    .fetch_mmu_idx = arm_fetch_mmu_idx,
     .bus_error = arm_bus_error,
     .cs_arch = CS_ARCH_ARM64,
     .cs_mode = CS_MODE_ARM,

@@ -21,8 +21,7 @@ static uint8_t *g_code_rw, *g_code_rx;
 static size_t g_code_total;
 static int g_code_nregions;
 
-bool code_buffer_init(size_t total)
-{
+bool code_buffer_init(size_t total) {
     if (g_code_rw) {
         return true; /* already mapped: the buffer lives for the whole process */
     }
@@ -62,8 +61,7 @@ bool code_buffer_init(size_t total)
     return true;
 }
 
-void code_buffer_region(int i, int n, CodeRegion *r)
-{
+void code_buffer_region(int i, int n, CodeRegion *r) {
     g_assert(g_code_rw != NULL);
     g_assert(n > 0 && i >= 0 && i < n);
     if (g_code_nregions == 0) {
@@ -77,22 +75,19 @@ void code_buffer_region(int i, int n, CodeRegion *r)
     r->used = 0;
 }
 
-void *code_buffer_rw_of(const void *rx)
-{
+void *code_buffer_rw_of(const void *rx) {
     const uint8_t *p = rx;
     g_assert(p >= g_code_rx && p < g_code_rx + g_code_total);
     return g_code_rw + (p - g_code_rx);
 }
 
-const void *code_buffer_rx_of(const void *rw)
-{
+const void *code_buffer_rx_of(const void *rw) {
     const uint8_t *p = rw;
     g_assert(p >= g_code_rw && p < g_code_rw + g_code_total);
     return g_code_rx + (p - g_code_rw);
 }
 
-uint8_t *code_region_alloc(CodeRegion *r, size_t bytes, size_t align)
-{
+uint8_t *code_region_alloc(CodeRegion *r, size_t bytes, size_t align) {
     g_assert(align != 0 && (align & (align - 1)) == 0);
     size_t start = (r->used + align - 1) & ~(align - 1);
     if (start > r->size || r->size - start < bytes) {

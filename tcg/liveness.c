@@ -11,8 +11,7 @@
 #include <glib.h>
 #include <string.h>
 
-static void liveness_set_kind(const IRFunc *f, uint8_t *live, IRTempKind kind, uint8_t v)
-{
+static void liveness_set_kind(const IRFunc *f, uint8_t *live, IRTempKind kind, uint8_t v) {
     for (uint32_t t = f->nb_globals; t < f->nb_temps; t++) {
         if (f->temps[t].kind == kind) {
             live[t] = v;
@@ -20,8 +19,7 @@ static void liveness_set_kind(const IRFunc *f, uint8_t *live, IRTempKind kind, u
     }
 }
 
-void liveness_compute(IRFunc *f)
-{
+void liveness_compute(IRFunc *f) {
     uint8_t stack_buf[1024];
     uint8_t *live = f->nb_temps <= sizeof(stack_buf) ? stack_buf : g_malloc(f->nb_temps);
     memset(live, 0, f->nb_temps);
@@ -46,11 +44,8 @@ void liveness_compute(IRFunc *f)
             liveness_set_kind(f, live, IR_TEMP_TEMP, 0);
             liveness_set_kind(f, live, IR_TEMP_LOCAL, 1);
             break;
-        case IR_BRCOND:
-            liveness_set_kind(f, live, IR_TEMP_LOCAL, 1);
-            break;
-        default:
-            break;
+        case IR_BRCOND: liveness_set_kind(f, live, IR_TEMP_LOCAL, 1); break;
+        default: break;
         }
         uint16_t life = 0;
         for (int k = 0; k < op->nb_o; k++) {

@@ -12,8 +12,7 @@
 
 void liveness_compute(IRFunc *f);
 
-static inline bool liveness_dies(const IROp *op, int arg_index)
-{
+static inline bool liveness_dies(const IROp *op, int arg_index) {
     return (op->life >> arg_index) & 1;
 }
 

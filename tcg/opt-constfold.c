@@ -18,13 +18,13 @@
 #include "tcg/opt.h"
 
 typedef struct TempFacts {
-    uint32_t gen;      /* facts are valid only if gen == Folder.gen */
-    uint32_t ver;      /* bumped at every write of the temp */
+    uint32_t gen; /* facts are valid only if gen == Folder.gen */
+    uint32_t ver; /* bumped at every write of the temp */
     uint8_t is_const;
-    uint8_t zext;      /* bits 63..32 known zero */
+    uint8_t zext;       /* bits 63..32 known zero */
     uint8_t copy_low32; /* copy_of is equal in the low 32 bits only */
-    IRTemp copy_of;    /* IR_TEMP_NONE, or the temp this one equals */
-    uint32_t copy_ver; /* copy_of's ver when the copy was made */
+    IRTemp copy_of;     /* IR_TEMP_NONE, or the temp this one equals */
+    uint32_t copy_ver;  /* copy_of's ver when the copy was made */
     uint64_t val;
 } TempFacts;
 
@@ -39,8 +39,7 @@ typedef struct Folder {
 
 /* Grows the fact table to cover every temp of f (new constants appear while folding). Only
  * called between uses of TempFacts pointers, never while one is held. */
-static void facts_reserve(Folder *fo)
-{
+static void facts_reserve(Folder *fo) {
     if (fo->f->nb_temps > fo->cap) {
         uint32_t ncap = MAX(fo->cap * 2, fo->f->nb_temps + 64);
         fo->facts = g_renew(TempFacts, fo->facts, ncap);
@@ -49,15 +48,13 @@ static void facts_reserve(Folder *fo)
     }
 }
 
-static IRTemp fold_const(Folder *fo, uint64_t v)
-{
+static IRTemp fold_const(Folder *fo, uint64_t v) {
     IRTemp t = ir_const(fo->f, v);
     facts_reserve(fo);
     return t;
 }
 
-static TempFacts *facts_of(Folder *fo, IRTemp t)
-{
+static TempFacts *facts_of(Folder *fo, IRTemp t) {
     g_assert(t < fo->cap);
     TempFacts *tf = &fo->facts[t];
     if (tf->gen != fo->gen) {
@@ -72,8 +69,7 @@ static TempFacts *facts_of(Folder *fo, IRTemp t)
     return tf;
 }
 
-static bool known_const(Folder *fo, IRTemp t, uint64_t *v)
-{
+static bool known_const(Folder *fo, IRTemp t, uint64_t *v) {
     TempFacts *tf = facts_of(fo, t);
     if (tf->is_const) {
         *v = tf->val;
@@ -81,8 +77,7 @@ static bool known_const(Folder *fo, IRTemp t, uint64_t *v)
     return tf->is_const;
 }
 
-static void facts_write(Folder *fo, IRTemp t)
-{
+static void facts_write(Folder *fo, IRTemp t) {
     TempFacts *tf = facts_of(fo, t);
     tf->ver++;
     tf->is_const = 0;
@@ -90,8 +85,7 @@ static void facts_write(Folder *fo, IRTemp t)
     tf->copy_of = IR_TEMP_NONE;
 }
 
-static void facts_set_const(Folder *fo, IRTemp t, uint64_t v)
-{
+static void facts_set_const(Folder *fo, IRTemp t, uint64_t v) {
     facts_write(fo, t);
     TempFacts *tf = facts_of(fo, t);
     tf->is_const = 1;
@@ -100,8 +94,7 @@ static void facts_set_const(Folder *fo, IRTemp t, uint64_t v)
 }
 
 /* The temp t currently equals (exactly, or in the low 32 bits if *low32), following chains. */
-static IRTemp copy_root(Folder *fo, IRTemp t, bool *low32)
-{
+static IRTemp copy_root(Folder *fo, IRTemp t, bool *low32) {
     *low32 = false;
     TempFacts *tf = facts_of(fo, t);
     if (tf->copy_of != IR_TEMP_NONE && facts_of(fo, tf->copy_of)->ver == tf->copy_ver) {
@@ -111,8 +104,7 @@ static IRTemp copy_root(Folder *fo, IRTemp t, bool *low32)
     return t;
 }
 
-static void facts_set_copy(Folder *fo, IRTemp d, IRTemp src, bool low32)
-{
+static void facts_set_copy(Folder *fo, IRTemp d, IRTemp src, bool low32) {
     bool src_low32;
     IRTemp root = copy_root(fo, src, &src_low32);
     bool zext = low32 || facts_of(fo, src)->zext;
@@ -126,8 +118,7 @@ static void facts_set_copy(Folder *fo, IRTemp d, IRTemp src, bool low32)
     }
 }
 
-static void facts_reset_globals(Folder *fo)
-{
+static void facts_reset_globals(Folder *fo) {
     for (uint32_t g = 0; g < fo->f->nb_globals; g++) {
         facts_write(fo, g);
     }
@@ -135,8 +126,7 @@ static void facts_reset_globals(Folder *fo)
 
 /* ---- op rewriting ---- */
 
-static void op_to_mov(IROp *op, IRType t, IRTemp d, IRTemp src)
-{
+static void op_to_mov(IROp *op, IRType t, IRTemp d, IRTemp src) {
     op->opc = IR_MOV;
     op->type = (uint8_t)t;
     op->nb_o = 1;
@@ -146,55 +136,56 @@ static void op_to_mov(IROp *op, IRType t, IRTemp d, IRTemp src)
     op->args[1] = src;
 }
 
-static void op_to_movi(Folder *fo, IROp *op, IRTemp d, uint64_t v)
-{
+static void op_to_movi(Folder *fo, IROp *op, IRTemp d, uint64_t v) {
     op_to_mov(op, IR_I64, d, fold_const(fo, v));
 }
 
 /* Does op read only the low 32 bits of input k? (Then a low-32 copy may replace it.) */
-static bool reads_low32(const IROp *op, int k)
-{
+static bool reads_low32(const IROp *op, int k) {
     const IROpDef *def = &ir_op_defs[op->opc];
     if ((def->flags & IR_OPF_TYPED) && op->type == IR_I32) {
         return true;
     }
     switch (op->opc) {
-    case IR_EXT8S: case IR_EXT8U: case IR_EXT16S: case IR_EXT16U: case IR_EXT32S:
-    case IR_EXT32U: case IR_BSWAP16: case IR_BSWAP32:
-        return true;
-    case IR_ST8: case IR_ST16: case IR_ST32:
-        return k == 0;
-    case IR_QEMU_ST:
-        return k == 0 && (ir_op_carg(op, 0) & MO_SIZE) <= MO_32;
-    default:
-        return false;
+    case IR_EXT8S:
+    case IR_EXT8U:
+    case IR_EXT16S:
+    case IR_EXT16U:
+    case IR_EXT32S:
+    case IR_EXT32U:
+    case IR_BSWAP16:
+    case IR_BSWAP32: return true;
+    case IR_ST8:
+    case IR_ST16:
+    case IR_ST32: return k == 0;
+    case IR_QEMU_ST: return k == 0 && (ir_op_carg(op, 0) & MO_SIZE) <= MO_32;
+    default: return false;
     }
 }
 
 /* May a constant replace input k? Value positions only: addresses, bases and jump targets
  * stay temps so backends can keep their register-only forms there. */
-static bool const_ok_in(const IROp *op, int k)
-{
+static bool const_ok_in(const IROp *op, int k) {
     if (ir_eval_is_pure((IROpcode)op->opc)) {
         return true;
     }
     switch (op->opc) {
-    case IR_BRCOND: case IR_CALL:
-        return true;
-    case IR_ST8: case IR_ST16: case IR_ST32: case IR_ST64: case IR_QEMU_ST:
-        return k == 0;
-    default:
-        return false;
+    case IR_BRCOND:
+    case IR_CALL: return true;
+    case IR_ST8:
+    case IR_ST16:
+    case IR_ST32:
+    case IR_ST64:
+    case IR_QEMU_ST: return k == 0;
+    default: return false;
     }
 }
 
-static void propagate_inputs(Folder *fo, IROp *op)
-{
+static void propagate_inputs(Folder *fo, IROp *op) {
     for (int k = 0; k < op->nb_i; k++) {
         IRTemp t = ir_op_in(op, k);
         uint64_t v;
-        if (fo->f->temps[t].kind != IR_TEMP_CONST && known_const(fo, t, &v) &&
-            const_ok_in(op, k)) {
+        if (fo->f->temps[t].kind != IR_TEMP_CONST && known_const(fo, t, &v) && const_ok_in(op, k)) {
             op->args[op->nb_o + k] = fold_const(fo, v);
             continue;
         }
@@ -209,8 +200,7 @@ static void propagate_inputs(Folder *fo, IROp *op)
 /* ---- simplification ---- */
 
 /* A comparison whose result is known: 1 true, 0 false, -1 unknown. */
-static int cond_known(Folder *fo, IRCond c, IRType t, IRTemp a, IRTemp b)
-{
+static int cond_known(Folder *fo, IRCond c, IRType t, IRTemp a, IRTemp b) {
     uint64_t va, vb;
     bool ca = known_const(fo, a, &va), cb = known_const(fo, b, &vb);
     if (c == IR_COND_ALWAYS) {
@@ -224,12 +214,17 @@ static int cond_known(Folder *fo, IRCond c, IRType t, IRTemp a, IRTemp b)
     }
     if (a == b) {
         switch (c) {
-        case IR_COND_EQ: case IR_COND_GE: case IR_COND_LE: case IR_COND_GEU: case IR_COND_LEU:
-            return 1;
-        case IR_COND_NE: case IR_COND_LT: case IR_COND_GT: case IR_COND_LTU: case IR_COND_GTU:
-            return 0;
-        default:
-            return -1;
+        case IR_COND_EQ:
+        case IR_COND_GE:
+        case IR_COND_LE:
+        case IR_COND_GEU:
+        case IR_COND_LEU: return 1;
+        case IR_COND_NE:
+        case IR_COND_LT:
+        case IR_COND_GT:
+        case IR_COND_LTU:
+        case IR_COND_GTU: return 0;
+        default: return -1;
         }
     }
     if (cb && (vb & ir_eval_width_mask(t)) == 0) {
@@ -243,21 +238,22 @@ static int cond_known(Folder *fo, IRCond c, IRType t, IRTemp a, IRTemp b)
     return -1;
 }
 
-static bool is_commutative(IROpcode opc)
-{
+static bool is_commutative(IROpcode opc) {
     switch (opc) {
-    case IR_ADD: case IR_MUL: case IR_MULUH: case IR_MULSH: case IR_AND: case IR_OR:
-    case IR_XOR:
-        return true;
-    default:
-        return false;
+    case IR_ADD:
+    case IR_MUL:
+    case IR_MULUH:
+    case IR_MULSH:
+    case IR_AND:
+    case IR_OR:
+    case IR_XOR: return true;
+    default: return false;
     }
 }
 
 /* Rewrites op into something cheaper when an identity applies. Returns true if op changed
  * into a MOV (the caller then records the MOV's facts). */
-static bool simplify_binary(Folder *fo, IROp *op)
-{
+static bool simplify_binary(Folder *fo, IROp *op) {
     IROpcode opc = (IROpcode)op->opc;
     IRType t = (IRType)op->type;
     IRTemp d = ir_op_out(op, 0), a = ir_op_in(op, 0), b = ir_op_in(op, 1);
@@ -275,19 +271,28 @@ static bool simplify_binary(Folder *fo, IROp *op)
 
     if (cb) {
         switch (opc) {
-        case IR_ADD: case IR_SUB: case IR_OR: case IR_XOR: case IR_ANDC:
+        case IR_ADD:
+        case IR_SUB:
+        case IR_OR:
+        case IR_XOR:
+        case IR_ANDC:
             if (vb == 0) {
                 op_to_mov(op, t, d, a);
                 return true;
             }
             break;
-        case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROTR:
+        case IR_SHL:
+        case IR_SHR:
+        case IR_SAR:
+        case IR_ROTR:
             if ((vb & shmask) == 0) {
                 op_to_mov(op, t, d, a);
                 return true;
             }
             break;
-        case IR_MUL: case IR_DIVS: case IR_DIVU:
+        case IR_MUL:
+        case IR_DIVS:
+        case IR_DIVU:
             if (vb == 1) {
                 op_to_mov(op, t, d, a);
                 return true;
@@ -297,7 +302,8 @@ static bool simplify_binary(Folder *fo, IROp *op)
                 return true;
             }
             break;
-        case IR_MULUH: case IR_MULSH:
+        case IR_MULUH:
+        case IR_MULSH:
             if (vb == 0) {
                 op_to_movi(fo, op, d, 0);
                 return true;
@@ -323,8 +329,7 @@ static bool simplify_binary(Folder *fo, IROp *op)
                 return true;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         if ((opc == IR_OR && vb == mask)) {
             op_to_movi(fo, op, d, mask);
@@ -337,58 +342,61 @@ static bool simplify_binary(Folder *fo, IROp *op)
     }
     if (ca && va == 0) {
         switch (opc) {
-        case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROTR: case IR_DIVS: case IR_DIVU:
-        case IR_REMS: case IR_REMU: case IR_ANDC:
-            op_to_movi(fo, op, d, 0);
-            return true;
-        default:
-            break;
+        case IR_SHL:
+        case IR_SHR:
+        case IR_SAR:
+        case IR_ROTR:
+        case IR_DIVS:
+        case IR_DIVU:
+        case IR_REMS:
+        case IR_REMU:
+        case IR_ANDC: op_to_movi(fo, op, d, 0); return true;
+        default: break;
         }
     }
     if (a == b) {
         switch (opc) {
-        case IR_SUB: case IR_XOR: case IR_ANDC:
-            op_to_movi(fo, op, d, 0);
-            return true;
-        case IR_AND: case IR_OR:
-            op_to_mov(op, t, d, a);
-            return true;
-        case IR_ORC:
-            op_to_movi(fo, op, d, mask);
-            return true;
-        default:
-            break;
+        case IR_SUB:
+        case IR_XOR:
+        case IR_ANDC: op_to_movi(fo, op, d, 0); return true;
+        case IR_AND:
+        case IR_OR: op_to_mov(op, t, d, a); return true;
+        case IR_ORC: op_to_movi(fo, op, d, mask); return true;
+        default: break;
         }
     }
     return false;
 }
 
 /* Facts of an op's output that are not a constant or a copy. */
-static bool output_zext(const IROp *op)
-{
+static bool output_zext(const IROp *op) {
     const IROpDef *def = &ir_op_defs[op->opc];
     if ((def->flags & IR_OPF_TYPED) && op->type == IR_I32) {
         return true;
     }
     switch (op->opc) {
-    case IR_SETCOND: case IR_CLZ: case IR_CTZ: case IR_EXT8U: case IR_EXT16U: case IR_EXT32U:
-    case IR_BSWAP16: case IR_BSWAP32: case IR_LD8U: case IR_LD16U: case IR_LD32U:
-        return true;
-    case IR_EXTRACT:
-        return ir_op_carg(op, 1) <= 32;
+    case IR_SETCOND:
+    case IR_CLZ:
+    case IR_CTZ:
+    case IR_EXT8U:
+    case IR_EXT16U:
+    case IR_EXT32U:
+    case IR_BSWAP16:
+    case IR_BSWAP32:
+    case IR_LD8U:
+    case IR_LD16U:
+    case IR_LD32U: return true;
+    case IR_EXTRACT: return ir_op_carg(op, 1) <= 32;
     case IR_QEMU_LD: {
         uint64_t mop = ir_op_carg(op, 0);
         return !(mop & MO_SIGN) && (mop & MO_SIZE) <= MO_32;
     }
-    case IR_CALL:
-        return ir_helper_get((int)ir_op_carg(op, 0))->ret == IR_ARG_I32;
-    default:
-        return false;
+    case IR_CALL: return ir_helper_get((int)ir_op_carg(op, 0))->ret == IR_ARG_I32;
+    default: return false;
     }
 }
 
-static void fold_mov(Folder *fo, IROp *op)
-{
+static void fold_mov(Folder *fo, IROp *op) {
     IRType t = (IRType)op->type;
     IRTemp d = ir_op_out(op, 0), a = ir_op_in(op, 0);
     uint64_t v;
@@ -411,8 +419,7 @@ static void fold_mov(Folder *fo, IROp *op)
     facts_set_copy(fo, d, a, !exact);
 }
 
-static void fold_op(Folder *fo, IROp *op)
-{
+static void fold_op(Folder *fo, IROp *op) {
     IROpcode opc = (IROpcode)op->opc;
     const IROpDef *def = &ir_op_defs[opc];
 
@@ -435,8 +442,8 @@ static void fold_op(Folder *fo, IROp *op)
         for (int k = 0; k < op->nb_i && all_const; k++) {
             all_const = known_const(fo, ir_op_in(op, k), &in[k]);
         }
-        if (all_const && ir_eval_op(opc, (IRType)op->type, in, &op->args[op->nb_o + op->nb_i],
-                                    &r)) {
+        if (all_const &&
+            ir_eval_op(opc, (IRType)op->type, in, &op->args[op->nb_o + op->nb_i], &r)) {
             IRTemp d = ir_op_out(op, 0);
             op_to_movi(fo, op, d, r);
             facts_set_const(fo, d, r);
@@ -444,9 +451,24 @@ static void fold_op(Folder *fo, IROp *op)
         }
     }
     switch (opc) {
-    case IR_ADD: case IR_SUB: case IR_MUL: case IR_MULUH: case IR_MULSH: case IR_DIVS:
-    case IR_DIVU: case IR_REMS: case IR_REMU: case IR_AND: case IR_OR: case IR_XOR:
-    case IR_ANDC: case IR_ORC: case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROTR:
+    case IR_ADD:
+    case IR_SUB:
+    case IR_MUL:
+    case IR_MULUH:
+    case IR_MULSH:
+    case IR_DIVS:
+    case IR_DIVU:
+    case IR_REMS:
+    case IR_REMU:
+    case IR_AND:
+    case IR_OR:
+    case IR_XOR:
+    case IR_ANDC:
+    case IR_ORC:
+    case IR_SHL:
+    case IR_SHR:
+    case IR_SAR:
+    case IR_ROTR:
         if (simplify_binary(fo, op)) {
             fold_mov(fo, op);
             return;
@@ -497,8 +519,7 @@ static void fold_op(Folder *fo, IROp *op)
         }
         return;
     }
-    default:
-        break;
+    default: break;
     }
 
     /* Not folded: outputs get fresh facts; calls and stores may change globals. */
@@ -523,8 +544,7 @@ static void fold_op(Folder *fo, IROp *op)
     }
 }
 
-void ir_opt_constfold(IRFunc *f)
-{
+void ir_opt_constfold(IRFunc *f) {
     Folder fo = {.f = f, .gen = 1};
     fo.cap = f->nb_temps + 64;
     fo.facts = g_new0(TempFacts, fo.cap);

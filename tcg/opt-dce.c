@@ -19,15 +19,15 @@
 
 /* ---- unreachable code ---- */
 
-static bool is_branch(const IROp *op) { return op->opc == IR_BR || op->opc == IR_BRCOND; }
+static bool is_branch(const IROp *op) {
+    return op->opc == IR_BR || op->opc == IR_BRCOND;
+}
 
-static uint64_t branch_label(const IROp *op)
-{
+static uint64_t branch_label(const IROp *op) {
     return op->opc == IR_BR ? ir_op_carg(op, 0) : ir_op_carg(op, 1);
 }
 
-static bool remove_unreachable_once(IRFunc *f, uint32_t *refs)
-{
+static bool remove_unreachable_once(IRFunc *f, uint32_t *refs) {
     bool changed = false, reachable = true;
     memset(refs, 0, f->nb_labels * sizeof(*refs));
     for (uint32_t i = 0; i < f->nb_ops; i++) {
@@ -77,8 +77,7 @@ static bool remove_unreachable_once(IRFunc *f, uint32_t *refs)
     return changed;
 }
 
-static void remove_unreachable(IRFunc *f)
-{
+static void remove_unreachable(IRFunc *f) {
     uint32_t *refs = g_new(uint32_t, f->nb_labels + 1);
     while (remove_unreachable_once(f, refs)) {
     }
@@ -92,14 +91,12 @@ typedef struct Liveness {
     uint8_t *live; /* per temp */
 } Liveness;
 
-static void live_set_globals(Liveness *l)
-{
+static void live_set_globals(Liveness *l) {
     memset(l->live, 1, l->f->nb_globals);
 }
 
 /* Block boundary: globals and LOCALs live; TEMPs dead (they die at labels and branches). */
-static void live_at_boundary(Liveness *l, bool locals)
-{
+static void live_at_boundary(Liveness *l, bool locals) {
     IRFunc *f = l->f;
     for (uint32_t t = f->nb_globals; t < f->nb_temps; t++) {
         l->live[t] = locals && f->temps[t].kind == IR_TEMP_LOCAL;
@@ -107,8 +104,7 @@ static void live_at_boundary(Liveness *l, bool locals)
     live_set_globals(l);
 }
 
-static bool op_removable(const IROp *op)
-{
+static bool op_removable(const IROp *op) {
     const IROpDef *def = &ir_op_defs[op->opc];
     if (def->flags & IR_OPF_CALL) {
         uint32_t fl = ir_helper_get((int)ir_op_carg(op, 0))->flags;
@@ -117,8 +113,7 @@ static bool op_removable(const IROp *op)
     return !(def->flags & IR_OPF_SIDE_EFFECTS);
 }
 
-static bool op_needs_globals(const IRFunc *f, const IROp *op)
-{
+static bool op_needs_globals(const IRFunc *f, const IROp *op) {
     const IROpDef *def = &ir_op_defs[op->opc];
     if (def->flags & IR_OPF_GUEST_MEM) {
         return true;
@@ -131,9 +126,8 @@ static bool op_needs_globals(const IRFunc *f, const IROp *op)
 }
 
 /* A host load from env that overlaps a global's slot reads that global. */
-static void live_env_load(Liveness *l, const IROp *op)
-{
-    static const int8_t size[] = {[IR_LD8U - IR_LD8U] = 1, [IR_LD8S - IR_LD8U] = 1,
+static void live_env_load(Liveness *l, const IROp *op) {
+    static const int8_t size[] = {[IR_LD8U - IR_LD8U] = 1,  [IR_LD8S - IR_LD8U] = 1,
                                   [IR_LD16U - IR_LD8U] = 2, [IR_LD16S - IR_LD8U] = 2,
                                   [IR_LD32U - IR_LD8U] = 4, [IR_LD32S - IR_LD8U] = 4,
                                   [IR_LD64 - IR_LD8U] = 8};
@@ -149,24 +143,18 @@ static void live_env_load(Liveness *l, const IROp *op)
     }
 }
 
-static void liveness_pass(IRFunc *f)
-{
+static void liveness_pass(IRFunc *f) {
     Liveness l = {.f = f, .live = g_new0(uint8_t, f->nb_temps)};
     live_at_boundary(&l, false); /* falling off the end leaves the TB */
     for (uint32_t i = f->nb_ops; i-- > 0;) {
         IROp *op = &f->ops[i];
         switch (op->opc) {
-        case IR_NOP:
-            continue;
+        case IR_NOP: continue;
         case IR_EXIT_TB:
         case IR_GOTO_TB:
-        case IR_GOTO_PTR:
-            live_at_boundary(&l, false);
-            break;
+        case IR_GOTO_PTR: live_at_boundary(&l, false); break;
         case IR_BR:
-        case IR_SET_LABEL:
-            live_at_boundary(&l, true);
-            break;
+        case IR_SET_LABEL: live_at_boundary(&l, true); break;
         case IR_BRCOND:
             /* live = fall-through's set plus the target's boundary set */
             live_set_globals(&l);
@@ -204,8 +192,7 @@ static void liveness_pass(IRFunc *f)
     g_free(l.live);
 }
 
-void ir_opt_dce(IRFunc *f)
-{
+void ir_opt_dce(IRFunc *f) {
     remove_unreachable(f);
     liveness_pass(f);
 }

@@ -5,26 +5,51 @@
  */
 #include "tcg/opt-eval.h"
 
-bool ir_eval_is_pure(IROpcode opc)
-{
+bool ir_eval_is_pure(IROpcode opc) {
     switch (opc) {
-    case IR_MOV: case IR_ADD: case IR_SUB: case IR_MUL: case IR_MULUH: case IR_MULSH:
-    case IR_DIVS: case IR_DIVU: case IR_REMS: case IR_REMU: case IR_NEG:
-    case IR_AND: case IR_OR: case IR_XOR: case IR_ANDC: case IR_ORC: case IR_NOT:
-    case IR_SHL: case IR_SHR: case IR_SAR: case IR_ROTR:
-    case IR_CLZ: case IR_CTZ: case IR_EXTRACT: case IR_SEXTRACT: case IR_DEPOSIT:
-    case IR_BSWAP16: case IR_BSWAP32: case IR_BSWAP64:
-    case IR_EXT8S: case IR_EXT8U: case IR_EXT16S: case IR_EXT16U: case IR_EXT32S: case IR_EXT32U:
-    case IR_SETCOND: case IR_NEGSETCOND: case IR_MOVCOND:
-        return true;
-    default:
-        return false;
+    case IR_MOV:
+    case IR_ADD:
+    case IR_SUB:
+    case IR_MUL:
+    case IR_MULUH:
+    case IR_MULSH:
+    case IR_DIVS:
+    case IR_DIVU:
+    case IR_REMS:
+    case IR_REMU:
+    case IR_NEG:
+    case IR_AND:
+    case IR_OR:
+    case IR_XOR:
+    case IR_ANDC:
+    case IR_ORC:
+    case IR_NOT:
+    case IR_SHL:
+    case IR_SHR:
+    case IR_SAR:
+    case IR_ROTR:
+    case IR_CLZ:
+    case IR_CTZ:
+    case IR_EXTRACT:
+    case IR_SEXTRACT:
+    case IR_DEPOSIT:
+    case IR_BSWAP16:
+    case IR_BSWAP32:
+    case IR_BSWAP64:
+    case IR_EXT8S:
+    case IR_EXT8U:
+    case IR_EXT16S:
+    case IR_EXT16U:
+    case IR_EXT32S:
+    case IR_EXT32U:
+    case IR_SETCOND:
+    case IR_NEGSETCOND:
+    case IR_MOVCOND: return true;
+    default: return false;
     }
 }
 
-bool ir_eval_op(IROpcode opc, IRType t, const uint64_t *in, const uint64_t *cargs,
-                uint64_t *out)
-{
+bool ir_eval_op(IROpcode opc, IRType t, const uint64_t *in, const uint64_t *cargs, uint64_t *out) {
     uint64_t a = in[0], b = 0, r;
     if (!ir_eval_is_pure(opc)) {
         return false;
@@ -75,8 +100,7 @@ bool ir_eval_op(IROpcode opc, IRType t, const uint64_t *in, const uint64_t *carg
     case IR_MOVCOND:
         r = ir_eval_res(t, ir_eval_cond((unsigned)cargs[0], t, a, b) ? in[2] : in[3]);
         break;
-    default:
-        return false;
+    default: return false;
     }
     *out = r;
     return true;

@@ -17,36 +17,35 @@
 
 /* Evaluates a pure op (MOV .. MOVCOND, BSWAP*, EXT*) on constant inputs. Returns false for
  * ops with side effects, memory access or control flow (nothing is written then). */
-bool ir_eval_op(IROpcode opc, IRType t, const uint64_t *in, const uint64_t *cargs,
-                uint64_t *out);
+bool ir_eval_op(IROpcode opc, IRType t, const uint64_t *in, const uint64_t *cargs, uint64_t *out);
 /* True if ir_eval_op() can evaluate opc. */
 bool ir_eval_is_pure(IROpcode opc);
 
-static inline uint64_t ir_eval_width_mask(IRType t)
-{
+static inline uint64_t ir_eval_width_mask(IRType t) {
     return t == IR_I32 ? 0xffffffffull : ~0ull;
 }
 
-static inline unsigned ir_eval_width(IRType t) { return t == IR_I32 ? 32 : 64; }
+static inline unsigned ir_eval_width(IRType t) {
+    return t == IR_I32 ? 32 : 64;
+}
 
 /* Result of an I32 op: the low 32 bits, zero-extended. */
-static inline uint64_t ir_eval_res(IRType t, uint64_t v) { return v & ir_eval_width_mask(t); }
+static inline uint64_t ir_eval_res(IRType t, uint64_t v) {
+    return v & ir_eval_width_mask(t);
+}
 
-static inline uint64_t ir_eval_mask_len(unsigned len)
-{
+static inline uint64_t ir_eval_mask_len(unsigned len) {
     return len >= 64 ? ~0ull : (1ull << len) - 1;
 }
 
 /* Compare after bringing I32 operands to 64 bits by sign extension: sign extension keeps both
  * the signed and the unsigned order of 32-bit values, and equality and bit tests of the low
  * 32 bits, so one 64-bit comparison serves both types. */
-static inline uint64_t ir_eval_cmp_operand(IRType t, uint64_t v)
-{
+static inline uint64_t ir_eval_cmp_operand(IRType t, uint64_t v) {
     return t == IR_I32 ? (uint64_t)(int64_t)(int32_t)v : v;
 }
 
-static inline bool ir_eval_cond64(unsigned c, uint64_t a, uint64_t b)
-{
+static inline bool ir_eval_cond64(unsigned c, uint64_t a, uint64_t b) {
     switch (c) {
     case IR_COND_NEVER: return false;
     case IR_COND_ALWAYS: return true;
@@ -66,21 +65,18 @@ static inline bool ir_eval_cond64(unsigned c, uint64_t a, uint64_t b)
     }
 }
 
-static inline bool ir_eval_cond(unsigned c, IRType t, uint64_t a, uint64_t b)
-{
+static inline bool ir_eval_cond(unsigned c, IRType t, uint64_t a, uint64_t b) {
     return ir_eval_cond64(c, ir_eval_cmp_operand(t, a), ir_eval_cmp_operand(t, b));
 }
 
-static inline uint64_t ir_eval_muluh(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_muluh(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         return ((uint64_t)(uint32_t)a * (uint32_t)b) >> 32;
     }
     return (uint64_t)(((unsigned __int128)a * b) >> 64);
 }
 
-static inline uint64_t ir_eval_mulsh(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_mulsh(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         int64_t p = (int64_t)(int32_t)a * (int32_t)b;
         return (uint32_t)((uint64_t)p >> 32);
@@ -89,8 +85,7 @@ static inline uint64_t ir_eval_mulsh(IRType t, uint64_t a, uint64_t b)
     return (uint64_t)((unsigned __int128)p >> 64);
 }
 
-static inline uint64_t ir_eval_divs(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_divs(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         int32_t x = (int32_t)a, y = (int32_t)b;
         if (y == 0) {
@@ -111,8 +106,7 @@ static inline uint64_t ir_eval_divs(IRType t, uint64_t a, uint64_t b)
     return (uint64_t)(x / y);
 }
 
-static inline uint64_t ir_eval_rems(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_rems(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         int32_t x = (int32_t)a, y = (int32_t)b;
         if (y == 0) {
@@ -133,40 +127,34 @@ static inline uint64_t ir_eval_rems(IRType t, uint64_t a, uint64_t b)
     return (uint64_t)(x % y);
 }
 
-static inline uint64_t ir_eval_divu(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_divu(IRType t, uint64_t a, uint64_t b) {
     a &= ir_eval_width_mask(t);
     b &= ir_eval_width_mask(t);
     return b == 0 ? 0 : a / b;
 }
 
-static inline uint64_t ir_eval_remu(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_remu(IRType t, uint64_t a, uint64_t b) {
     a &= ir_eval_width_mask(t);
     b &= ir_eval_width_mask(t);
     return b == 0 ? a : a % b;
 }
 
-static inline uint64_t ir_eval_shl(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_shl(IRType t, uint64_t a, uint64_t b) {
     return ir_eval_res(t, a << (b & (ir_eval_width(t) - 1)));
 }
 
-static inline uint64_t ir_eval_shr(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_shr(IRType t, uint64_t a, uint64_t b) {
     return (a & ir_eval_width_mask(t)) >> (b & (ir_eval_width(t) - 1));
 }
 
-static inline uint64_t ir_eval_sar(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_sar(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         return (uint32_t)((int32_t)a >> (b & 31));
     }
     return (uint64_t)((int64_t)a >> (b & 63));
 }
 
-static inline uint64_t ir_eval_rotr(IRType t, uint64_t a, uint64_t b)
-{
+static inline uint64_t ir_eval_rotr(IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         uint32_t x = (uint32_t)a;
         unsigned n = b & 31;
@@ -176,43 +164,44 @@ static inline uint64_t ir_eval_rotr(IRType t, uint64_t a, uint64_t b)
     return n ? (a >> n) | (a << (64 - n)) : a;
 }
 
-static inline uint64_t ir_eval_clz(IRType t, uint64_t a)
-{
+static inline uint64_t ir_eval_clz(IRType t, uint64_t a) {
     if (t == IR_I32) {
         return (uint32_t)a ? (uint64_t)__builtin_clz((uint32_t)a) : 32;
     }
     return a ? (uint64_t)__builtin_clzll(a) : 64;
 }
 
-static inline uint64_t ir_eval_ctz(IRType t, uint64_t a)
-{
+static inline uint64_t ir_eval_ctz(IRType t, uint64_t a) {
     if (t == IR_I32) {
         return (uint32_t)a ? (uint64_t)__builtin_ctz((uint32_t)a) : 32;
     }
     return a ? (uint64_t)__builtin_ctzll(a) : 64;
 }
 
-static inline uint64_t ir_eval_extract(IRType t, uint64_t a, unsigned pos, unsigned len)
-{
+static inline uint64_t ir_eval_extract(IRType t, uint64_t a, unsigned pos, unsigned len) {
     return ((a & ir_eval_width_mask(t)) >> (pos & 63)) & ir_eval_mask_len(len);
 }
 
-static inline uint64_t ir_eval_sextract(IRType t, uint64_t a, unsigned pos, unsigned len)
-{
+static inline uint64_t ir_eval_sextract(IRType t, uint64_t a, unsigned pos, unsigned len) {
     uint64_t v = ((a & ir_eval_width_mask(t)) >> (pos & 63)) & ir_eval_mask_len(len);
     unsigned sh = len >= 64 || len == 0 ? 0 : 64 - len;
     return ir_eval_res(t, (uint64_t)((int64_t)(v << sh) >> sh));
 }
 
 static inline uint64_t ir_eval_deposit(IRType t, uint64_t a, uint64_t b, unsigned pos,
-                                       unsigned len)
-{
+                                       unsigned len) {
     uint64_t m = ir_eval_mask_len(len) << (pos & 63);
     return ir_eval_res(t, (a & ~m) | ((b << (pos & 63)) & m));
 }
 
-static inline uint64_t ir_eval_bswap16(uint64_t a) { return __builtin_bswap16((uint16_t)a); }
-static inline uint64_t ir_eval_bswap32(uint64_t a) { return __builtin_bswap32((uint32_t)a); }
-static inline uint64_t ir_eval_bswap64(uint64_t a) { return __builtin_bswap64(a); }
+static inline uint64_t ir_eval_bswap16(uint64_t a) {
+    return __builtin_bswap16((uint16_t)a);
+}
+static inline uint64_t ir_eval_bswap32(uint64_t a) {
+    return __builtin_bswap32((uint32_t)a);
+}
+static inline uint64_t ir_eval_bswap64(uint64_t a) {
+    return __builtin_bswap64(a);
+}
 
 #endif

@@ -6,8 +6,7 @@
  */
 #include "tcg/opt.h"
 
-void ir_optimize(IRFunc *f)
-{
+void ir_optimize(IRFunc *f) {
     ir_opt_constfold(f);
     ir_opt_dce(f);
 }

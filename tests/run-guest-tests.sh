@@ -103,7 +103,13 @@ if [ ${#elfs[@]} -eq 0 ]; then
     exit 1
 fi
 if [ -z "${GUEST_NO_BUILD:-}" ]; then
-    make --no-print-directory -s "${elfs[@]}" || exit 1
+    to_build=()
+    for elf in "${elfs[@]}"; do
+        case "$elf" in "$ELF_DIR"/*) to_build+=("$elf") ;; esac
+    done
+    if [ ${#to_build[@]} -gt 0 ]; then
+        make --no-print-directory -s "${to_build[@]}" || exit 1
+    fi
 fi
 
 case "$(basename "$EMU")" in

@@ -13,20 +13,22 @@
 #include "cpu-exec/tb.h"
 #include "tcg/interp/interp.h"
 
-static bool interp_init(CodeRegion *prologue_region)
-{
+static bool interp_init(CodeRegion *prologue_region) {
     /* No prologue: the dispatch loop is ordinary C. */
     return interp_ffi_prepare_all();
 }
 
-static void interp_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *dest)
-{
+static void interp_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *dest) {
     atomic_store_explicit(&tb->jmp_dest[n & 1], dest, memory_order_release);
 }
 
-static const void *interp_tb_entry_ptr(TranslationBlock *dest) { return dest; }
+static const void *interp_tb_entry_ptr(TranslationBlock *dest) {
+    return dest;
+}
 
-static const void *interp_exit_ptr(void) { return &interp_exit_marker; }
+static const void *interp_exit_ptr(void) {
+    return &interp_exit_marker;
+}
 
 const Backend backend_interp = {
     .name = "interp",

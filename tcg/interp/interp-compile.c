@@ -36,23 +36,22 @@ typedef struct Compiler {
     IRFunc *f;
     TranslationBlock *tb;
     const void *const *handlers;
-    uintptr_t *refs;    /* per temp: its slot reference (constants: set before pass 2) */
-    int32_t *pool_idx;  /* per temp: constant pool index, or -1 */
+    uintptr_t *refs;   /* per temp: its slot reference (constants: set before pass 2) */
+    int32_t *pool_idx; /* per temp: constant pool index, or -1 */
     uint32_t nb_consts;
     uint32_t nb_slots;
     uint32_t *label_pos; /* word index of each label, LABEL_UNSET until seen */
     /* emission state */
-    uintptr_t *buf;          /* NULL while sizing */
+    uintptr_t *buf;           /* NULL while sizing */
     const uintptr_t *rx_code; /* executable-view address of code word 0 (pass 2) */
-    uint32_t n;              /* words emitted so far */
-    uint64_t cur_pc;         /* guest pc of the last INSN_START */
+    uint32_t n;               /* words emitted so far */
+    uint64_t cur_pc;          /* guest pc of the last INSN_START */
     uint16_t reset_off[2];
 } Compiler;
 
 /* ---- temps to slots ---- */
 
-static bool assign_slots(Compiler *c)
-{
+static bool assign_slots(Compiler *c) {
     IRFunc *f = c->f;
     uint32_t nt = f->nb_temps;
     uint32_t *last_use = g_new0(uint32_t, nt);
@@ -76,9 +75,7 @@ static bool assign_slots(Compiler *c)
         case IR_TEMP_ENV:
             c->refs[t] = interp_ref_make(INTERP_BASE_FRAME, INTERP_SLOT_ENV * 8);
             break;
-        default:
-            c->refs[t] = 0;
-            break;
+        default: c->refs[t] = 0; break;
         }
     }
     for (uint32_t i = 0; i < f->nb_ops; i++) {
@@ -95,15 +92,9 @@ static bool assign_slots(Compiler *c)
                 c->pool_idx[t] = (int32_t)c->nb_consts++;
                 state[t] = 2;
                 continue;
-            case IR_TEMP_TEMP:
-                cell = nb_free ? free_cells[--nb_free] : c->nb_slots++;
-                break;
-            case IR_TEMP_LOCAL:
-                cell = c->nb_slots++;
-                break;
-            default:
-                state[t] = 2;
-                continue;
+            case IR_TEMP_TEMP: cell = nb_free ? free_cells[--nb_free] : c->nb_slots++; break;
+            case IR_TEMP_LOCAL: cell = c->nb_slots++; break;
+            default: state[t] = 2; continue;
             }
             c->refs[t] = interp_ref_make(INTERP_BASE_FRAME, (intptr_t)cell * 8);
             state[t] = 1;
@@ -131,23 +122,22 @@ static bool assign_slots(Compiler *c)
 
 /* ---- emission ---- */
 
-static void emit_word(Compiler *c, uintptr_t w)
-{
+static void emit_word(Compiler *c, uintptr_t w) {
     if (c->buf) {
         c->buf[c->n] = w;
     }
     c->n++;
 }
 
-static void emit_handler(Compiler *c, InterpOp iop)
-{
+static void emit_handler(Compiler *c, InterpOp iop) {
     emit_word(c, (uintptr_t)c->handlers[iop]);
 }
 
-static void emit_ref(Compiler *c, IRTemp t) { emit_word(c, c->refs[t]); }
+static void emit_ref(Compiler *c, IRTemp t) {
+    emit_word(c, c->refs[t]);
+}
 
-static void emit_label_target(Compiler *c, uint64_t label)
-{
+static void emit_label_target(Compiler *c, uint64_t label) {
     g_assert(label < c->f->nb_labels);
     if (!c->buf) {
         emit_word(c, 0);
@@ -160,8 +150,7 @@ static void emit_label_target(Compiler *c, uint64_t label)
     emit_word(c, (uintptr_t)(c->rx_code + c->label_pos[label]));
 }
 
-static InterpOp typed_iop(IROpcode opc, IRType t)
-{
+static InterpOp typed_iop(IROpcode opc, IRType t) {
     static const InterpOp map[IR_NB_OPS][2] = {
         [IR_MOV] = {IOP_MOV32, IOP_MOV64},
         [IR_ADD] = {IOP_ADD32, IOP_ADD64},
@@ -197,8 +186,7 @@ static InterpOp typed_iop(IROpcode opc, IRType t)
     return map[opc][t == IR_I64];
 }
 
-static InterpOp untyped_iop(IROpcode opc)
-{
+static InterpOp untyped_iop(IROpcode opc) {
     switch (opc) {
     case IR_BSWAP16: return IOP_BSWAP16;
     case IR_BSWAP32: return IOP_BSWAP32;
@@ -225,8 +213,7 @@ static InterpOp untyped_iop(IROpcode opc)
 }
 
 /* Operands in IR order: output, inputs, then constant args as immediates. */
-static void emit_plain(Compiler *c, InterpOp iop, const IROp *op)
-{
+static void emit_plain(Compiler *c, InterpOp iop, const IROp *op) {
     g_assert(interp_op_words[iop] == op->nb_o + op->nb_i + op->nb_c);
     emit_handler(c, iop);
     for (int k = 0; k < op->nb_o + op->nb_i; k++) {
@@ -237,23 +224,17 @@ static void emit_plain(Compiler *c, InterpOp iop, const IROp *op)
     }
 }
 
-static intptr_t tlb_table_offset(const Compiler *c, uint64_t mmu_idx)
-{
+static intptr_t tlb_table_offset(const Compiler *c, uint64_t mmu_idx) {
     g_assert(mmu_idx < NB_MMU_MODES);
-    return (intptr_t)c->f->tlb_offset +
-           (intptr_t)(mmu_idx * CPU_TLB_SIZE * sizeof(CPUTLBEntry));
+    return (intptr_t)c->f->tlb_offset + (intptr_t)(mmu_idx * CPU_TLB_SIZE * sizeof(CPUTLBEntry));
 }
 
-static void emit_op(Compiler *c, const IROp *op)
-{
+static void emit_op(Compiler *c, const IROp *op) {
     IROpcode opc = (IROpcode)op->opc;
     InterpOp iop;
     switch (opc) {
-    case IR_NOP:
-        return;
-    case IR_INSN_START:
-        c->cur_pc = ir_op_carg(op, 0);
-        return;
+    case IR_NOP: return;
+    case IR_INSN_START: c->cur_pc = ir_op_carg(op, 0); return;
     case IR_SET_LABEL:
         if (!c->buf) {
             g_assert(ir_op_carg(op, 0) < c->f->nb_labels);
@@ -332,8 +313,7 @@ static void emit_op(Compiler *c, const IROp *op)
         emit_handler(c, IOP_GOTO_PTR);
         emit_ref(c, ir_op_in(op, 0));
         return;
-    default:
-        break;
+    default: break;
     }
     if (ir_op_defs[opc].flags & IR_OPF_TYPED) {
         iop = typed_iop(opc, (IRType)op->type);
@@ -346,8 +326,7 @@ static void emit_op(Compiler *c, const IROp *op)
     emit_plain(c, iop, op);
 }
 
-static void emit_all(Compiler *c)
-{
+static void emit_all(Compiler *c) {
     c->n = 0;
     c->cur_pc = c->tb->pc;
     c->reset_off[0] = c->reset_off[1] = TB_JMP_NONE;
@@ -359,8 +338,7 @@ static void emit_all(Compiler *c)
     emit_word(c, 0);
 }
 
-bool interp_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f)
-{
+bool interp_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f) {
     Compiler c = {
         .f = f,
         .tb = tb,
@@ -422,8 +400,7 @@ bool interp_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f)
 
 /* ---- -d out_asm ---- */
 
-static int iop_of_handler(const void *const *handlers, uintptr_t w)
-{
+static int iop_of_handler(const void *const *handlers, uintptr_t w) {
     for (int i = 0; i < IOP_NB; i++) {
         if ((uintptr_t)handlers[i] == w) {
             return i;
@@ -432,8 +409,7 @@ static int iop_of_handler(const void *const *handlers, uintptr_t w)
     return -1;
 }
 
-static void dump_ref(uintptr_t ref, FILE *out)
-{
+static void dump_ref(uintptr_t ref, FILE *out) {
     intptr_t off = (intptr_t)ref >> 2;
     switch (ref & 3) {
     case INTERP_BASE_ENV: fprintf(out, "env%+" PRIdPTR, off); break;
@@ -442,8 +418,7 @@ static void dump_ref(uintptr_t ref, FILE *out)
     }
 }
 
-void interp_dump_code(const TranslationBlock *tb, FILE *out)
-{
+void interp_dump_code(const TranslationBlock *tb, FILE *out) {
     const InterpTBHeader *h = tb->tc_ptr;
     const void *const *handlers = interp_handler_table();
     if (!h || h->magic != INTERP_TB_MAGIC) {
@@ -470,18 +445,37 @@ void interp_dump_code(const TranslationBlock *tb, FILE *out)
             /* Which words are refs: everything except trailing immediates/targets. */
             switch (iop) {
             case IOP_CALL: is_ref = k == 2 || k >= 4; break;
-            case IOP_QEMU_LD: case IOP_QEMU_ST: is_ref = k <= 2; break;
+            case IOP_QEMU_LD:
+            case IOP_QEMU_ST: is_ref = k <= 2; break;
             case IOP_CMPXCHG: is_ref = k <= 4; break;
-            case IOP_MB: case IOP_BR: case IOP_GOTO_TB: case IOP_EXIT_TB: is_ref = false; break;
-            case IOP_BRCOND32: case IOP_BRCOND64: is_ref = k <= 2; break;
-            case IOP_EXTRACT32: case IOP_EXTRACT64: case IOP_SEXTRACT32: case IOP_SEXTRACT64:
-                is_ref = k <= 2; break;
-            case IOP_DEPOSIT32: case IOP_DEPOSIT64: is_ref = k <= 3; break;
-            case IOP_SETCOND32: case IOP_SETCOND64: case IOP_NEGSETCOND32:
+            case IOP_MB:
+            case IOP_BR:
+            case IOP_GOTO_TB:
+            case IOP_EXIT_TB: is_ref = false; break;
+            case IOP_BRCOND32:
+            case IOP_BRCOND64: is_ref = k <= 2; break;
+            case IOP_EXTRACT32:
+            case IOP_EXTRACT64:
+            case IOP_SEXTRACT32:
+            case IOP_SEXTRACT64: is_ref = k <= 2; break;
+            case IOP_DEPOSIT32:
+            case IOP_DEPOSIT64: is_ref = k <= 3; break;
+            case IOP_SETCOND32:
+            case IOP_SETCOND64:
+            case IOP_NEGSETCOND32:
             case IOP_NEGSETCOND64: is_ref = k <= 3; break;
-            case IOP_MOVCOND32: case IOP_MOVCOND64: is_ref = k <= 5; break;
-            case IOP_LD8U: case IOP_LD8S: case IOP_LD16U: case IOP_LD16S: case IOP_LD32U:
-            case IOP_LD32S: case IOP_LD64: case IOP_ST8: case IOP_ST16: case IOP_ST32:
+            case IOP_MOVCOND32:
+            case IOP_MOVCOND64: is_ref = k <= 5; break;
+            case IOP_LD8U:
+            case IOP_LD8S:
+            case IOP_LD16U:
+            case IOP_LD16S:
+            case IOP_LD32U:
+            case IOP_LD32S:
+            case IOP_LD64:
+            case IOP_ST8:
+            case IOP_ST16:
+            case IOP_ST32:
             case IOP_ST64: is_ref = k <= 2; break;
             default: break;
             }

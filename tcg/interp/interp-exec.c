@@ -25,18 +25,15 @@ const char interp_exit_marker = 0;
 
 /* ---- operand access ---- */
 
-static inline uint64_t *cell(const uintptr_t *bs, uintptr_t ref)
-{
+static inline uint64_t *cell(const uintptr_t *bs, uintptr_t ref) {
     return (uint64_t *)(bs[ref & 3] + (uintptr_t)((intptr_t)ref >> 2));
 }
 
-static inline uint64_t in(const uintptr_t *bs, const uintptr_t *pc, int k)
-{
+static inline uint64_t in(const uintptr_t *bs, const uintptr_t *pc, int k) {
     return *cell(bs, pc[k]);
 }
 
-static inline void out(const uintptr_t *bs, const uintptr_t *pc, int k, uint64_t v)
-{
+static inline void out(const uintptr_t *bs, const uintptr_t *pc, int k, uint64_t v) {
     *cell(bs, pc[k]) = v;
 }
 
@@ -47,8 +44,7 @@ static inline void out(const uintptr_t *bs, const uintptr_t *pc, int k, uint64_t
  * so that build orders with a sequentially consistent read-modify-write on a per-thread cell
  * instead: a locked instruction, i.e. a full barrier, on x86-64.
  */
-static inline void interp_fence(memory_order order)
-{
+static inline void interp_fence(memory_order order) {
 #ifdef __SANITIZE_THREAD__
     static __thread uint32_t cell;
     (void)order;
@@ -60,8 +56,7 @@ static inline void interp_fence(memory_order order)
 
 /* ---- guest RAM ---- */
 
-static inline uint64_t guest_ram_load(uintptr_t host, unsigned lg, bool acq)
-{
+static inline uint64_t guest_ram_load(uintptr_t host, unsigned lg, bool acq) {
     if ((host & ((1u << lg) - 1)) == 0) {
         switch (lg) {
         case 0:
@@ -88,8 +83,7 @@ static inline uint64_t guest_ram_load(uintptr_t host, unsigned lg, bool acq)
     return v;
 }
 
-static inline void guest_ram_store(uintptr_t host, unsigned lg, uint64_t v, bool rel)
-{
+static inline void guest_ram_store(uintptr_t host, unsigned lg, uint64_t v, bool rel) {
     if ((host & ((1u << lg) - 1)) == 0) {
         switch (lg) {
         case 0:
@@ -129,8 +123,7 @@ static inline void guest_ram_store(uintptr_t host, unsigned lg, uint64_t v, bool
 }
 
 /* Sign- or zero-extends a loaded value to 64 bits as the memop says. */
-static inline uint64_t memop_extend(uint32_t oi, uint64_t v)
-{
+static inline uint64_t memop_extend(uint32_t oi, uint64_t v) {
     unsigned lg = oi & MO_SIZE;
     if (lg == MO_64) {
         return v;
@@ -141,8 +134,7 @@ static inline uint64_t memop_extend(uint32_t oi, uint64_t v)
 
 /* The inline TLB probe: the tag of the page holding the access's last byte must equal the
  * entry's tag exactly (flag bits and page crossings send the access to the slow path). */
-static inline bool tlb_hit(uint64_t tag, uint64_t addr, uint32_t oi)
-{
+static inline bool tlb_hit(uint64_t tag, uint64_t addr, uint32_t oi) {
     uint64_t size = 1ull << (oi & MO_SIZE);
     if ((oi & MO_ALIGN) && (addr & (size - 1))) {
         return false;
@@ -150,14 +142,12 @@ static inline bool tlb_hit(uint64_t tag, uint64_t addr, uint32_t oi)
     return ((addr + size - 1) & TARGET_PAGE_MASK) == tag;
 }
 
-static inline const CPUTLBEntry *tlb_entry(void *env, uintptr_t table_off, uint64_t addr)
-{
+static inline const CPUTLBEntry *tlb_entry(void *env, uintptr_t table_off, uint64_t addr) {
     const CPUTLBEntry *table = (const CPUTLBEntry *)((char *)env + (intptr_t)table_off);
     return &table[(addr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
 }
 
-static inline void store_guest_pc(void *env, const InterpTBHeader *hdr, uint64_t pc)
-{
+static inline void store_guest_pc(void *env, const InterpTBHeader *hdr, uint64_t pc) {
     memcpy((char *)env + hdr->pc_offset, &pc, sizeof(pc));
 }
 
@@ -168,9 +158,8 @@ static inline void store_guest_pc(void *env, const InterpTBHeader *hdr, uint64_t
  * table". noinline/noclone keep a single copy, so the label addresses stored in bytecode stay
  * valid.
  */
-static __attribute__((noinline, noclone)) uintptr_t
-interp_run(void *env, TranslationBlock *tb, const void *const **table_out)
-{
+static __attribute__((noinline, noclone)) uintptr_t interp_run(void *env, TranslationBlock *tb,
+                                                               const void *const **table_out) {
     static const void *const handlers[IOP_NB] = {
 #define IOP(name, words) [IOP_##name] = &&do_##name,
 #include "tcg/interp/interp-ops.def"
@@ -191,8 +180,7 @@ interp_run(void *env, TranslationBlock *tb, const void *const **table_out)
 enter:
     hdr = cur->tc_ptr;
     if (G_UNLIKELY(hdr == NULL || hdr->magic != INTERP_TB_MAGIC)) {
-        g_error("interp: TB at pc 0x%" G_GINT64_MODIFIER "x has no interpreter bytecode",
-                cur->pc);
+        g_error("interp: TB at pc 0x%" G_GINT64_MODIFIER "x has no interpreter bytecode", cur->pc);
     }
     if (__atomic_load_n((uint32_t *)((char *)env + hdr->exit_request_offset), __ATOMIC_RELAXED)) {
         return (uintptr_t)cur | TB_EXIT_REQUESTED;
@@ -519,7 +507,8 @@ do_SETCOND64:
     goto *(const void *)*pc;
 
 do_NEGSETCOND32:
-    out(bs, pc, 1, ir_eval_cond((unsigned)pc[4], IR_I32, in(bs, pc, 2), in(bs, pc, 3)) ? 0xffffffffu : 0);
+    out(bs, pc, 1,
+        ir_eval_cond((unsigned)pc[4], IR_I32, in(bs, pc, 2), in(bs, pc, 3)) ? 0xffffffffu : 0);
     pc += 5;
     goto *(const void *)*pc;
 
@@ -530,142 +519,130 @@ do_NEGSETCOND64:
 
 do_MOVCOND32:
     out(bs, pc, 1,
-        (uint32_t)(ir_eval_cond((unsigned)pc[6], IR_I32, in(bs, pc, 2), in(bs, pc, 3)) ? in(bs, pc, 4)
-                                                                     : in(bs, pc, 5)));
+        (uint32_t)(ir_eval_cond((unsigned)pc[6], IR_I32, in(bs, pc, 2), in(bs, pc, 3))
+                       ? in(bs, pc, 4)
+                       : in(bs, pc, 5)));
     pc += 7;
     goto *(const void *)*pc;
 
 do_MOVCOND64:
     out(bs, pc, 1,
         (ir_eval_cond((unsigned)pc[6], IR_I64, in(bs, pc, 2), in(bs, pc, 3)) ? in(bs, pc, 4)
-                                                                     : in(bs, pc, 5)));
+                                                                             : in(bs, pc, 5)));
     pc += 7;
     goto *(const void *)*pc;
 
-do_LD8U:
-    {
-        uint8_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, v);
-    }
+do_LD8U : {
+    uint8_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD8S:
-    {
-        int8_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, (uint64_t)(int64_t)v);
-    }
+do_LD8S : {
+    int8_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, (uint64_t)(int64_t)v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD16U:
-    {
-        uint16_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, v);
-    }
+do_LD16U : {
+    uint16_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD16S:
-    {
-        int16_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, (uint64_t)(int64_t)v);
-    }
+do_LD16S : {
+    int16_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, (uint64_t)(int64_t)v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD32U:
-    {
-        uint32_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, v);
-    }
+do_LD32U : {
+    uint32_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD32S:
-    {
-        int32_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, (uint64_t)(int64_t)v);
-    }
+do_LD32S : {
+    int32_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, (uint64_t)(int64_t)v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_LD64:
-    {
-        uint64_t v;
-        memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
-        out(bs, pc, 1, v);
-    }
+do_LD64 : {
+    uint64_t v;
+    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    out(bs, pc, 1, v);
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_ST8:
-    {
-        uint8_t v = (uint8_t)in(bs, pc, 1);
-        memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
-    }
+do_ST8 : {
+    uint8_t v = (uint8_t)in(bs, pc, 1);
+    memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_ST16:
-    {
-        uint16_t v = (uint16_t)in(bs, pc, 1);
-        memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
-    }
+do_ST16 : {
+    uint16_t v = (uint16_t)in(bs, pc, 1);
+    memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_ST32:
-    {
-        uint32_t v = (uint32_t)in(bs, pc, 1);
-        memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
-    }
+do_ST32 : {
+    uint32_t v = (uint32_t)in(bs, pc, 1);
+    memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
+}
     pc += 4;
     goto *(const void *)*pc;
 
-do_ST64:
-    {
-        uint64_t v = (uint64_t)in(bs, pc, 1);
-        memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
-    }
+do_ST64 : {
+    uint64_t v = (uint64_t)in(bs, pc, 1);
+    memcpy((char *)in(bs, pc, 2) + (intptr_t)pc[3], &v, sizeof(v));
+}
     pc += 4;
     goto *(const void *)*pc;
 
     /* ---- guest memory ---- */
-do_QEMU_LD:
-    {
-        uint64_t addr = in(bs, pc, 2), v;
-        uint32_t oi = (uint32_t)pc[3];
-        const CPUTLBEntry *e = tlb_entry(env, pc[4], addr);
-        if (tlb_hit(e->addr_read, addr, oi)) {
-            v = guest_ram_load((uintptr_t)(addr + e->addend), oi & MO_SIZE, oi & MO_ACQ);
-        } else {
-            store_guest_pc(env, hdr, pc[5]);
-            v = helper_ld_slow(env, addr, oi);
-        }
-        out(bs, pc, 1, memop_extend(oi, v));
+do_QEMU_LD : {
+    uint64_t addr = in(bs, pc, 2), v;
+    uint32_t oi = (uint32_t)pc[3];
+    const CPUTLBEntry *e = tlb_entry(env, pc[4], addr);
+    if (tlb_hit(e->addr_read, addr, oi)) {
+        v = guest_ram_load((uintptr_t)(addr + e->addend), oi & MO_SIZE, oi & MO_ACQ);
+    } else {
+        store_guest_pc(env, hdr, pc[5]);
+        v = helper_ld_slow(env, addr, oi);
     }
+    out(bs, pc, 1, memop_extend(oi, v));
+}
     pc += 6;
     goto *(const void *)*pc;
 
-do_QEMU_ST:
-    {
-        uint64_t val = in(bs, pc, 1), addr = in(bs, pc, 2);
-        uint32_t oi = (uint32_t)pc[3];
-        const CPUTLBEntry *e = tlb_entry(env, pc[4], addr);
-        if (tlb_hit(e->addr_write, addr, oi)) {
-            guest_ram_store((uintptr_t)(addr + e->addend), oi & MO_SIZE, val, oi & MO_REL);
-        } else {
-            store_guest_pc(env, hdr, pc[5]);
-            helper_st_slow(env, addr, val, oi);
-        }
+do_QEMU_ST : {
+    uint64_t val = in(bs, pc, 1), addr = in(bs, pc, 2);
+    uint32_t oi = (uint32_t)pc[3];
+    const CPUTLBEntry *e = tlb_entry(env, pc[4], addr);
+    if (tlb_hit(e->addr_write, addr, oi)) {
+        guest_ram_store((uintptr_t)(addr + e->addend), oi & MO_SIZE, val, oi & MO_REL);
+    } else {
+        store_guest_pc(env, hdr, pc[5]);
+        helper_st_slow(env, addr, val, oi);
     }
+}
     pc += 6;
     goto *(const void *)*pc;
 
@@ -688,16 +665,15 @@ do_MB:
     goto *(const void *)*pc;
 
     /* ---- helper calls ---- */
-do_CALL:
-    {
-        uint64_t args[IR_HELPER_MAX_ARGS];
-        unsigned n = (unsigned)pc[3];
-        for (unsigned k = 0; k < n; k++) {
-            args[k] = in(bs, pc, 4 + (int)k);
-        }
-        out(bs, pc, 2, interp_ffi_call((const IRHelper *)pc[1], args));
-        pc += 4 + n;
+do_CALL : {
+    uint64_t args[IR_HELPER_MAX_ARGS];
+    unsigned n = (unsigned)pc[3];
+    for (unsigned k = 0; k < n; k++) {
+        args[k] = in(bs, pc, 4 + (int)k);
     }
+    out(bs, pc, 2, interp_ffi_call((const IRHelper *)pc[1], args));
+    pc += 4 + n;
+}
     goto *(const void *)*pc;
 
     /* ---- control flow ---- */
@@ -721,36 +697,34 @@ do_BRCOND64:
     }
     goto *(const void *)*pc;
 
-do_GOTO_TB:
-    {
-        TranslationBlock *next =
-            atomic_load_explicit(&cur->jmp_dest[pc[1] & 1], memory_order_acquire);
-        if (next) {
-            cur = next;
-            goto enter;
-        }
+do_GOTO_TB : {
+    TranslationBlock *next = atomic_load_explicit(&cur->jmp_dest[pc[1] & 1], memory_order_acquire);
+    if (next) {
+        cur = next;
+        goto enter;
     }
+}
     pc += 2;
     goto *(const void *)*pc;
 
 do_EXIT_TB:
     return pc[1];
 
-do_GOTO_PTR:
-    {
-        uintptr_t p = in(bs, pc, 1);
-        if (p == (uintptr_t)&interp_exit_marker || p == 0) {
-            return 0;
-        }
-        cur = (TranslationBlock *)p;
+do_GOTO_PTR : {
+    uintptr_t p = in(bs, pc, 1);
+    if (p == (uintptr_t)&interp_exit_marker || p == 0) {
+        return 0;
     }
+    cur = (TranslationBlock *)p;
+}
     goto enter;
 }
 
-uintptr_t interp_exec_tb(void *env, TranslationBlock *tb) { return interp_run(env, tb, NULL); }
+uintptr_t interp_exec_tb(void *env, TranslationBlock *tb) {
+    return interp_run(env, tb, NULL);
+}
 
-const void *const *interp_handler_table(void)
-{
+const void *const *interp_handler_table(void) {
     const void *const *table;
     interp_run(NULL, NULL, &table);
     return table;

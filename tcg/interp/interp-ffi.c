@@ -13,8 +13,7 @@
 
 #include "tcg/interp/interp.h"
 
-static ffi_type *ffi_type_of(IRArgType t)
-{
+static ffi_type *ffi_type_of(IRArgType t) {
     switch (t) {
     case IR_ARG_VOID: return &ffi_type_void;
     case IR_ARG_I32: return &ffi_type_uint32;
@@ -29,8 +28,7 @@ typedef struct InterpCif {
     ffi_type *args[IR_HELPER_MAX_ARGS];
 } InterpCif;
 
-bool interp_ffi_prepare_all(void)
-{
+bool interp_ffi_prepare_all(void) {
     int n = ir_helper_count();
     for (int i = 0; i < n; i++) {
         IRHelper *h = ir_helper_get_mut(i);
@@ -55,8 +53,7 @@ bool interp_ffi_prepare_all(void)
     return true;
 }
 
-uint64_t interp_ffi_call(const IRHelper *h, const uint64_t *args)
-{
+uint64_t interp_ffi_call(const IRHelper *h, const uint64_t *args) {
     /* libffi reads each argument through a pointer to an object of the argument's own type. */
     uint64_t v64[IR_HELPER_MAX_ARGS];
     uint32_t v32[IR_HELPER_MAX_ARGS];

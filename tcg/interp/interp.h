@@ -53,20 +53,18 @@ enum {
 
 typedef struct __attribute__((aligned(16))) InterpTBHeader {
     uint32_t magic;
-    uint32_t nb_slots;            /* frame cells used, including the fixed ones */
-    int32_t exit_request_offset;  /* env offset of the 32-bit exit word */
-    int32_t pc_offset;            /* env offset of the guest pc (slow paths store it) */
-    uint32_t nb_words;            /* code words */
-    uint32_t nb_consts;           /* constant pool entries after the code */
+    uint32_t nb_slots;           /* frame cells used, including the fixed ones */
+    int32_t exit_request_offset; /* env offset of the 32-bit exit word */
+    int32_t pc_offset;           /* env offset of the guest pc (slow paths store it) */
+    uint32_t nb_words;           /* code words */
+    uint32_t nb_consts;          /* constant pool entries after the code */
 } InterpTBHeader;
 
-static inline uintptr_t interp_ref_make(unsigned base, intptr_t offset)
-{
+static inline uintptr_t interp_ref_make(unsigned base, intptr_t offset) {
     return ((uintptr_t)offset << 2) | base;
 }
 
-static inline const uintptr_t *interp_tb_code(const InterpTBHeader *h)
-{
+static inline const uintptr_t *interp_tb_code(const InterpTBHeader *h) {
     return (const uintptr_t *)(h + 1);
 }
 

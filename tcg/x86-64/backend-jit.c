@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cpu-exec/softmmu.h"
 #include "cpu-exec/tb.h"
 #include "tcg/backend.h"
 #include "tcg/code-buffer.h"
@@ -24,14 +25,14 @@
 const uint8_t *jit_epilogue_rx;
 const uint8_t *jit_exit_zero_rx;
 JitHostFeatures jit_host_features;
+JitSlowHelpers jit_slow_helpers;
 static const uint8_t *jit_prologue_rx;
 
 #define JIT_PROLOGUE_BYTES 128
 
 static const int jit_saved_regs[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
 
-static void jit_detect_features(void)
-{
+static void jit_detect_features(void) {
     unsigned a, b, c, d;
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
         jit_host_features.lzcnt = (c >> 5) & 1; /* ABM/LZCNT */
@@ -42,10 +43,14 @@ static void jit_detect_features(void)
     }
 }
 
-static bool jit_init(CodeRegion *r)
-{
+static bool jit_init(CodeRegion *r) {
     G_STATIC_ASSERT((JIT_FRAME_SIZE + 8 * 6 + 8) % 16 == 0);
     jit_detect_features();
+    jit_slow_helpers = (JitSlowHelpers){
+        .ld = (const void *)helper_ld_slow,
+        .st = (const void *)helper_st_slow,
+        .cmpxchg = (const void *)helper_atomic_cmpxchg,
+    };
     uint8_t *rw = code_region_alloc(r, JIT_PROLOGUE_BYTES, 16);
     if (!rw) {
         fprintf(stderr, "tandem: no room for the JIT prologue in the code buffer\n");
@@ -80,8 +85,7 @@ static bool jit_init(CodeRegion *r)
     return true;
 }
 
-static bool jit_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f)
-{
+static bool jit_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f) {
     static __thread JitCtx ctx;
     g_assert(jit_prologue_rx != NULL);
     size_t start = (r->used + 15) & ~(size_t)15;
@@ -106,20 +110,18 @@ static bool jit_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f)
 
 typedef uintptr_t (*JitPrologueFn)(void *env, const void *code);
 
-static uintptr_t jit_exec(void *env, TranslationBlock *tb)
-{
+static uintptr_t jit_exec(void *env, TranslationBlock *tb) {
     return ((JitPrologueFn)(uintptr_t)jit_prologue_rx)(env, tb->tc_ptr);
 }
 
-static void jit_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *dest)
-{
+static void jit_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *dest) {
     g_assert(n == 0 || n == 1);
     if (tb->jmp_insn_offset[n] == TB_JMP_NONE) {
         return; /* slot could not be made patchable: it always exits to cpu_exec */
     }
     const uint8_t *field = (const uint8_t *)tb->tc_ptr + tb->jmp_insn_offset[n];
-    const uint8_t *target =
-        dest ? (const uint8_t *)dest->tc_ptr : (const uint8_t *)tb->tc_ptr + tb->jmp_reset_offset[n];
+    const uint8_t *target = dest ? (const uint8_t *)dest->tc_ptr
+                                 : (const uint8_t *)tb->tc_ptr + tb->jmp_reset_offset[n];
     int64_t rel = (int64_t)(target - (field + 4));
     g_assert(rel == (int32_t)rel);
     g_assert(((uintptr_t)field & 3) == 0);
@@ -127,12 +129,15 @@ static void jit_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *de
     atomic_store_explicit(p, (int32_t)rel, memory_order_release);
 }
 
-static const void *jit_tb_entry_ptr(TranslationBlock *dest) { return dest->tc_ptr; }
+static const void *jit_tb_entry_ptr(TranslationBlock *dest) {
+    return dest->tc_ptr;
+}
 
-static const void *jit_exit_ptr(void) { return jit_exit_zero_rx; }
+static const void *jit_exit_ptr(void) {
+    return jit_exit_zero_rx;
+}
 
-static void jit_dump_code(const TranslationBlock *tb, FILE *out)
-{
+static void jit_dump_code(const TranslationBlock *tb, FILE *out) {
     csh h;
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) {
         fprintf(out, "  (capstone unavailable)\n");

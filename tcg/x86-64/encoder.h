@@ -15,14 +15,42 @@
 #include <stdint.h>
 
 enum {
-    X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
-    X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+    X86_RAX,
+    X86_RCX,
+    X86_RDX,
+    X86_RBX,
+    X86_RSP,
+    X86_RBP,
+    X86_RSI,
+    X86_RDI,
+    X86_R8,
+    X86_R9,
+    X86_R10,
+    X86_R11,
+    X86_R12,
+    X86_R13,
+    X86_R14,
+    X86_R15,
 };
 
 /* Condition codes (the low nibble of Jcc/SETcc/CMOVcc). */
 typedef enum X86Cond {
-    X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
-    X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G,
+    X86_CC_O,
+    X86_CC_NO,
+    X86_CC_B,
+    X86_CC_AE,
+    X86_CC_E,
+    X86_CC_NE,
+    X86_CC_BE,
+    X86_CC_A,
+    X86_CC_S,
+    X86_CC_NS,
+    X86_CC_P,
+    X86_CC_NP,
+    X86_CC_L,
+    X86_CC_GE,
+    X86_CC_LE,
+    X86_CC_G,
 } X86Cond;
 
 /* Group-1 ALU operations (the /digit of 0x81/0x83 and bits 3-5 of the r/m forms). */
@@ -37,7 +65,7 @@ enum {
     X86_OPC_0F = 0x100,
     X86_OPC_66 = 0x200,
     X86_OPC_F3 = 0x400,
-    X86_OPC_W = 0x800,       /* REX.W: 64-bit operand size */
+    X86_OPC_W = 0x800,        /* REX.W: 64-bit operand size */
     X86_OPC_BYTEREG = 0x1000, /* byte register operand: force REX for spl/bpl/sil/dil */
 };
 
@@ -58,7 +86,9 @@ void x86_emit64(X86Asm *a, uint64_t v);
 void x86_op_rr(X86Asm *a, int opc, int reg, int rm);
 void x86_op_rm(X86Asm *a, int opc, int reg, int base, int index, int shift, int32_t disp);
 
-static inline int x86_w(bool is64) { return is64 ? X86_OPC_W : 0; }
+static inline int x86_w(bool is64) {
+    return is64 ? X86_OPC_W : 0;
+}
 
 void x86_alu_rr(X86Asm *a, int aluop, bool w, int dst, int src);
 void x86_alu_ri(X86Asm *a, int aluop, bool w, int dst, int32_t imm);

@@ -21,14 +21,19 @@
 
 #define BIT(r) ((uint16_t)(1u << (r)))
 
-static inline bool t_is_const(JitCtx *c, IRTemp t) { return ir_temp_is_const(c->f, t); }
-static inline uint64_t t_val(JitCtx *c, IRTemp t) { return c->f->temps[t].val; }
-static inline uint8_t t_kind(JitCtx *c, IRTemp t) { return c->f->temps[t].kind; }
+static inline bool t_is_const(JitCtx *c, IRTemp t) {
+    return ir_temp_is_const(c->f, t);
+}
+static inline uint64_t t_val(JitCtx *c, IRTemp t) {
+    return c->f->temps[t].val;
+}
+static inline uint8_t t_kind(JitCtx *c, IRTemp t) {
+    return c->f->temps[t].kind;
+}
 
 /* Immediate form of input t for an op of width w: any value for 32-bit ops, sign-extended
  * imm32 for 64-bit ones. */
-static bool imm_of(JitCtx *c, IRTemp t, bool w, int32_t *imm)
-{
+static bool imm_of(JitCtx *c, IRTemp t, bool w, int32_t *imm) {
     if (!t_is_const(c, t)) {
         return false;
     }
@@ -42,8 +47,7 @@ static bool imm_of(JitCtx *c, IRTemp t, bool w, int32_t *imm)
 
 /* Destination that may be the register of input in_i when that input dies here (or is the
  * output); the caller does not need its value preserved beyond the first read. */
-static int dst_over(JitCtx *c, int in_i)
-{
+static int dst_over(JitCtx *c, int in_i) {
     const IROp *op = c->op;
     IRTemp t = ir_op_in(op, in_i);
     if (t_kind(c, t) != IR_TEMP_CONST && t_kind(c, t) != IR_TEMP_ENV &&
@@ -53,10 +57,11 @@ static int dst_over(JitCtx *c, int in_i)
     return ra_scratch(c, 0);
 }
 
-static uint64_t width_mask(bool w) { return w ? ~0ull : 0xffffffffull; }
+static uint64_t width_mask(bool w) {
+    return w ? ~0ull : 0xffffffffull;
+}
 
-static X86Cond cond_to_x86(IRCond cond)
-{
+static X86Cond cond_to_x86(IRCond cond) {
     switch (cond) {
     case IR_COND_EQ: return X86_CC_E;
     case IR_COND_NE: return X86_CC_NE;
@@ -75,8 +80,7 @@ static X86Cond cond_to_x86(IRCond cond)
 }
 
 /* Sets the flags for cond(in ai, in bi) and returns the x86 condition to test. */
-static X86Cond emit_compare(JitCtx *c, IRCond cond, bool w, int ai, int bi)
-{
+static X86Cond emit_compare(JitCtx *c, IRCond cond, bool w, int ai, int bi) {
     IRTemp a = ir_op_in(c->op, ai), b = ir_op_in(c->op, bi);
     int32_t imm;
     if (t_is_const(c, a) && !t_is_const(c, b)) {
@@ -107,8 +111,7 @@ static X86Cond emit_compare(JitCtx *c, IRCond cond, bool w, int ai, int bi)
 }
 
 /* out = in_i (width w): shared by MOV and the degenerate cases of other ops. */
-static void emit_copy(JitCtx *c, int in_i, bool w)
-{
+static void emit_copy(JitCtx *c, int in_i, bool w) {
     IRTemp o = ir_op_out(c->op, 0), a = ir_op_in(c->op, in_i);
     int dst;
     if (t_is_const(c, a)) {
@@ -127,8 +130,7 @@ static void emit_copy(JitCtx *c, int in_i, bool w)
     ra_set_out(c, o, dst);
 }
 
-static void emit_const_out(JitCtx *c, uint64_t v)
-{
+static void emit_const_out(JitCtx *c, uint64_t v) {
     int dst = ra_scratch(c, 0);
     x86_mov_ri(&c->as, dst, v);
     ra_set_out(c, ir_op_out(c->op, 0), dst);
@@ -136,13 +138,11 @@ static void emit_const_out(JitCtx *c, uint64_t v)
 
 /* ---- arithmetic and logic ---- */
 
-static bool opc_commutes(int opc)
-{
+static bool opc_commutes(int opc) {
     return opc == IR_ADD || opc == IR_AND || opc == IR_OR || opc == IR_XOR || opc == IR_MUL;
 }
 
-static void lower_binop(JitCtx *c, int aluop)
-{
+static void lower_binop(JitCtx *c, int aluop) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     IRTemp o = ir_op_out(op, 0);
@@ -151,13 +151,15 @@ static void lower_binop(JitCtx *c, int aluop)
         IRTemp a = ir_op_in(op, 0), b = ir_op_in(op, 1);
         bool a_inplace = a == o || (ra_input_dies(c, 0) && !t_is_const(c, a));
         bool b_inplace = b == o || (ra_input_dies(c, 1) && !t_is_const(c, b));
-        if ((t_is_const(c, a) && !t_is_const(c, b)) || (!a_inplace && b_inplace && !t_is_const(c, a))) {
+        if ((t_is_const(c, a) && !t_is_const(c, b)) ||
+            (!a_inplace && b_inplace && !t_is_const(c, a))) {
             ai = 1;
             bi = 0;
         }
     }
     IRTemp a = ir_op_in(op, ai), b = ir_op_in(op, bi);
-    bool a_inplace = a == o || (ra_input_dies(c, ai) && !t_is_const(c, a) && t_kind(c, a) != IR_TEMP_ENV);
+    bool a_inplace =
+        a == o || (ra_input_dies(c, ai) && !t_is_const(c, a) && t_kind(c, a) != IR_TEMP_ENV);
     int32_t imm;
     int dst;
     if (imm_of(c, b, w, &imm)) {
@@ -196,8 +198,7 @@ static void lower_binop(JitCtx *c, int aluop)
 }
 
 /* ANDC/ORC: out = a op ~b. */
-static void lower_andc_orc(JitCtx *c, int aluop)
-{
+static void lower_andc_orc(JitCtx *c, int aluop) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     IRTemp a = ir_op_in(op, 0), b = ir_op_in(op, 1);
@@ -226,16 +227,14 @@ static void lower_andc_orc(JitCtx *c, int aluop)
     ra_set_out(c, ir_op_out(op, 0), dst);
 }
 
-static void lower_unary(JitCtx *c, int ext)
-{
+static void lower_unary(JitCtx *c, int ext) {
     bool w = c->op->type == IR_I64;
     int dst = ra_dst_copy(c, 0, w, 0);
     x86_unary(&c->as, ext, w, dst);
     ra_set_out(c, ir_op_out(c->op, 0), dst);
 }
 
-static void lower_shift(JitCtx *c, int shop)
-{
+static void lower_shift(JitCtx *c, int shop) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     IRTemp b = ir_op_in(op, 1);
@@ -265,8 +264,7 @@ static void lower_shift(JitCtx *c, int shop)
 }
 
 /* DIVS/DIVU/REMS/REMU with the A64 rules for x/0 and MIN/-1, guarded before div/idiv. */
-static void lower_div(JitCtx *c, bool is_signed, bool want_rem)
-{
+static void lower_div(JitCtx *c, bool is_signed, bool want_rem) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     ra_evict(c, X86_RAX, 0);
@@ -308,8 +306,7 @@ static void lower_div(JitCtx *c, bool is_signed, bool want_rem)
     ra_set_out(c, ir_op_out(op, 0), want_rem ? X86_RDX : X86_RAX);
 }
 
-static void lower_mulh(JitCtx *c, bool is_signed)
-{
+static void lower_mulh(JitCtx *c, bool is_signed) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     if (!w) {
@@ -336,8 +333,7 @@ static void lower_mulh(JitCtx *c, bool is_signed)
     ra_set_out(c, ir_op_out(op, 0), X86_RDX);
 }
 
-static void lower_clz_ctz(JitCtx *c, bool clz)
-{
+static void lower_clz_ctz(JitCtx *c, bool clz) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     int width = w ? 64 : 32;
@@ -363,8 +359,7 @@ static void lower_clz_ctz(JitCtx *c, bool clz)
 
 /* ---- bit fields ---- */
 
-static void emit_zero_ext_bits(JitCtx *c, bool w, int reg, int len)
-{
+static void emit_zero_ext_bits(JitCtx *c, bool w, int reg, int len) {
     int width = w ? 64 : 32;
     if (len >= width) {
         if (!w) {
@@ -382,8 +377,7 @@ static void emit_zero_ext_bits(JitCtx *c, bool w, int reg, int len)
     }
 }
 
-static void lower_extract(JitCtx *c, bool sign)
-{
+static void lower_extract(JitCtx *c, bool sign) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     int width = w ? 64 : 32;
@@ -424,8 +418,7 @@ static void lower_extract(JitCtx *c, bool sign)
     ra_set_out(c, ir_op_out(op, 0), dst);
 }
 
-static void emit_and_mask(JitCtx *c, bool w, int dst, uint64_t mask)
-{
+static void emit_and_mask(JitCtx *c, bool w, int dst, uint64_t mask) {
     mask &= width_mask(w);
     if (!w || (int64_t)mask == (int64_t)(int32_t)mask) {
         x86_alu_ri(&c->as, X86_AND, w, dst, (int32_t)mask);
@@ -436,8 +429,7 @@ static void emit_and_mask(JitCtx *c, bool w, int dst, uint64_t mask)
     }
 }
 
-static void lower_deposit(JitCtx *c)
-{
+static void lower_deposit(JitCtx *c) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     int width = w ? 64 : 32;
@@ -480,16 +472,14 @@ static void lower_deposit(JitCtx *c)
     ra_set_out(c, ir_op_out(op, 0), dst);
 }
 
-static void lower_ext(JitCtx *c, int size, bool sign)
-{
+static void lower_ext(JitCtx *c, int size, bool sign) {
     int src = ra_in(c, ir_op_in(c->op, 0), 0);
     int dst = dst_over(c, 0);
     x86_ext_rr(&c->as, size, sign, dst, src);
     ra_set_out(c, ir_op_out(c->op, 0), dst);
 }
 
-static void lower_bswap(JitCtx *c, int bytes)
-{
+static void lower_bswap(JitCtx *c, int bytes) {
     int dst = ra_dst_copy(c, 0, bytes == 8, 0);
     x86_bswap(&c->as, bytes == 8, dst);
     if (bytes == 2) {
@@ -500,8 +490,7 @@ static void lower_bswap(JitCtx *c, int bytes)
 
 /* ---- comparisons ---- */
 
-static void lower_setcond(JitCtx *c, bool neg)
-{
+static void lower_setcond(JitCtx *c, bool neg) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     IRCond cond = (IRCond)ir_op_carg(op, 0);
@@ -519,8 +508,7 @@ static void lower_setcond(JitCtx *c, bool neg)
     ra_set_out(c, ir_op_out(op, 0), dst);
 }
 
-static void lower_movcond(JitCtx *c)
-{
+static void lower_movcond(JitCtx *c) {
     const IROp *op = c->op;
     bool w = op->type == IR_I64;
     IRCond cond = (IRCond)ir_op_carg(op, 0);
@@ -537,16 +525,14 @@ static void lower_movcond(JitCtx *c)
 
 /* ---- host memory (env fields) ---- */
 
-static void lower_ld(JitCtx *c, int size, bool sign)
-{
+static void lower_ld(JitCtx *c, int size, bool sign) {
     int base = ra_in(c, ir_op_in(c->op, 0), 0);
     int dst = dst_over(c, 0);
     x86_load(&c->as, size, sign, dst, base, -1, (int32_t)ir_op_carg(c->op, 0));
     ra_set_out(c, ir_op_out(c->op, 0), dst);
 }
 
-static void lower_st(JitCtx *c, int size)
-{
+static void lower_st(JitCtx *c, int size) {
     IRTemp v = ir_op_in(c->op, 0);
     int base = ra_in(c, ir_op_in(c->op, 1), 0);
     int32_t disp = (int32_t)ir_op_carg(c->op, 0);
@@ -564,9 +550,8 @@ static void lower_st(JitCtx *c, int size)
 static const int call_arg_regs[6] = {X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9};
 
 /* Calls fn with args (temps, or immediates where args[i] == IR_TEMP_NONE); result in rax. */
-static void emit_call(JitCtx *c, const void *fn, int nargs, const IRTemp *args, const uint64_t *imms,
-                      uint32_t flags)
-{
+static void emit_call(JitCtx *c, const void *fn, int nargs, const IRTemp *args,
+                      const uint64_t *imms, uint32_t flags) {
     g_assert(nargs <= 6);
     if ((flags & (IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS)) !=
         (IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS)) {
@@ -596,8 +581,7 @@ static void emit_call(JitCtx *c, const void *fn, int nargs, const IRTemp *args, 
     }
 }
 
-static void lower_call(JitCtx *c)
-{
+static void lower_call(JitCtx *c) {
     const IROp *op = c->op;
     const IRHelper *h = ir_helper_get((int)ir_op_carg(op, 0));
     IRTemp args[6];
@@ -610,30 +594,27 @@ static void lower_call(JitCtx *c)
     }
 }
 
-static void emit_store_pc(JitCtx *c)
-{
+static void emit_store_pc(JitCtx *c) {
     int tmp = ra_scratch(c, 0);
     x86_mov_ri(&c->as, tmp, c->cur_pc);
     x86_store(&c->as, 3, tmp, X86_ENV_REG, -1, c->f->pc_offset);
 }
 
-static void lower_cmpxchg(JitCtx *c)
-{
+static void lower_cmpxchg(JitCtx *c) {
     const IROp *op = c->op;
     MemOp mop = (MemOp)ir_op_carg(op, 0);
     emit_store_pc(c);
     c->locked = 0; /* the scratch is not needed any more */
     IRTemp args[5] = {c->f->env, ir_op_in(op, 0), ir_op_in(op, 1), ir_op_in(op, 2), IR_TEMP_NONE};
     uint64_t imms[5] = {0, 0, 0, 0, make_memop_idx(mop, (int)ir_op_carg(op, 1))};
-    emit_call(c, (const void *)helper_atomic_cmpxchg, 5, args, imms, IR_CALL_NO_WRITE_GLOBALS);
+    emit_call(c, jit_slow_helpers.cmpxchg, 5, args, imms, IR_CALL_NO_WRITE_GLOBALS);
     x86_ext_rr(&c->as, mop & MO_SIZE, (mop & MO_SIGN) != 0, X86_RAX, X86_RAX);
     ra_set_out(c, ir_op_out(op, 0), X86_RAX);
 }
 
 /* ---- guest memory: inline TLB probe ---- */
 
-static void lower_qemu_ldst(JitCtx *c, bool is_store)
-{
+static void lower_qemu_ldst(JitCtx *c, bool is_store) {
     const IROp *op = c->op;
     MemOp mop = (MemOp)ir_op_carg(op, 0);
     int mmu_idx = (int)ir_op_carg(op, 1);
@@ -721,8 +702,7 @@ static void lower_qemu_ldst(JitCtx *c, bool is_store)
     }
 }
 
-static void emit_slow_path(JitCtx *c, const JitSlowPath *sp)
-{
+static void emit_slow_path(JitCtx *c, const JitSlowPath *sp) {
     X86Asm *as = &c->as;
     x86_patch_rel32(as, sp->jcc_pos, as->pos);
     for (int r = 0; r < 16; r++) {
@@ -749,8 +729,7 @@ static void emit_slow_path(JitCtx *c, const JitSlowPath *sp)
     }
     x86_mov_rr(as, true, X86_RDI, X86_ENV_REG);
     x86_mov_ri(as, call_arg_regs[1 + nsrc], sp->oi);
-    x86_call_abs(as, sp->is_store ? (const void *)helper_st_slow : (const void *)helper_ld_slow,
-                 X86_RAX);
+    x86_call_abs(as, sp->is_store ? jit_slow_helpers.st : jit_slow_helpers.ld, X86_RAX);
     if (!sp->is_store) {
         x86_ext_rr(as, sp->memop & MO_SIZE, (sp->memop & MO_SIGN) != 0, sp->dst_reg, X86_RAX);
     }
@@ -765,8 +744,7 @@ static void emit_slow_path(JitCtx *c, const JitSlowPath *sp)
 
 /* ---- control flow ---- */
 
-static void add_fixup(JitCtx *c, size_t pos, uint64_t label)
-{
+static void add_fixup(JitCtx *c, size_t pos, uint64_t label) {
     g_assert(label < c->f->nb_labels);
     if (c->nb_fixups == c->cap_fixups) {
         c->cap_fixups = c->cap_fixups ? c->cap_fixups * 2 : 32;
@@ -775,8 +753,7 @@ static void add_fixup(JitCtx *c, size_t pos, uint64_t label)
     c->fixups[c->nb_fixups++] = (JitFixup){.pos = (uint32_t)pos, .label = (uint32_t)label};
 }
 
-static void lower_brcond(JitCtx *c)
-{
+static void lower_brcond(JitCtx *c) {
     const IROp *op = c->op;
     IRCond cond = (IRCond)ir_op_carg(op, 0);
     uint64_t label = ir_op_carg(op, 1);
@@ -793,8 +770,7 @@ static void lower_brcond(JitCtx *c)
     add_fixup(c, x86_jcc32(&c->as, cc), label);
 }
 
-static void lower_goto_tb(JitCtx *c)
-{
+static void lower_goto_tb(JitCtx *c) {
     int n = (int)ir_op_carg(c->op, 0);
     g_assert(n == 0 || n == 1);
     ra_bb_end(c);
@@ -808,8 +784,7 @@ static void lower_goto_tb(JitCtx *c)
     }
 }
 
-static void lower_exit_tb(JitCtx *c)
-{
+static void lower_exit_tb(JitCtx *c) {
     uint64_t val = ir_op_carg(c->op, 0);
     ra_bb_end(c);
     if (val == 0) {
@@ -822,8 +797,7 @@ static void lower_exit_tb(JitCtx *c)
 
 /* ---- the op switch ---- */
 
-static void lower_op(JitCtx *c, const IROp *op)
-{
+static void lower_op(JitCtx *c, const IROp *op) {
     c->op = op;
     switch ((IROpcode)op->opc) {
     case IR_MOV: emit_copy(c, 0, op->type == IR_I64); break;
@@ -911,8 +885,7 @@ static void lower_op(JitCtx *c, const IROp *op)
     ra_op_done(c);
 }
 
-void jit_lower_tb(JitCtx *c, IRFunc *f, TranslationBlock *tb)
-{
+void jit_lower_tb(JitCtx *c, IRFunc *f, TranslationBlock *tb) {
     c->tb = tb;
     c->nb_fixups = 0;
     c->nb_slow = 0;

@@ -22,10 +22,11 @@ static const int8_t ra_order[] = {
     X86_R8,  X86_R9,  X86_R10, X86_R11, X86_RAX, X86_RCX, X86_RDX,
 };
 
-static inline uint8_t ra_kind(const JitCtx *c, IRTemp t) { return c->f->temps[t].kind; }
+static inline uint8_t ra_kind(const JitCtx *c, IRTemp t) {
+    return c->f->temps[t].kind;
+}
 
-void ra_begin(JitCtx *c, IRFunc *f)
-{
+void ra_begin(JitCtx *c, IRFunc *f) {
     c->f = f;
     if (c->cap_temps < f->nb_temps) {
         c->cap_temps = f->nb_temps + 256;
@@ -43,8 +44,7 @@ void ra_begin(JitCtx *c, IRFunc *f)
     c->next_slot = 0;
 }
 
-int32_t ra_slot_alloc(JitCtx *c)
-{
+int32_t ra_slot_alloc(JitCtx *c) {
     if (c->nb_free_slots) {
         return c->free_slots[--c->nb_free_slots];
     }
@@ -57,8 +57,7 @@ int32_t ra_slot_alloc(JitCtx *c)
     return JIT_SAVE_AREA + 8 * (int32_t)c->next_slot++;
 }
 
-static void ra_home(JitCtx *c, IRTemp t, int *base, int32_t *disp)
-{
+static void ra_home(JitCtx *c, IRTemp t, int *base, int32_t *disp) {
     if (ra_kind(c, t) == IR_TEMP_GLOBAL) {
         *base = X86_ENV_REG;
         *disp = c->f->temps[t].mem_offset;
@@ -71,14 +70,12 @@ static void ra_home(JitCtx *c, IRTemp t, int *base, int32_t *disp)
     }
 }
 
-static void ra_assign(JitCtx *c, IRTemp t, int r)
-{
+static void ra_assign(JitCtx *c, IRTemp t, int r) {
     c->reg_temp[r] = (int32_t)t;
     c->temps[t].reg = (int8_t)r;
 }
 
-static void ra_unassign(JitCtx *c, int r)
-{
+static void ra_unassign(JitCtx *c, int r) {
     int32_t t = c->reg_temp[r];
     if (t >= 0) {
         c->temps[t].reg = -1;
@@ -86,8 +83,7 @@ static void ra_unassign(JitCtx *c, int r)
     }
 }
 
-void ra_store_home(JitCtx *c, IRTemp t)
-{
+void ra_store_home(JitCtx *c, IRTemp t) {
     RATemp *rt = &c->temps[t];
     if (rt->reg < 0 || rt->mem_valid) {
         return;
@@ -99,8 +95,7 @@ void ra_store_home(JitCtx *c, IRTemp t)
     rt->mem_valid = true;
 }
 
-static void ra_kill(JitCtx *c, IRTemp t)
-{
+static void ra_kill(JitCtx *c, IRTemp t) {
     RATemp *rt = &c->temps[t];
     if (rt->reg >= 0 && c->reg_temp[rt->reg] == (int32_t)t) {
         c->reg_temp[rt->reg] = -1;
@@ -113,8 +108,7 @@ static void ra_kill(JitCtx *c, IRTemp t)
     }
 }
 
-static int ra_find_free(JitCtx *c, uint16_t avoid)
-{
+static int ra_find_free(JitCtx *c, uint16_t avoid) {
     for (size_t i = 0; i < G_N_ELEMENTS(ra_order); i++) {
         int r = ra_order[i];
         if (c->reg_temp[r] < 0 && !((c->locked | avoid) & (1u << r))) {
@@ -125,8 +119,7 @@ static int ra_find_free(JitCtx *c, uint16_t avoid)
 }
 
 /* A register outside avoid and locked, emptied (its occupant stored home if needed). */
-static int ra_pick(JitCtx *c, uint16_t avoid)
-{
+static int ra_pick(JitCtx *c, uint16_t avoid) {
     int r = ra_find_free(c, avoid);
     if (r >= 0) {
         return r;
@@ -153,8 +146,7 @@ static int ra_pick(JitCtx *c, uint16_t avoid)
     return victim;
 }
 
-void ra_evict(JitCtx *c, int r, uint16_t avoid)
-{
+void ra_evict(JitCtx *c, int r, uint16_t avoid) {
     int32_t t = c->reg_temp[r];
     if (t < 0) {
         return;
@@ -174,17 +166,17 @@ void ra_evict(JitCtx *c, int r, uint16_t avoid)
     }
 }
 
-void ra_unlock_all(JitCtx *c) { c->locked = 0; }
+void ra_unlock_all(JitCtx *c) {
+    c->locked = 0;
+}
 
-int ra_scratch(JitCtx *c, uint16_t avoid)
-{
+int ra_scratch(JitCtx *c, uint16_t avoid) {
     int r = ra_pick(c, avoid);
     c->locked |= (uint16_t)(1u << r);
     return r;
 }
 
-int ra_in(JitCtx *c, IRTemp t, uint16_t avoid)
-{
+int ra_in(JitCtx *c, IRTemp t, uint16_t avoid) {
     const IRTempInfo *ti = &c->f->temps[t];
     if (ti->kind == IR_TEMP_CONST) {
         int r = ra_scratch(c, avoid);
@@ -221,15 +213,13 @@ int ra_in(JitCtx *c, IRTemp t, uint16_t avoid)
     return r;
 }
 
-bool ra_input_dies(const JitCtx *c, int in_i)
-{
+bool ra_input_dies(const JitCtx *c, int in_i) {
     IRTemp t = ir_op_in(c->op, in_i);
     uint8_t k = ra_kind(c, t);
     return (k == IR_TEMP_TEMP || k == IR_TEMP_LOCAL) && liveness_dies(c->op, c->op->nb_o + in_i);
 }
 
-int ra_dst_copy(JitCtx *c, int in_i, bool w, uint16_t avoid)
-{
+int ra_dst_copy(JitCtx *c, int in_i, bool w, uint16_t avoid) {
     const IROp *op = c->op;
     IRTemp t = ir_op_in(op, in_i);
     const IRTempInfo *ti = &c->f->temps[t];
@@ -238,7 +228,8 @@ int ra_dst_copy(JitCtx *c, int in_i, bool w, uint16_t avoid)
         x86_mov_ri(&c->as, r, w ? ti->val : (uint32_t)ti->val);
         return r;
     }
-    if (ti->kind != IR_TEMP_ENV && ((op->nb_o && ir_op_out(op, 0) == t) || ra_input_dies(c, in_i))) {
+    if (ti->kind != IR_TEMP_ENV &&
+        ((op->nb_o && ir_op_out(op, 0) == t) || ra_input_dies(c, in_i))) {
         return ra_in(c, t, avoid);
     }
     int src = ra_in(c, t, 0);
@@ -247,8 +238,7 @@ int ra_dst_copy(JitCtx *c, int in_i, bool w, uint16_t avoid)
     return r;
 }
 
-void ra_set_out(JitCtx *c, IRTemp t, int reg)
-{
+void ra_set_out(JitCtx *c, IRTemp t, int reg) {
     RATemp *rt = &c->temps[t];
     if (rt->reg >= 0 && rt->reg != reg) {
         c->reg_temp[rt->reg] = -1;
@@ -264,8 +254,7 @@ void ra_set_out(JitCtx *c, IRTemp t, int reg)
     rt->mem_valid = false;
 }
 
-void ra_op_done(JitCtx *c)
-{
+void ra_op_done(JitCtx *c) {
     const IROp *op = c->op;
     for (int i = 0; i < op->nb_i; i++) {
         IRTemp t = ir_op_in(op, i);
@@ -290,8 +279,7 @@ void ra_op_done(JitCtx *c)
     c->locked = 0;
 }
 
-void ra_sync(JitCtx *c, bool locals, bool drop)
-{
+void ra_sync(JitCtx *c, bool locals, bool drop) {
     for (int r = 0; r < 16; r++) {
         int32_t t = c->reg_temp[r];
         if (t < 0) {
@@ -307,16 +295,14 @@ void ra_sync(JitCtx *c, bool locals, bool drop)
     }
 }
 
-void ra_bb_end(JitCtx *c)
-{
+void ra_bb_end(JitCtx *c) {
     ra_sync(c, true, true);
     for (int r = 0; r < 16; r++) {
         ra_unassign(c, r); /* TEMPs die at block ends */
     }
 }
 
-void ra_free_caller_saved(JitCtx *c)
-{
+void ra_free_caller_saved(JitCtx *c) {
     for (int r = 0; r < 16; r++) {
         int32_t t = c->reg_temp[r];
         if (t < 0 || !(JIT_CALLER_SAVED & (1u << r))) {
@@ -336,8 +322,7 @@ void ra_free_caller_saved(JitCtx *c)
     }
 }
 
-void ra_drop_globals(JitCtx *c)
-{
+void ra_drop_globals(JitCtx *c) {
     for (int r = 0; r < 16; r++) {
         int32_t t = c->reg_temp[r];
         if (t >= 0 && ra_kind(c, (IRTemp)t) == IR_TEMP_GLOBAL) {

@@ -28,8 +28,8 @@
 #define JIT_FRAME_SIZE (JIT_SAVE_AREA + JIT_SPILL_SLOTS * 8 + 8) /* +8: 16-byte alignment */
 
 /* Caller-saved registers in the SysV ABI. */
-#define JIT_CALLER_SAVED                                                                   \
-    ((1u << X86_RAX) | (1u << X86_RCX) | (1u << X86_RDX) | (1u << X86_RSI) | (1u << X86_RDI) | \
+#define JIT_CALLER_SAVED                                                                           \
+    ((1u << X86_RAX) | (1u << X86_RCX) | (1u << X86_RDX) | (1u << X86_RSI) | (1u << X86_RDI) |     \
      (1u << X86_R8) | (1u << X86_R9) | (1u << X86_R10) | (1u << X86_R11))
 
 typedef struct RATemp {
@@ -39,21 +39,21 @@ typedef struct RATemp {
 } RATemp;
 
 typedef struct JitFixup {
-    uint32_t pos;   /* rel32 field */
+    uint32_t pos; /* rel32 field */
     uint32_t label;
 } JitFixup;
 
 /* Out-of-line slow path of one QEMU_LD/QEMU_ST, emitted after the TB body. */
 typedef struct JitSlowPath {
-    uint32_t jcc_pos;  /* rel32 of the branch into the stub */
-    uint32_t ret_pos;  /* where the stub jumps back to */
-    uint64_t pc;       /* guest pc to store before calling */
+    uint32_t jcc_pos; /* rel32 of the branch into the stub */
+    uint32_t ret_pos; /* where the stub jumps back to */
+    uint64_t pc;      /* guest pc to store before calling */
     uint32_t oi;
     uint8_t memop;
     bool is_store;
     int8_t addr_reg, val_reg, dst_reg;
-    uint16_t save_mask;  /* caller-saved registers to preserve around the call */
-    uint8_t nb_dirty;    /* dirty globals to write back */
+    uint16_t save_mask; /* caller-saved registers to preserve around the call */
+    uint8_t nb_dirty;   /* dirty globals to write back */
     int8_t dirty_reg[16];
     int32_t dirty_off[16];
 } JitSlowPath;
@@ -76,21 +76,29 @@ typedef struct JitCtx {
     uint32_t nb_fixups, cap_fixups;
     JitSlowPath *slow;
     uint32_t nb_slow, cap_slow;
-    uint64_t cur_pc; /* carg of the last INSN_START */
+    uint64_t cur_pc;       /* carg of the last INSN_START */
     uint32_t exit_req_pos; /* rel32 of the TB-entry exit check */
     /* the TB being built */
     struct TranslationBlock *tb;
 } JitCtx;
 
 /* Host epilogue addresses, set by backend init (backend-jit.c). */
-extern const uint8_t *jit_epilogue_rx;   /* returns rax to exec's caller */
-extern const uint8_t *jit_exit_zero_rx;  /* returns 0 */
+extern const uint8_t *jit_epilogue_rx;  /* returns rax to exec's caller */
+extern const uint8_t *jit_exit_zero_rx; /* returns 0 */
 
 /* Host CPU features that select instruction forms (filled by jit init; tests may override). */
 typedef struct JitHostFeatures {
     bool lzcnt, tzcnt;
 } JitHostFeatures;
 extern JitHostFeatures jit_host_features;
+
+/* Functions the generated slow paths call: helper_ld_slow/helper_st_slow/
+ * helper_atomic_cmpxchg, set by jit init. Read when code is generated (the addresses are
+ * baked into the TB), so unit tests can point them at fakes after init. */
+typedef struct JitSlowHelpers {
+    const void *ld, *st, *cmpxchg;
+} JitSlowHelpers;
+extern JitSlowHelpers jit_slow_helpers;
 
 void ra_begin(JitCtx *c, IRFunc *f);
 void ra_unlock_all(JitCtx *c);

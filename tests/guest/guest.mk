@@ -18,19 +18,18 @@ GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c
 GUEST_ARM_SRCS := $(wildcard tests/guest/arm/test-*.c tests/guest/arm/test-*.S)
 GUEST_ARM_ELFS := $(patsubst tests/guest/arm/%,build/guest/arm/%.elf,$(basename $(GUEST_ARM_SRCS)))
 
-# Links one guest program: $(1) = the test's own source files. The runtime's crt0 is left out
-# when the test brings its own _start (a pure assembly test).
+# Links one guest program: $(1) = crt0 (or nothing), $(2) = the test's own source.
 define guest_link
 	@mkdir -p $(dir $@)
-	if grep -qw _start $(1); then crt=; else crt=$(GUEST_LIB)/crt0.S; fi; \
-	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $$crt $(GUEST_LIB)/runtime.c $(1) -o $@
+	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(1) $(GUEST_LIB)/runtime.c $(2) -o $@
 endef
 
 build/guest/arm/%.elf: tests/guest/arm/%.c $(GUEST_RT_SRCS)
-	$(call guest_link,$<)
+	$(call guest_link,$(GUEST_LIB)/crt0.S,$<)
 
+# An assembly test that defines the label _start brings its own entry code.
 build/guest/arm/%.elf: tests/guest/arm/%.S $(GUEST_RT_SRCS)
-	$(call guest_link,$<)
+	$(call guest_link,$(if $(shell grep -lE '^[[:space:]]*_start:' $<),,$(GUEST_LIB)/crt0.S),$<)
 
 .PHONY: guest-elfs check-guest check-guest-tsan
 guest-elfs: $(GUEST_ARM_ELFS)

@@ -47,8 +47,7 @@ static IRFunc *f = &func;
 static CodeRegion region;
 static uint8_t *region_mem;
 
-static void setup(void)
-{
+static void setup(void) {
     cr_assert_eq(offsetof(TestCPU, env), CPU_ENV_OFFSET);
     static const char *const names[NREGS] = {"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"};
     for (int i = 0; i < NREGS; i++) {
@@ -71,15 +70,13 @@ static void setup(void)
     ir_func_init(f);
 }
 
-static void teardown(void)
-{
+static void teardown(void) {
     ir_func_destroy(f);
     free(region_mem);
     free(cpu);
 }
 
-static TranslationBlock *tb_new(uint64_t pc)
-{
+static TranslationBlock *tb_new(uint64_t pc) {
     TranslationBlock *tb = aligned_alloc(16, sizeof(TranslationBlock));
     memset(tb, 0, sizeof(*tb));
     tb->pc = pc;
@@ -87,8 +84,7 @@ static TranslationBlock *tb_new(uint64_t pc)
 }
 
 /* Compiles the current f into a fresh TB (and resets f for the next one). */
-static TranslationBlock *compile(uint64_t pc)
-{
+static TranslationBlock *compile(uint64_t pc) {
     TranslationBlock *tb = tb_new(pc);
     cr_assert(backend_interp.gen_code(&region, tb, f), "gen_code failed");
     cr_assert_not_null(tb->tc_ptr);
@@ -97,14 +93,17 @@ static TranslationBlock *compile(uint64_t pc)
     return tb;
 }
 
-static uintptr_t run(TranslationBlock *tb) { return backend_interp.exec(env, tb); }
+static uintptr_t run(TranslationBlock *tb) {
+    return backend_interp.exec(env, tb);
+}
 
-static void init_backend(void) { cr_assert(backend_interp.init(NULL)); }
+static void init_backend(void) {
+    cr_assert(backend_interp.init(NULL));
+}
 
 /* ---- independent reference for the pure ops ---- */
 
-static unsigned ref_clz(uint64_t v, unsigned w)
-{
+static unsigned ref_clz(uint64_t v, unsigned w) {
     unsigned n = 0;
     for (int i = (int)w - 1; i >= 0 && !((v >> i) & 1); i--) {
         n++;
@@ -112,8 +111,7 @@ static unsigned ref_clz(uint64_t v, unsigned w)
     return n;
 }
 
-static unsigned ref_ctz(uint64_t v, unsigned w)
-{
+static unsigned ref_ctz(uint64_t v, unsigned w) {
     unsigned n = 0;
     while (n < w && !((v >> n) & 1)) {
         n++;
@@ -121,8 +119,7 @@ static unsigned ref_ctz(uint64_t v, unsigned w)
     return n;
 }
 
-static uint64_t ref_bswap(uint64_t v, int bytes)
-{
+static uint64_t ref_bswap(uint64_t v, int bytes) {
     uint64_t r = 0;
     for (int i = 0; i < bytes; i++) {
         r |= ((v >> (8 * i)) & 0xff) << (8 * (bytes - 1 - i));
@@ -131,16 +128,14 @@ static uint64_t ref_bswap(uint64_t v, int bytes)
 }
 
 /* High half of a 64x64 unsigned product from 32-bit pieces. */
-static uint64_t ref_umulh64(uint64_t a, uint64_t b)
-{
+static uint64_t ref_umulh64(uint64_t a, uint64_t b) {
     uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
     uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
     uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
     return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 }
 
-static uint64_t ref_smulh64(uint64_t a, uint64_t b)
-{
+static uint64_t ref_smulh64(uint64_t a, uint64_t b) {
     uint64_t h = ref_umulh64(a, b);
     if ((int64_t)a < 0) {
         h -= b;
@@ -151,8 +146,7 @@ static uint64_t ref_smulh64(uint64_t a, uint64_t b)
     return h;
 }
 
-static bool ref_cond(IRCond c, IRType t, uint64_t a, uint64_t b)
-{
+static bool ref_cond(IRCond c, IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         uint32_t ua = (uint32_t)a, ub = (uint32_t)b;
         int32_t sa = (int32_t)ua, sb = (int32_t)ub;
@@ -176,8 +170,7 @@ static bool ref_cond(IRCond c, IRType t, uint64_t a, uint64_t b)
     return ir_cond_eval(c, IR_I64, a, b);
 }
 
-static uint64_t ref_binop(IROpcode opc, IRType t, uint64_t a, uint64_t b)
-{
+static uint64_t ref_binop(IROpcode opc, IRType t, uint64_t a, uint64_t b) {
     if (t == IR_I32) {
         uint32_t x = (uint32_t)a, y = (uint32_t)b;
         int32_t sx = (int32_t)x, sy = (int32_t)y;
@@ -188,8 +181,8 @@ static uint64_t ref_binop(IROpcode opc, IRType t, uint64_t a, uint64_t b)
         case IR_MUL: return (uint32_t)(x * y);
         case IR_MULUH: return (uint32_t)(((uint64_t)x * y) >> 32);
         case IR_MULSH: return (uint32_t)(((int64_t)sx * sy) >> 32);
-        case IR_DIVS: return y == 0 ? 0 : (sx == INT32_MIN && sy == -1) ? 0x80000000u
-                                                                         : (uint32_t)(sx / sy);
+        case IR_DIVS:
+            return y == 0 ? 0 : (sx == INT32_MIN && sy == -1) ? 0x80000000u : (uint32_t)(sx / sy);
         case IR_DIVU: return y == 0 ? 0 : x / y;
         case IR_REMS: return y == 0 ? x : (sx == INT32_MIN && sy == -1) ? 0 : (uint32_t)(sx % sy);
         case IR_REMU: return y == 0 ? x : x % y;
@@ -213,8 +206,10 @@ static uint64_t ref_binop(IROpcode opc, IRType t, uint64_t a, uint64_t b)
         case IR_MUL: return a * b;
         case IR_MULUH: return ref_umulh64(a, b);
         case IR_MULSH: return ref_smulh64(a, b);
-        case IR_DIVS: return b == 0 ? 0 : (sx == INT64_MIN && sy == -1) ? (uint64_t)INT64_MIN
-                                                                        : (uint64_t)(sx / sy);
+        case IR_DIVS:
+            return b == 0                          ? 0
+                   : (sx == INT64_MIN && sy == -1) ? (uint64_t)INT64_MIN
+                                                   : (uint64_t)(sx / sy);
         case IR_DIVU: return b == 0 ? 0 : a / b;
         case IR_REMS: return b == 0 ? a : (sx == INT64_MIN && sy == -1) ? 0 : (uint64_t)(sx % sy);
         case IR_REMU: return b == 0 ? a : a % b;
@@ -234,8 +229,7 @@ static uint64_t ref_binop(IROpcode opc, IRType t, uint64_t a, uint64_t b)
     return 0;
 }
 
-static uint64_t ref_unop(IROpcode opc, IRType t, uint64_t a)
-{
+static uint64_t ref_unop(IROpcode opc, IRType t, uint64_t a) {
     unsigned w = t == IR_I32 ? 32 : 64;
     uint64_t m = t == IR_I32 ? 0xffffffffull : ~0ull;
     switch (opc) {
@@ -260,25 +254,54 @@ static uint64_t ref_unop(IROpcode opc, IRType t, uint64_t a)
 }
 
 static const uint64_t edge_values[] = {
-    0, 1, 2, 3, 5, 7, 31, 32, 33, 63, 64, 65,
-    0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff,
-    0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0x100000000ull,
-    0x1ffffffffull, 0x123456789abcdef0ull, 0xfedcba9876543210ull, 0x00000000deadbeefull,
-    0xdeadbeef00000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-    0x8000000000000001ull, 0xfffffffffffffffeull, 0xffffffffffffffffull,
-    0xffffffff80000000ull, 0xffffffff7fffffffull, 0x00000001ffffffffull,
+    0,
+    1,
+    2,
+    3,
+    5,
+    7,
+    31,
+    32,
+    33,
+    63,
+    64,
+    65,
+    0x7f,
+    0x80,
+    0xff,
+    0x7fff,
+    0x8000,
+    0xffff,
+    0x7fffffff,
+    0x80000000,
+    0x80000001,
+    0xfffffffe,
+    0xffffffff,
+    0x100000000ull,
+    0x1ffffffffull,
+    0x123456789abcdef0ull,
+    0xfedcba9876543210ull,
+    0x00000000deadbeefull,
+    0xdeadbeef00000000ull,
+    0x7fffffffffffffffull,
+    0x8000000000000000ull,
+    0x8000000000000001ull,
+    0xfffffffffffffffeull,
+    0xffffffffffffffffull,
+    0xffffffff80000000ull,
+    0xffffffff7fffffffull,
+    0x00000001ffffffffull,
 };
 #define NB_EDGE (sizeof(edge_values) / sizeof(edge_values[0]))
 
 /* ---- opcodes against the reference ---- */
 
 static const IROpcode binops[] = {
-    IR_ADD, IR_SUB, IR_MUL, IR_MULUH, IR_MULSH, IR_DIVS, IR_DIVU, IR_REMS, IR_REMU, IR_AND,
-    IR_OR, IR_XOR, IR_ANDC, IR_ORC, IR_SHL, IR_SHR, IR_SAR, IR_ROTR,
+    IR_ADD, IR_SUB, IR_MUL, IR_MULUH, IR_MULSH, IR_DIVS, IR_DIVU, IR_REMS, IR_REMU,
+    IR_AND, IR_OR,  IR_XOR, IR_ANDC,  IR_ORC,   IR_SHL,  IR_SHR,  IR_SAR,  IR_ROTR,
 };
 
-Test(interp, binops_all_types_edge_values, .init = setup, .fini = teardown)
-{
+Test(interp, binops_all_types_edge_values, .init = setup, .fini = teardown) {
     init_backend();
     for (size_t o = 0; o < G_N_ELEMENTS(binops); o++) {
         for (int t = IR_I32; t <= IR_I64; t++) {
@@ -306,11 +329,10 @@ Test(interp, binops_all_types_edge_values, .init = setup, .fini = teardown)
     }
 }
 
-Test(interp, unops_edge_values, .init = setup, .fini = teardown)
-{
+Test(interp, unops_edge_values, .init = setup, .fini = teardown) {
     static const IROpcode typed[] = {IR_MOV, IR_NEG, IR_NOT, IR_CLZ, IR_CTZ};
     static const IROpcode untyped[] = {IR_BSWAP16, IR_BSWAP32, IR_BSWAP64, IR_EXT8S, IR_EXT8U,
-                                       IR_EXT16S, IR_EXT16U, IR_EXT32S, IR_EXT32U};
+                                       IR_EXT16S,  IR_EXT16U,  IR_EXT32S,  IR_EXT32U};
     init_backend();
     for (size_t o = 0; o < G_N_ELEMENTS(typed) + G_N_ELEMENTS(untyped); o++) {
         bool is_typed = o < G_N_ELEMENTS(typed);
@@ -332,8 +354,7 @@ Test(interp, unops_edge_values, .init = setup, .fini = teardown)
     }
 }
 
-Test(interp, known_answers, .init = setup, .fini = teardown)
-{
+Test(interp, known_answers, .init = setup, .fini = teardown) {
     /* Hand-checked values for the rules in ops.def, independent of any reference code. */
     static const struct {
         IROpcode opc;
@@ -348,8 +369,8 @@ Test(interp, known_answers, .init = setup, .fini = teardown)
         {IR_REMS, IR_I32, 7, 0, 7},
         {IR_DIVU, IR_I64, 7, 0, 0},
         {IR_REMU, IR_I64, 7, 0, 7},
-        {IR_DIVS, IR_I32, 0xfffffff9, 2, 0xfffffffd}, /* -7 / 2 = -3 */
-        {IR_REMS, IR_I32, 0xfffffff9, 2, 0xffffffff}, /* -7 % 2 = -1 */
+        {IR_DIVS, IR_I32, 0xfffffff9, 2, 0xfffffffd},     /* -7 / 2 = -3 */
+        {IR_REMS, IR_I32, 0xfffffff9, 2, 0xffffffff},     /* -7 % 2 = -1 */
         {IR_DIVU, IR_I32, 0x1fffffff9ull, 2, 0x7ffffffc}, /* upper bits ignored */
         {IR_SHL, IR_I32, 1, 33, 2},
         {IR_SHL, IR_I64, 1, 65, 2},
@@ -397,8 +418,7 @@ Test(interp, known_answers, .init = setup, .fini = teardown)
     cr_assert_eq(env->x[5], 0x3412);
 }
 
-Test(interp, extract_sextract_deposit, .init = setup, .fini = teardown)
-{
+Test(interp, extract_sextract_deposit, .init = setup, .fini = teardown) {
     init_backend();
     for (int t = IR_I32; t <= IR_I64; t++) {
         unsigned w = t == IR_I32 ? 32 : 64;
@@ -448,8 +468,7 @@ Test(interp, extract_sextract_deposit, .init = setup, .fini = teardown)
     }
 }
 
-Test(interp, setcond_negsetcond_movcond_brcond_all_conds, .init = setup, .fini = teardown)
-{
+Test(interp, setcond_negsetcond_movcond_brcond_all_conds, .init = setup, .fini = teardown) {
     init_backend();
     for (int t = IR_I32; t <= IR_I64; t++) {
         for (int c = IR_COND_NEVER; c <= IR_COND_TSTNE; c++) {
@@ -475,7 +494,8 @@ Test(interp, setcond_negsetcond_movcond_brcond_all_conds, .init = setup, .fini =
                     uint64_t m = t == IR_I32 ? 0xffffffffull : ~0ull;
                     cr_assert_eq(env->x[0], r, "setcond t%d c%d %#lx %#lx", t, c, a, b);
                     cr_assert_eq(env->x[3], r ? m : 0);
-                    cr_assert_eq(env->x[4], (r ? 0xaaaaaaaabbbbbbbbull : 0xccccccccddddddddull) & m);
+                    cr_assert_eq(env->x[4],
+                                 (r ? 0xaaaaaaaabbbbbbbbull : 0xccccccccddddddddull) & m);
                     cr_assert_eq(env->x[7], !r, "brcond t%d c%d %#lx %#lx", t, c, a, b);
                 }
             }
@@ -483,8 +503,7 @@ Test(interp, setcond_negsetcond_movcond_brcond_all_conds, .init = setup, .fini =
     }
 }
 
-Test(interp, host_ld_st_relative_to_env, .init = setup, .fini = teardown)
-{
+Test(interp, host_ld_st_relative_to_env, .init = setup, .fini = teardown) {
     init_backend();
     int32_t s = (int32_t)offsetof(TestEnv, scratch);
     env->scratch[0] = 0x8182838485868788ull;
@@ -523,8 +542,7 @@ Test(interp, host_ld_st_relative_to_env, .init = setup, .fini = teardown)
     cr_assert_eq(env->scratch[5], 0xabcdef);
 }
 
-Test(interp, loop_with_labels_and_locals, .init = setup, .fini = teardown)
-{
+Test(interp, loop_with_labels_and_locals, .init = setup, .fini = teardown) {
     /* sum = 0; i = n; do { sum += i * i; i-- } while (i != 0) -> x0 */
     init_backend();
     IRTemp sum = ir_temp_new_local(f), i = ir_temp_new_local(f);
@@ -555,17 +573,25 @@ Test(interp, loop_with_labels_and_locals, .init = setup, .fini = teardown)
 /* ---- helper calls ---- */
 
 static uint64_t h_calls;
-static uint64_t h0(void) { return ++h_calls * 0x100000001ull; }
-static uint32_t h1(uint32_t a) { return a + 1; }
-static uint64_t h2(uint64_t a, uint32_t b) { return a - b; }
-static void *h3(void *p, uint64_t a, uint32_t b) { return (char *)p + a + b; }
-static uint64_t h4(uint32_t a, uint64_t b, uint32_t c, uint64_t d) { return a ^ b ^ c ^ d; }
-static uint32_t h5(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint32_t e)
-{
+static uint64_t h0(void) {
+    return ++h_calls * 0x100000001ull;
+}
+static uint32_t h1(uint32_t a) {
+    return a + 1;
+}
+static uint64_t h2(uint64_t a, uint32_t b) {
+    return a - b;
+}
+static void *h3(void *p, uint64_t a, uint32_t b) {
+    return (char *)p + a + b;
+}
+static uint64_t h4(uint32_t a, uint64_t b, uint32_t c, uint64_t d) {
+    return a ^ b ^ c ^ d;
+}
+static uint32_t h5(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint32_t e) {
     return (uint32_t)(a + 2 * b + 3 * c + 4 * d + 5ull * e);
 }
-static void h6(void *p, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e)
-{
+static void h6(void *p, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e) {
     TestEnv *te = p;
     te->scratch[0] = a;
     te->scratch[1] = b;
@@ -574,20 +600,34 @@ static void h6(void *p, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t
     te->scratch[4] = e;
 }
 
-Test(interp, helper_calls_0_to_6_args, .init = setup, .fini = teardown)
-{
+Test(interp, helper_calls_0_to_6_args, .init = setup, .fini = teardown) {
     const IRHelper defs[] = {
         {.name = "h0", .fn = (void *)h0, .ret = IR_ARG_I64, .nargs = 0},
         {.name = "h1", .fn = (void *)h1, .ret = IR_ARG_I32, .nargs = 1, .args = {IR_ARG_I32}},
-        {.name = "h2", .fn = (void *)h2, .ret = IR_ARG_I64, .nargs = 2,
+        {.name = "h2",
+         .fn = (void *)h2,
+         .ret = IR_ARG_I64,
+         .nargs = 2,
          .args = {IR_ARG_I64, IR_ARG_I32}},
-        {.name = "h3", .fn = (void *)h3, .ret = IR_ARG_PTR, .nargs = 3,
+        {.name = "h3",
+         .fn = (void *)h3,
+         .ret = IR_ARG_PTR,
+         .nargs = 3,
          .args = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32}},
-        {.name = "h4", .fn = (void *)h4, .ret = IR_ARG_I64, .nargs = 4,
+        {.name = "h4",
+         .fn = (void *)h4,
+         .ret = IR_ARG_I64,
+         .nargs = 4,
          .args = {IR_ARG_I32, IR_ARG_I64, IR_ARG_I32, IR_ARG_I64}},
-        {.name = "h5", .fn = (void *)h5, .ret = IR_ARG_I32, .nargs = 5,
+        {.name = "h5",
+         .fn = (void *)h5,
+         .ret = IR_ARG_I32,
+         .nargs = 5,
          .args = {IR_ARG_I64, IR_ARG_I64, IR_ARG_I64, IR_ARG_I64, IR_ARG_I32}},
-        {.name = "h6", .fn = (void *)h6, .ret = IR_ARG_VOID, .nargs = 6,
+        {.name = "h6",
+         .fn = (void *)h6,
+         .ret = IR_ARG_VOID,
+         .nargs = 6,
          .args = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32, IR_ARG_I64, IR_ARG_I32, IR_ARG_I64}},
     };
     int idx[7];
@@ -609,8 +649,12 @@ Test(interp, helper_calls_0_to_6_args, .init = setup, .fini = teardown)
     IRTemp a5[] = {ir_const(f, 1), ir_const(f, 2), ir_const(f, 3), ir_const(f, 4),
                    ir_const(f, 0xffffffff00000005ull)};
     ir_call(f, idx[5], X[5], a5, 5);
-    IRTemp a6[] = {f->env, ir_const(f, 11), ir_const(f, 0x700000016ull), ir_const(f, 33),
-                   ir_const(f, 0xffffffff00000044ull), ir_const(f, ~0ull)};
+    IRTemp a6[] = {f->env,
+                   ir_const(f, 11),
+                   ir_const(f, 0x700000016ull),
+                   ir_const(f, 33),
+                   ir_const(f, 0xffffffff00000044ull),
+                   ir_const(f, ~0ull)};
     ir_call(f, idx[6], IR_TEMP_NONE, a6, 6);
     ir_exit_tb(f, 0);
     TranslationBlock *tb = compile(0);
@@ -642,20 +686,17 @@ static SlowCall slow_calls[16];
 static int nb_slow;
 static uint64_t slow_ld_result = 0x1122334455667788ull;
 
-uint64_t helper_ld_slow(void *e, uint64_t vaddr, uint32_t oi)
-{
+uint64_t helper_ld_slow(void *e, uint64_t vaddr, uint32_t oi) {
     cr_assert_eq(e, env);
     slow_calls[nb_slow++] = (SlowCall){1, vaddr, 0, 0, ((TestEnv *)e)->pc, oi};
     return slow_ld_result;
 }
 
-void helper_st_slow(void *e, uint64_t vaddr, uint64_t val, uint32_t oi)
-{
+void helper_st_slow(void *e, uint64_t vaddr, uint64_t val, uint32_t oi) {
     slow_calls[nb_slow++] = (SlowCall){2, vaddr, val, 0, ((TestEnv *)e)->pc, oi};
 }
 
-uint64_t helper_atomic_cmpxchg(void *e, uint64_t vaddr, uint64_t cmp, uint64_t newv, uint32_t oi)
-{
+uint64_t helper_atomic_cmpxchg(void *e, uint64_t vaddr, uint64_t cmp, uint64_t newv, uint32_t oi) {
     slow_calls[nb_slow++] = (SlowCall){3, vaddr, newv, cmp, ((TestEnv *)e)->pc, oi};
     return 0x77;
 }
@@ -664,16 +705,14 @@ static uint8_t guest_page[2 * 4096] __attribute__((aligned(4096)));
 #define GVA 0x40001000ull /* guest page mapped onto guest_page[0..4095] */
 #define MMU 2
 
-static void map_guest_page(void)
-{
+static void map_guest_page(void) {
     CPUTLBEntry *e = &cpu->parent.tlb[MMU][(GVA >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
     e->addr_read = GVA;
     e->addr_write = GVA;
     e->addend = (uintptr_t)guest_page - GVA;
 }
 
-Test(interp, guest_memory_tlb_hit, .init = setup, .fini = teardown)
-{
+Test(interp, guest_memory_tlb_hit, .init = setup, .fini = teardown) {
     init_backend();
     map_guest_page();
     for (int i = 0; i < 4096; i++) {
@@ -699,7 +738,8 @@ Test(interp, guest_memory_tlb_hit, .init = setup, .fini = teardown)
     cr_assert_eq(env->x[2], 0xffffffffffff9190ull);
     cr_assert_eq(env->x[3], 0xffffffff93929190ull);
     cr_assert_eq(env->x[4], 0x9796959493929190ull);
-    cr_assert_eq(env->x[5], (uint64_t)(uint8_t)(0x80 + 4093) | (uint64_t)(uint8_t)(0x80 + 4094) << 8);
+    cr_assert_eq(env->x[5], (uint64_t)(uint8_t)(0x80 + 4093) | (uint64_t)(uint8_t)(0x80 + 4094)
+                                                                   << 8);
     uint64_t v;
     memcpy(&v, guest_page + 64, 8);
     cr_assert_eq(v, 0xa1a2a3a4a5a6a7a8ull);
@@ -712,8 +752,7 @@ Test(interp, guest_memory_tlb_hit, .init = setup, .fini = teardown)
     cr_assert_eq(guest_page[101], (uint8_t)(0x80 + 101));
 }
 
-Test(interp, guest_memory_slow_paths, .init = setup, .fini = teardown)
-{
+Test(interp, guest_memory_slow_paths, .init = setup, .fini = teardown) {
     init_backend();
     map_guest_page();
     cpu->parent.tlb[MMU][(GVA >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1)].addr_write |= TLB_CODE;
@@ -723,7 +762,7 @@ Test(interp, guest_memory_slow_paths, .init = setup, .fini = teardown)
     ir_qemu_ld(f, X[1], ir_const(f, GVA + 4094), MO_SL, MMU); /* crosses the page */
     ir_insn_start(f, 0x8008, 2);
     ir_qemu_ld(f, X[2], ir_const(f, GVA + 2), MO_32 | MO_ALIGN, MMU); /* misaligned */
-    ir_qemu_ld(f, X[3], ir_const(f, GVA + 4), MO_32 | MO_ALIGN, MMU);  /* aligned: hit */
+    ir_qemu_ld(f, X[3], ir_const(f, GVA + 4), MO_32 | MO_ALIGN, MMU); /* aligned: hit */
     ir_insn_start(f, 0x800c, 3);
     ir_qemu_st(f, ir_const(f, 0x55), ir_const(f, GVA + 8), MO_8, MMU); /* TLB_CODE: slow */
     ir_insn_start(f, 0x8010, 4);
@@ -770,8 +809,7 @@ Test(interp, guest_memory_slow_paths, .init = setup, .fini = teardown)
 
 static TranslationBlock *tb_a, *tb_b;
 
-static void build_chain_pair(void)
-{
+static void build_chain_pair(void) {
     ir_binopi(f, IR_ADD, IR_I64, X[0], X[0], 1);
     ir_goto_tb(f, 0);
     ir_exit_tb(f, 0); /* patched below once the TB address is known */
@@ -781,8 +819,7 @@ static void build_chain_pair(void)
     tb_b = compile(0x2000);
 }
 
-Test(interp, chaining_through_jmp_dest, .init = setup, .fini = teardown)
-{
+Test(interp, chaining_through_jmp_dest, .init = setup, .fini = teardown) {
     init_backend();
     TranslationBlock *a = tb_new(0x1000);
     f->tb = a;
@@ -811,16 +848,14 @@ Test(interp, chaining_through_jmp_dest, .init = setup, .fini = teardown)
 }
 
 static void *kick_env;
-static void h_kick(void *e)
-{
+static void h_kick(void *e) {
     __atomic_store_n(&cpu_from_env(e)->exit_request, 1, __ATOMIC_RELAXED);
     kick_env = e;
 }
 
-Test(interp, exit_word_checked_at_every_tb_entry, .init = setup, .fini = teardown)
-{
-    IRHelper kick = {.name = "kick", .fn = (void *)h_kick, .ret = IR_ARG_VOID, .nargs = 1,
-                     .args = {IR_ARG_PTR}};
+Test(interp, exit_word_checked_at_every_tb_entry, .init = setup, .fini = teardown) {
+    IRHelper kick = {
+        .name = "kick", .fn = (void *)h_kick, .ret = IR_ARG_VOID, .nargs = 1, .args = {IR_ARG_PTR}};
     int k = ir_helper_register(&kick);
     init_backend();
     build_chain_pair();
@@ -846,11 +881,15 @@ Test(interp, exit_word_checked_at_every_tb_entry, .init = setup, .fini = teardow
 }
 
 static TranslationBlock *lookup_result;
-static const void *h_lookup(void *e) { return lookup_result ? backend_interp.tb_entry_ptr(lookup_result) : backend_interp.exit_ptr(); }
+static const void *h_lookup(void *e) {
+    return lookup_result ? backend_interp.tb_entry_ptr(lookup_result) : backend_interp.exit_ptr();
+}
 
-Test(interp, goto_ptr_to_tb_or_exit, .init = setup, .fini = teardown)
-{
-    IRHelper lk = {.name = "lookup", .fn = (void *)h_lookup, .ret = IR_ARG_PTR, .nargs = 1,
+Test(interp, goto_ptr_to_tb_or_exit, .init = setup, .fini = teardown) {
+    IRHelper lk = {.name = "lookup",
+                   .fn = (void *)h_lookup,
+                   .ret = IR_ARG_PTR,
+                   .nargs = 1,
                    .args = {IR_ARG_PTR}};
     int k = ir_helper_register(&lk);
     init_backend();
@@ -869,8 +908,7 @@ Test(interp, goto_ptr_to_tb_or_exit, .init = setup, .fini = teardown)
     cr_assert_eq(env->x[0], 42);
 }
 
-Test(interp, gen_code_reports_full_region, .init = setup, .fini = teardown)
-{
+Test(interp, gen_code_reports_full_region, .init = setup, .fini = teardown) {
     init_backend();
     for (int i = 0; i < 50; i++) {
         ir_binopi(f, IR_ADD, IR_I64, X[0], X[0], (uint64_t)i);
@@ -896,8 +934,7 @@ Test(interp, gen_code_reports_full_region, .init = setup, .fini = teardown)
     free(buf);
 }
 
-Test(interp, temps_share_cells_without_clobbering, .init = setup, .fini = teardown)
-{
+Test(interp, temps_share_cells_without_clobbering, .init = setup, .fini = teardown) {
     /* Many short-lived TEMPs interleaved with a long-lived one: cell reuse must not overlap. */
     init_backend();
     IRTemp keep = ir_temp_new(f);
@@ -928,16 +965,14 @@ Test(interp, temps_share_cells_without_clobbering, .init = setup, .fini = teardo
 /* ---- randomized differential test ---- */
 
 static uint64_t rng_state;
-static uint64_t rnd(void)
-{
+static uint64_t rnd(void) {
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return rng_state;
 }
 
-static uint64_t rnd_value(void)
-{
+static uint64_t rnd_value(void) {
     switch (rnd() % 4) {
     case 0: return edge_values[rnd() % NB_EDGE];
     case 1: return rnd() % 70;
@@ -950,14 +985,14 @@ static uint64_t rnd_value(void)
  * Straight-line IR over the globals, a few LOCALs and TEMPs, with constants and occasional
  * forward branches. TEMPs are read only after a write in the same block.
  */
-static void gen_random_func(IRFunc *fn, int nops)
-{
+static void gen_random_func(IRFunc *fn, int nops) {
     static const IROpcode pool[] = {
-        IR_MOV, IR_MOV, IR_MOV, IR_ADD, IR_SUB, IR_MUL, IR_MULUH, IR_MULSH, IR_DIVS, IR_DIVU,
-        IR_REMS, IR_REMU, IR_NEG, IR_AND, IR_OR, IR_XOR, IR_ANDC, IR_ORC, IR_NOT, IR_SHL,
-        IR_SHR, IR_SAR, IR_ROTR, IR_CLZ, IR_CTZ, IR_EXTRACT, IR_SEXTRACT, IR_DEPOSIT,
-        IR_BSWAP16, IR_BSWAP32, IR_BSWAP64, IR_EXT8S, IR_EXT8U, IR_EXT16S, IR_EXT16U,
-        IR_EXT32S, IR_EXT32U, IR_SETCOND, IR_NEGSETCOND, IR_MOVCOND, IR_BRCOND,
+        IR_MOV,     IR_MOV,     IR_MOV,     IR_ADD,        IR_SUB,     IR_MUL,      IR_MULUH,
+        IR_MULSH,   IR_DIVS,    IR_DIVU,    IR_REMS,       IR_REMU,    IR_NEG,      IR_AND,
+        IR_OR,      IR_XOR,     IR_ANDC,    IR_ORC,        IR_NOT,     IR_SHL,      IR_SHR,
+        IR_SAR,     IR_ROTR,    IR_CLZ,     IR_CTZ,        IR_EXTRACT, IR_SEXTRACT, IR_DEPOSIT,
+        IR_BSWAP16, IR_BSWAP32, IR_BSWAP64, IR_EXT8S,      IR_EXT8U,   IR_EXT16S,   IR_EXT16U,
+        IR_EXT32S,  IR_EXT32U,  IR_SETCOND, IR_NEGSETCOND, IR_MOVCOND, IR_BRCOND,
     };
     IRTemp locals[3], temps[4];
     bool tdef[4] = {false};
@@ -972,10 +1007,13 @@ static void gen_random_func(IRFunc *fn, int nops)
     for (int n = 0; n < nops; n++) {
         IRTemp srcs[16];
         int ns = 0;
-        for (int i = 0; i < 6; i++) srcs[ns++] = X[i];
-        for (int i = 0; i < 3; i++) srcs[ns++] = locals[i];
+        for (int i = 0; i < 6; i++)
+            srcs[ns++] = X[i];
+        for (int i = 0; i < 3; i++)
+            srcs[ns++] = locals[i];
         for (int i = 0; i < 4; i++) {
-            if (tdef[i]) srcs[ns++] = temps[i];
+            if (tdef[i])
+                srcs[ns++] = temps[i];
         }
         IRTemp in[4];
         for (int k = 0; k < 4; k++) {
@@ -992,13 +1030,20 @@ static void gen_random_func(IRFunc *fn, int nops)
         unsigned w = t == IR_I32 ? 32 : 64, pos = (unsigned)(rnd() % w),
                  len = 1 + (unsigned)(rnd() % (w - pos));
         switch (opc) {
-        case IR_MOV: case IR_NEG: case IR_NOT: case IR_CLZ: case IR_CTZ:
-            ir_unop(fn, opc, t, d, in[0]);
-            break;
-        case IR_BSWAP16: case IR_BSWAP32: case IR_BSWAP64: case IR_EXT8S: case IR_EXT8U:
-        case IR_EXT16S: case IR_EXT16U: case IR_EXT32S: case IR_EXT32U:
-            ir_unop(fn, opc, IR_I64, d, in[0]);
-            break;
+        case IR_MOV:
+        case IR_NEG:
+        case IR_NOT:
+        case IR_CLZ:
+        case IR_CTZ: ir_unop(fn, opc, t, d, in[0]); break;
+        case IR_BSWAP16:
+        case IR_BSWAP32:
+        case IR_BSWAP64:
+        case IR_EXT8S:
+        case IR_EXT8U:
+        case IR_EXT16S:
+        case IR_EXT16U:
+        case IR_EXT32S:
+        case IR_EXT32U: ir_unop(fn, opc, IR_I64, d, in[0]); break;
         case IR_EXTRACT: ir_extract(fn, t, d, in[0], pos, len); break;
         case IR_SEXTRACT: ir_sextract(fn, t, d, in[0], pos, len); break;
         case IR_DEPOSIT: ir_deposit(fn, t, d, in[0], in[1], pos, len); break;
@@ -1033,22 +1078,26 @@ static void gen_random_func(IRFunc *fn, int nops)
 }
 
 /* Naive evaluator: one value per temp, ir_eval_op for every pure op. */
-static void eval_naive(const IRFunc *fn, uint64_t *regs)
-{
+static void eval_naive(const IRFunc *fn, uint64_t *regs) {
     uint64_t *v = g_new0(uint64_t, fn->nb_temps);
-    for (int i = 0; i < NREGS; i++) v[X[i]] = regs[i];
+    for (int i = 0; i < NREGS; i++)
+        v[X[i]] = regs[i];
     for (uint32_t t = 0; t < fn->nb_temps; t++) {
-        if (fn->temps[t].kind == IR_TEMP_CONST) v[t] = fn->temps[t].val;
+        if (fn->temps[t].kind == IR_TEMP_CONST)
+            v[t] = fn->temps[t].val;
     }
     uint32_t *label_at = g_new0(uint32_t, fn->nb_labels + 1);
     for (uint32_t i = 0; i < fn->nb_ops; i++) {
-        if (fn->ops[i].opc == IR_SET_LABEL) label_at[ir_op_carg(&fn->ops[i], 0)] = i;
+        if (fn->ops[i].opc == IR_SET_LABEL)
+            label_at[ir_op_carg(&fn->ops[i], 0)] = i;
     }
     for (uint32_t i = 0; i < fn->nb_ops; i++) {
         const IROp *op = &fn->ops[i];
         uint64_t in[4] = {0};
-        for (int k = 0; k < op->nb_i; k++) in[k] = v[ir_op_in(op, k)];
-        if (op->opc == IR_EXIT_TB) break;
+        for (int k = 0; k < op->nb_i; k++)
+            in[k] = v[ir_op_in(op, k)];
+        if (op->opc == IR_EXIT_TB)
+            break;
         if (op->opc == IR_BRCOND) {
             if (ref_cond((IRCond)ir_op_carg(op, 0), (IRType)op->type, in[0], in[1])) {
                 i = label_at[ir_op_carg(op, 1)];
@@ -1065,13 +1114,13 @@ static void eval_naive(const IRFunc *fn, uint64_t *regs)
             v[ir_op_out(op, 0)] = r;
         }
     }
-    for (int i = 0; i < NREGS; i++) regs[i] = v[X[i]];
+    for (int i = 0; i < NREGS; i++)
+        regs[i] = v[X[i]];
     g_free(v);
     g_free(label_at);
 }
 
-Test(interp, random_programs_naive_vs_interp_vs_optimized, .init = setup, .fini = teardown)
-{
+Test(interp, random_programs_naive_vs_interp_vs_optimized, .init = setup, .fini = teardown) {
     init_backend();
     IRFunc opt;
     ir_func_init(&opt);
@@ -1089,7 +1138,8 @@ Test(interp, random_programs_naive_vs_interp_vs_optimized, .init = setup, .fini 
         cr_assert(backend_interp.gen_code(&region, t2, &opt));
         for (int run_i = 0; run_i < 4; run_i++) {
             uint64_t init[NREGS], want[NREGS];
-            for (int i = 0; i < NREGS; i++) init[i] = want[i] = rnd_value();
+            for (int i = 0; i < NREGS; i++)
+                init[i] = want[i] = rnd_value();
             /* The naive evaluator runs on the unoptimized IR. */
             eval_naive(f, want);
             memcpy(env->x, init, sizeof(init));
@@ -1097,8 +1147,8 @@ Test(interp, random_programs_naive_vs_interp_vs_optimized, .init = setup, .fini 
             for (int i = 0; i < NREGS; i++) {
                 if (env->x[i] != want[i]) {
                     ir_dump(f, stderr);
-                    cr_assert_fail("prog %d run %d: interp x%d = %#lx, naive %#lx", prog, run_i,
-                                   i, env->x[i], want[i]);
+                    cr_assert_fail("prog %d run %d: interp x%d = %#lx, naive %#lx", prog, run_i, i,
+                                   env->x[i], want[i]);
                 }
             }
             memcpy(env->x, init, sizeof(init));
@@ -1109,8 +1159,8 @@ Test(interp, random_programs_naive_vs_interp_vs_optimized, .init = setup, .fini 
                     ir_dump(f, stderr);
                     fprintf(stderr, "---- after ir_optimize\n");
                     ir_dump(&opt, stderr);
-                    cr_assert_fail("prog %d run %d: optimized x%d = %#lx, want %#lx", prog,
-                                   run_i, i, env->x[i], want[i]);
+                    cr_assert_fail("prog %d run %d: optimized x%d = %#lx, want %#lx", prog, run_i,
+                                   i, env->x[i], want[i]);
                 }
             }
         }

@@ -13,18 +13,18 @@ static IRFunc func;
 static IRFunc *f = &func;
 static IRTemp g0, g1;
 
-static void setup(void)
-{
+static void setup(void) {
     g0 = ir_global_register(0, "x0");
     g1 = ir_global_register(8, "x1");
     ir_set_env_layout(256, -16, -4096);
     ir_func_init(f);
 }
 
-static void teardown(void) { ir_func_destroy(f); }
+static void teardown(void) {
+    ir_func_destroy(f);
+}
 
-static char *dump(void)
-{
+static char *dump(void) {
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
@@ -33,8 +33,7 @@ static char *dump(void)
     return buf;
 }
 
-Test(ir, globals_env_and_layout, .init = setup, .fini = teardown)
-{
+Test(ir, globals_env_and_layout, .init = setup, .fini = teardown) {
     cr_assert_eq(ir_global_count(), 2);
     cr_assert_eq(f->nb_globals, 2);
     cr_assert_eq(g0, 0);
@@ -48,8 +47,7 @@ Test(ir, globals_env_and_layout, .init = setup, .fini = teardown)
     cr_assert_eq(f->tlb_offset, -4096);
 }
 
-Test(ir, temps_are_unique_and_typed, .init = setup, .fini = teardown)
-{
+Test(ir, temps_are_unique_and_typed, .init = setup, .fini = teardown) {
     IRTemp a = ir_temp_new(f), b = ir_temp_new_local(f);
     cr_assert_neq(a, b);
     cr_assert_eq(f->temps[a].kind, IR_TEMP_TEMP);
@@ -64,8 +62,7 @@ Test(ir, temps_are_unique_and_typed, .init = setup, .fini = teardown)
     }
 }
 
-Test(ir, constants_are_interned, .init = setup, .fini = teardown)
-{
+Test(ir, constants_are_interned, .init = setup, .fini = teardown) {
     IRTemp c1 = ir_const(f, 42), c2 = ir_const(f, 42), c3 = ir_const(f, 43);
     cr_assert_eq(c1, c2);
     cr_assert_neq(c1, c3);
@@ -74,8 +71,7 @@ Test(ir, constants_are_interned, .init = setup, .fini = teardown)
     cr_assert_eq(f->temps[c3].val, 43);
 }
 
-Test(ir, labels_and_emission_layout, .init = setup, .fini = teardown)
-{
+Test(ir, labels_and_emission_layout, .init = setup, .fini = teardown) {
     int l0 = ir_label_new(f), l1 = ir_label_new(f);
     cr_assert_eq(l0, 0);
     cr_assert_eq(l1, 1);
@@ -108,12 +104,17 @@ Test(ir, labels_and_emission_layout, .init = setup, .fini = teardown)
     cr_assert_eq(f->ops[1].nb_i, 0);
 }
 
-static uint64_t helper_fn(uint64_t a, uint32_t b) { return a + b; }
+static uint64_t helper_fn(uint64_t a, uint32_t b) {
+    return a + b;
+}
 
-Test(ir, helpers_register_and_call_layout, .init = setup, .fini = teardown)
-{
-    IRHelper h = {.name = "add", .fn = (void *)helper_fn, .ret = IR_ARG_I64, .nargs = 2,
-                  .args = {IR_ARG_I64, IR_ARG_I32}, .flags = IR_CALL_PURE};
+Test(ir, helpers_register_and_call_layout, .init = setup, .fini = teardown) {
+    IRHelper h = {.name = "add",
+                  .fn = (void *)helper_fn,
+                  .ret = IR_ARG_I64,
+                  .nargs = 2,
+                  .args = {IR_ARG_I64, IR_ARG_I32},
+                  .flags = IR_CALL_PURE};
     int idx = ir_helper_register(&h);
     cr_assert_eq(ir_helper_count(), idx + 1);
     cr_assert_str_eq(ir_helper_get(idx)->name, "add");
@@ -130,20 +131,19 @@ Test(ir, helpers_register_and_call_layout, .init = setup, .fini = teardown)
     cr_assert_eq(ir_op_in(op, 1), args[1]);
 }
 
-Test(ir, conditions_invert_swap_eval, .init = setup, .fini = teardown)
-{
-    static const uint64_t vals[] = {0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
-                                    0x8000000000000000ull, ~0ull};
+Test(ir, conditions_invert_swap_eval, .init = setup, .fini = teardown) {
+    static const uint64_t vals[] = {
+        0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x8000000000000000ull, ~0ull};
     for (int c = IR_COND_NEVER; c <= IR_COND_TSTNE; c++) {
         cr_assert_eq(ir_cond_invert(ir_cond_invert((IRCond)c)), c);
         for (int t = IR_I32; t <= IR_I64; t++) {
             for (size_t i = 0; i < 8; i++) {
                 for (size_t j = 0; j < 8; j++) {
                     bool r = ir_cond_eval((IRCond)c, (IRType)t, vals[i], vals[j]);
-                    cr_assert_eq(ir_cond_eval(ir_cond_invert((IRCond)c), (IRType)t, vals[i],
-                                              vals[j]), !r);
-                    cr_assert_eq(ir_cond_eval(ir_cond_swap((IRCond)c), (IRType)t, vals[j],
-                                              vals[i]), r);
+                    cr_assert_eq(
+                        ir_cond_eval(ir_cond_invert((IRCond)c), (IRType)t, vals[i], vals[j]), !r);
+                    cr_assert_eq(ir_cond_eval(ir_cond_swap((IRCond)c), (IRType)t, vals[j], vals[i]),
+                                 r);
                 }
             }
         }
@@ -154,8 +154,7 @@ Test(ir, conditions_invert_swap_eval, .init = setup, .fini = teardown)
     cr_assert(ir_cond_eval(IR_COND_TSTEQ, IR_I32, 0x100000000ull, 0x100000000ull));
 }
 
-Test(ir, dump_text, .init = setup, .fini = teardown)
-{
+Test(ir, dump_text, .init = setup, .fini = teardown) {
     IRTemp t = ir_temp_new(f), l = ir_temp_new_local(f);
     int lab = ir_label_new(f);
     ir_insn_start(f, 0x4000, 0);

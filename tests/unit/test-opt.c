@@ -19,17 +19,22 @@ static IRFunc func;
 static IRFunc *f = &func;
 static int h_pure, h_writes, h_nowrite, h_raise;
 
-static uint64_t dummy_helper(uint64_t a) { return a; }
+static uint64_t dummy_helper(uint64_t a) {
+    return a;
+}
 
-static void setup(void)
-{
+static void setup(void) {
     static const char *const names[NREGS] = {"x0", "x1", "x2", "x3"};
     for (int i = 0; i < NREGS; i++) {
         X[i] = ir_global_register(8 * i, names[i]);
     }
     ir_set_env_layout(64, -8, -4096);
-    IRHelper h = {.name = "pure", .fn = (void *)dummy_helper, .ret = IR_ARG_I64, .nargs = 1,
-                  .args = {IR_ARG_I64}, .flags = IR_CALL_PURE};
+    IRHelper h = {.name = "pure",
+                  .fn = (void *)dummy_helper,
+                  .ret = IR_ARG_I64,
+                  .nargs = 1,
+                  .args = {IR_ARG_I64},
+                  .flags = IR_CALL_PURE};
     h_pure = ir_helper_register(&h);
     h.name = "writes";
     h.flags = 0;
@@ -43,11 +48,12 @@ static void setup(void)
     ir_func_init(f);
 }
 
-static void teardown(void) { ir_func_destroy(f); }
+static void teardown(void) {
+    ir_func_destroy(f);
+}
 
 /* The last live op writing d, or NULL. */
-static const IROp *def_of(IRTemp d)
-{
+static const IROp *def_of(IRTemp d) {
     for (uint32_t i = f->nb_ops; i-- > 0;) {
         const IROp *op = &f->ops[i];
         if (op->opc != IR_NOP && op->nb_o == 1 && ir_op_out(op, 0) == d) {
@@ -57,8 +63,7 @@ static const IROp *def_of(IRTemp d)
     return NULL;
 }
 
-static int count(IROpcode opc)
-{
+static int count(IROpcode opc) {
     int n = 0;
     for (uint32_t i = 0; i < f->nb_ops; i++) {
         n += f->ops[i].opc == opc;
@@ -66,11 +71,12 @@ static int count(IROpcode opc)
     return n;
 }
 
-static int live_ops(void) { return (int)f->nb_ops - count(IR_NOP); }
+static int live_ops(void) {
+    return (int)f->nb_ops - count(IR_NOP);
+}
 
 /* d is set by a MOV of the constant v. */
-static void assert_movi(IRTemp d, uint64_t v)
-{
+static void assert_movi(IRTemp d, uint64_t v) {
     const IROp *op = def_of(d);
     cr_assert_not_null(op);
     cr_assert_eq(op->opc, IR_MOV, "got %s", ir_op_defs[op->opc].name);
@@ -84,8 +90,7 @@ static void assert_movi(IRTemp d, uint64_t v)
 }
 
 /* d is set by a MOV of src with the given type. */
-static void assert_mov(IRTemp d, IRTemp src)
-{
+static void assert_mov(IRTemp d, IRTemp src) {
     const IROp *op = def_of(d);
     cr_assert_not_null(op);
     cr_assert_eq(op->opc, IR_MOV, "got %s", ir_op_defs[op->opc].name);
@@ -94,8 +99,7 @@ static void assert_mov(IRTemp d, IRTemp src)
 
 /* ---- constant folding ---- */
 
-Test(constfold, all_constant_inputs_fold_with_exact_width, .init = setup, .fini = teardown)
-{
+Test(constfold, all_constant_inputs_fold_with_exact_width, .init = setup, .fini = teardown) {
     ir_add(f, IR_I32, X[0], ir_const(f, 0xffffffff), ir_const(f, 1));
     ir_sub(f, IR_I32, X[1], ir_const(f, 0), ir_const(f, 1));
     ir_binop(f, IR_DIVS, IR_I64, X[2], ir_const(f, 0x8000000000000000ull), ir_const(f, ~0ull));
@@ -108,8 +112,7 @@ Test(constfold, all_constant_inputs_fold_with_exact_width, .init = setup, .fini 
     assert_movi(X[3], 32);
 }
 
-Test(constfold, constants_propagate_through_temps, .init = setup, .fini = teardown)
-{
+Test(constfold, constants_propagate_through_temps, .init = setup, .fini = teardown) {
     IRTemp a = ir_temp_new(f), b = ir_temp_new(f);
     ir_movi(f, IR_I64, a, 6);
     ir_binopi(f, IR_MUL, IR_I64, b, a, 7);
@@ -131,23 +134,35 @@ typedef struct Rule {
     uint64_t val;
 } Rule;
 
-Test(constfold, algebraic_identities_with_constant_operand, .init = setup, .fini = teardown)
-{
+Test(constfold, algebraic_identities_with_constant_operand, .init = setup, .fini = teardown) {
     static const Rule rules[] = {
-        {IR_ADD, IR_I64, 0, 0, 0},          {IR_ADD, IR_I32, 0x100000000ull, 0, 0},
-        {IR_SUB, IR_I64, 0, 0, 0},          {IR_MUL, IR_I64, 1, 0, 0},
-        {IR_MUL, IR_I32, 0, 1, 0},          {IR_MUL, IR_I64, 0, 1, 0},
-        {IR_AND, IR_I64, 0, 1, 0},          {IR_AND, IR_I64, ~0ull, 0, 0},
-        {IR_AND, IR_I32, 0xffffffff, 0, 0}, {IR_AND, IR_I64, 0xffffffff, 2, 0},
-        {IR_OR, IR_I64, 0, 0, 0},           {IR_OR, IR_I64, ~0ull, 1, ~0ull},
+        {IR_ADD, IR_I64, 0, 0, 0},
+        {IR_ADD, IR_I32, 0x100000000ull, 0, 0},
+        {IR_SUB, IR_I64, 0, 0, 0},
+        {IR_MUL, IR_I64, 1, 0, 0},
+        {IR_MUL, IR_I32, 0, 1, 0},
+        {IR_MUL, IR_I64, 0, 1, 0},
+        {IR_AND, IR_I64, 0, 1, 0},
+        {IR_AND, IR_I64, ~0ull, 0, 0},
+        {IR_AND, IR_I32, 0xffffffff, 0, 0},
+        {IR_AND, IR_I64, 0xffffffff, 2, 0},
+        {IR_OR, IR_I64, 0, 0, 0},
+        {IR_OR, IR_I64, ~0ull, 1, ~0ull},
         {IR_OR, IR_I32, 0xffffffff, 1, 0xffffffff},
-        {IR_XOR, IR_I64, 0, 0, 0},          {IR_SHL, IR_I64, 0, 0, 0},
-        {IR_SHL, IR_I32, 32, 0, 0},         {IR_SHL, IR_I64, 32, 2, 0},
-        {IR_SHR, IR_I64, 64, 0, 0},         {IR_SAR, IR_I32, 0, 0, 0},
-        {IR_ROTR, IR_I64, 0, 0, 0},         {IR_ANDC, IR_I64, 0, 0, 0},
-        {IR_ORC, IR_I64, ~0ull, 0, 0},      {IR_DIVU, IR_I64, 1, 0, 0},
-        {IR_DIVS, IR_I32, 0, 1, 0},         {IR_MULUH, IR_I64, 0, 1, 0},
-        {IR_SUB, IR_I64, 1, 2, 0},          {IR_REMU, IR_I64, 1, 2, 0},
+        {IR_XOR, IR_I64, 0, 0, 0},
+        {IR_SHL, IR_I64, 0, 0, 0},
+        {IR_SHL, IR_I32, 32, 0, 0},
+        {IR_SHL, IR_I64, 32, 2, 0},
+        {IR_SHR, IR_I64, 64, 0, 0},
+        {IR_SAR, IR_I32, 0, 0, 0},
+        {IR_ROTR, IR_I64, 0, 0, 0},
+        {IR_ANDC, IR_I64, 0, 0, 0},
+        {IR_ORC, IR_I64, ~0ull, 0, 0},
+        {IR_DIVU, IR_I64, 1, 0, 0},
+        {IR_DIVS, IR_I32, 0, 1, 0},
+        {IR_MULUH, IR_I64, 0, 1, 0},
+        {IR_SUB, IR_I64, 1, 2, 0},
+        {IR_REMU, IR_I64, 1, 2, 0},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
         ir_func_reset(f);
@@ -162,18 +177,13 @@ Test(constfold, algebraic_identities_with_constant_operand, .init = setup, .fini
             /* an I32 op still zero-extends: the MOV keeps the type */
             cr_assert_eq(op->type, rules[i].t, "rule %zu", i);
             break;
-        case 1:
-            assert_movi(X[0], rules[i].val);
-            break;
-        default:
-            cr_assert_eq(op->opc, rules[i].opc, "rule %zu must not fold", i);
-            break;
+        case 1: assert_movi(X[0], rules[i].val); break;
+        default: cr_assert_eq(op->opc, rules[i].opc, "rule %zu must not fold", i); break;
         }
     }
 }
 
-Test(constfold, same_operand_identities_and_commuting, .init = setup, .fini = teardown)
-{
+Test(constfold, same_operand_identities_and_commuting, .init = setup, .fini = teardown) {
     ir_sub(f, IR_I64, X[0], X[1], X[1]);
     ir_xor(f, IR_I32, X[2], X[1], X[1]);
     ir_and(f, IR_I64, X[3], X[1], X[1]);
@@ -195,8 +205,7 @@ Test(constfold, same_operand_identities_and_commuting, .init = setup, .fini = te
     cr_assert(ir_temp_is_const(f, ir_op_in(op, 1)));
 }
 
-Test(constfold, setcond_and_movcond_with_known_conditions, .init = setup, .fini = teardown)
-{
+Test(constfold, setcond_and_movcond_with_known_conditions, .init = setup, .fini = teardown) {
     ir_setcond(f, IR_I32, IR_COND_LT, X[0], ir_const(f, 0x80000000), ir_const(f, 1));
     ir_negsetcond(f, IR_I32, IR_COND_EQ, X[1], X[2], X[2]);
     ir_setcond(f, IR_I64, IR_COND_LTU, X[2], X[3], X[3]);
@@ -219,14 +228,13 @@ Test(constfold, setcond_and_movcond_with_known_conditions, .init = setup, .fini 
     assert_movi(X[1], 0);
 }
 
-Test(constfold, brcond_with_known_result_becomes_br_or_nothing, .init = setup, .fini = teardown)
-{
+Test(constfold, brcond_with_known_result_becomes_br_or_nothing, .init = setup, .fini = teardown) {
     int l1 = ir_label_new(f), l2 = ir_label_new(f);
     IRTemp t = ir_temp_new_local(f);
     ir_movi(f, IR_I64, t, 5);
     ir_brcond(f, IR_I64, IR_COND_EQ, t, ir_const(f, 4), l1); /* never taken: removed */
     ir_brcond(f, IR_I32, IR_COND_GEU, t, ir_const(f, 0x100000005ull), l2); /* taken */
-    ir_movi(f, IR_I64, X[0], 1); /* unreachable */
+    ir_movi(f, IR_I64, X[0], 1);                                           /* unreachable */
     ir_set_label(f, l1);
     ir_movi(f, IR_I64, X[1], 2);
     ir_set_label(f, l2);
@@ -244,8 +252,7 @@ Test(constfold, brcond_with_known_result_becomes_br_or_nothing, .init = setup, .
 
 /* ---- copy propagation ---- */
 
-Test(constfold, copies_replace_uses_and_die, .init = setup, .fini = teardown)
-{
+Test(constfold, copies_replace_uses_and_die, .init = setup, .fini = teardown) {
     IRTemp t = ir_temp_new(f), u = ir_temp_new(f);
     ir_mov(f, IR_I64, t, X[1]);
     ir_mov(f, IR_I64, u, t);
@@ -258,12 +265,11 @@ Test(constfold, copies_replace_uses_and_die, .init = setup, .fini = teardown)
     cr_assert_eq(live_ops(), 2);
 }
 
-Test(constfold, mov_i32_is_not_a_64bit_copy, .init = setup, .fini = teardown)
-{
+Test(constfold, mov_i32_is_not_a_64bit_copy, .init = setup, .fini = teardown) {
     IRTemp t = ir_temp_new(f);
-    ir_mov(f, IR_I32, t, X[1]);        /* t = zext32(x1) */
-    ir_add(f, IR_I64, X[0], t, X[2]);  /* needs the zero-extended value */
-    ir_add(f, IR_I32, X[3], t, X[2]);  /* reads only the low half: x1 is fine */
+    ir_mov(f, IR_I32, t, X[1]);       /* t = zext32(x1) */
+    ir_add(f, IR_I64, X[0], t, X[2]); /* needs the zero-extended value */
+    ir_add(f, IR_I32, X[3], t, X[2]); /* reads only the low half: x1 is fine */
     ir_exit_tb(f, 0);
     ir_opt_constfold(f);
     cr_assert_eq(ir_op_in(def_of(X[0]), 0), t);
@@ -280,8 +286,7 @@ Test(constfold, mov_i32_is_not_a_64bit_copy, .init = setup, .fini = teardown)
     cr_assert_eq(ir_op_in(def_of(X[0]), 0), z);
 }
 
-Test(constfold, copy_invalidated_by_write_to_source, .init = setup, .fini = teardown)
-{
+Test(constfold, copy_invalidated_by_write_to_source, .init = setup, .fini = teardown) {
     IRTemp t = ir_temp_new(f);
     ir_mov(f, IR_I64, t, X[1]);
     ir_binopi(f, IR_ADD, IR_I64, X[1], X[1], 1);
@@ -292,8 +297,7 @@ Test(constfold, copy_invalidated_by_write_to_source, .init = setup, .fini = tear
     cr_assert_not_null(def_of(t));
 }
 
-Test(constfold, knowledge_reset_at_labels_and_calls, .init = setup, .fini = teardown)
-{
+Test(constfold, knowledge_reset_at_labels_and_calls, .init = setup, .fini = teardown) {
     int l = ir_label_new(f);
     ir_movi(f, IR_I64, X[1], 5);
     ir_set_label(f, l);
@@ -317,8 +321,7 @@ Test(constfold, knowledge_reset_at_labels_and_calls, .init = setup, .fini = tear
     cr_assert_eq(def_of(X[3])->opc, IR_ADD);
 }
 
-Test(constfold, host_store_over_a_global_forgets_it, .init = setup, .fini = teardown)
-{
+Test(constfold, host_store_over_a_global_forgets_it, .init = setup, .fini = teardown) {
     ir_movi(f, IR_I64, X[1], 5);
     ir_st(f, IR_ST32, X[2], f->env, 8 * 1 + 4); /* overlaps x1's slot */
     ir_binopi(f, IR_ADD, IR_I64, X[0], X[1], 1);
@@ -329,16 +332,15 @@ Test(constfold, host_store_over_a_global_forgets_it, .init = setup, .fini = tear
 
 /* ---- dead code elimination ---- */
 
-Test(dce, removes_dead_temps_keeps_side_effects, .init = setup, .fini = teardown)
-{
+Test(dce, removes_dead_temps_keeps_side_effects, .init = setup, .fini = teardown) {
     IRTemp a = ir_temp_new(f), b = ir_temp_new(f), r = ir_temp_new(f), q = ir_temp_new(f);
-    ir_add(f, IR_I64, a, X[1], X[2]);           /* dead */
-    ir_mul(f, IR_I64, b, X[1], X[2]);           /* used by the store */
+    ir_add(f, IR_I64, a, X[1], X[2]); /* dead */
+    ir_mul(f, IR_I64, b, X[1], X[2]); /* used by the store */
     ir_st(f, IR_ST64, b, f->env, 200);
-    ir_call(f, h_pure, r, &X[1], 1);            /* pure, dead: removed */
-    ir_call(f, h_writes, q, &X[1], 1);          /* side effects: kept */
-    ir_call(f, h_raise, r, &X[1], 1);           /* may raise: kept */
-    ir_qemu_ld(f, a, X[3], MO_64, 0);           /* may fault: kept */
+    ir_call(f, h_pure, r, &X[1], 1);   /* pure, dead: removed */
+    ir_call(f, h_writes, q, &X[1], 1); /* side effects: kept */
+    ir_call(f, h_raise, r, &X[1], 1);  /* may raise: kept */
+    ir_qemu_ld(f, a, X[3], MO_64, 0);  /* may fault: kept */
     ir_exit_tb(f, 0);
     ir_opt_dce(f);
     cr_assert_eq(count(IR_ADD), 0);
@@ -348,8 +350,7 @@ Test(dce, removes_dead_temps_keeps_side_effects, .init = setup, .fini = teardown
     cr_assert_eq(count(IR_QEMU_LD), 1);
 }
 
-Test(dce, globals_live_at_exits_faults_and_reading_calls, .init = setup, .fini = teardown)
-{
+Test(dce, globals_live_at_exits_faults_and_reading_calls, .init = setup, .fini = teardown) {
     ir_movi(f, IR_I64, X[0], 1); /* overwritten with no reader in between: dead */
     ir_movi(f, IR_I64, X[0], 2); /* live across the load (which may fault) */
     ir_qemu_ld(f, X[2], X[3], MO_32, 0);
@@ -377,8 +378,7 @@ Test(dce, globals_live_at_exits_faults_and_reading_calls, .init = setup, .fini =
     cr_assert_eq(seen[2], 5);
 }
 
-Test(dce, temps_die_at_labels_locals_do_not, .init = setup, .fini = teardown)
-{
+Test(dce, temps_die_at_labels_locals_do_not, .init = setup, .fini = teardown) {
     int top = ir_label_new(f);
     IRTemp loc = ir_temp_new_local(f), tmp = ir_temp_new(f), dead = ir_temp_new_local(f);
     ir_movi(f, IR_I64, loc, 10);
@@ -400,23 +400,22 @@ Test(dce, temps_die_at_labels_locals_do_not, .init = setup, .fini = teardown)
     cr_assert_eq(count(IR_SET_LABEL), 1);
 }
 
-Test(dce, unreachable_code_and_trivial_branches, .init = setup, .fini = teardown)
-{
+Test(dce, unreachable_code_and_trivial_branches, .init = setup, .fini = teardown) {
     int l1 = ir_label_new(f), l2 = ir_label_new(f), l3 = ir_label_new(f);
     ir_br(f, l1);
-    ir_set_label(f, l1);              /* BR to the next op: both go */
+    ir_set_label(f, l1); /* BR to the next op: both go */
     ir_brcond(f, IR_I64, IR_COND_EQ, X[1], X[2], l3);
     ir_movi(f, IR_I64, X[0], 1);
     ir_exit_tb(f, 0);
-    ir_movi(f, IR_I64, X[0], 2);      /* unreachable */
-    ir_br(f, l2);                     /* unreachable, its label loses the only user */
+    ir_movi(f, IR_I64, X[0], 2); /* unreachable */
+    ir_br(f, l2);                /* unreachable, its label loses the only user */
     ir_set_label(f, l2);
-    ir_movi(f, IR_I64, X[0], 3);      /* still unreachable */
+    ir_movi(f, IR_I64, X[0], 3); /* still unreachable */
     ir_set_label(f, l3);
     ir_movi(f, IR_I64, X[0], 4);
     ir_goto_tb(f, 0);
-    ir_exit_tb(f, 0x123);             /* after GOTO_TB: reachable */
-    ir_exit_tb(f, 0x456);             /* after EXIT_TB: not */
+    ir_exit_tb(f, 0x123); /* after GOTO_TB: reachable */
+    ir_exit_tb(f, 0x456); /* after EXIT_TB: not */
     ir_opt_dce(f);
     cr_assert_eq(count(IR_BR), 0);
     cr_assert_eq(count(IR_SET_LABEL), 1);
@@ -433,8 +432,7 @@ Test(dce, unreachable_code_and_trivial_branches, .init = setup, .fini = teardown
     cr_assert_eq(movs, 2);
 }
 
-Test(opt, eval_op_matches_rules, .init = setup, .fini = teardown)
-{
+Test(opt, eval_op_matches_rules, .init = setup, .fini = teardown) {
     uint64_t in[4] = {0x80000000, 0xffffffff, 7, 9}, c[2] = {IR_COND_LT, 0}, r;
     cr_assert(ir_eval_op(IR_DIVS, IR_I32, in, c, &r));
     cr_assert_eq(r, 0x80000000);

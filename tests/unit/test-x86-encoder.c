@@ -14,11 +14,12 @@
 static uint8_t buf[256];
 static X86Asm as;
 
-static void enc_reset(void) { x86_asm_init(&as, buf, (const uint8_t *)0x10000, sizeof(buf)); }
+static void enc_reset(void) {
+    x86_asm_init(&as, buf, (const uint8_t *)0x10000, sizeof(buf));
+}
 
 /* Disassembles everything emitted since enc_reset() as one instruction and compares. */
-static void enc_expect(const char *want)
-{
+static void enc_expect(const char *want) {
     csh h;
     cr_assert_eq(cs_open(CS_ARCH_X86, CS_MODE_64, &h), CS_ERR_OK);
     cs_insn *insn;
@@ -31,8 +32,8 @@ static void enc_expect(const char *want)
         used = insn[0].size;
     }
     cr_expect_str_eq(got, want, "got \"%s\" want \"%s\" (%zu bytes)", got, want, as.pos);
-    cr_expect_eq(used, as.pos, "'%s': %zu bytes emitted but the instruction has %zu", want,
-                 as.pos, used);
+    cr_expect_eq(used, as.pos, "'%s': %zu bytes emitted but the instruction has %zu", want, as.pos,
+                 used);
     cr_expect_eq(n, 1, "'%s' decoded as %zu instructions", want, n);
     if (n) {
         cs_free(insn, n);
@@ -43,15 +44,14 @@ static void enc_expect(const char *want)
 
 static const char *const r64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                     "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-static const char *const r32[16] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+static const char *const r32[16] = {"eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
                                     "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
-static const char *const r8n[16] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+static const char *const r8n[16] = {"al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
                                     "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
 
 TestSuite(x86_encoder, .init = enc_reset);
 
-Test(x86_encoder, alu_rr_all_registers)
-{
+Test(x86_encoder, alu_rr_all_registers) {
     char want[64];
     for (int d = 0; d < 16; d++) {
         for (int s = 0; s < 16; s++) {
@@ -65,8 +65,7 @@ Test(x86_encoder, alu_rr_all_registers)
     }
 }
 
-Test(x86_encoder, alu_ri_imm8_imm32)
-{
+Test(x86_encoder, alu_ri_imm8_imm32) {
     x86_alu_ri(&as, X86_ADD, true, X86_RAX, 1);
     enc_expect("add rax, 1");
     x86_alu_ri(&as, X86_SUB, true, X86_R13, -128);
@@ -79,8 +78,7 @@ Test(x86_encoder, alu_ri_imm8_imm32)
     enc_expect("or edx, 0x7f");
 }
 
-Test(x86_encoder, mov_forms)
-{
+Test(x86_encoder, mov_forms) {
     char want[64];
     for (int r = 0; r < 16; r++) {
         x86_mov_rr(&as, true, r, (r + 3) & 15);
@@ -100,8 +98,7 @@ Test(x86_encoder, mov_forms)
     enc_expect("mov ebx, 0");
 }
 
-Test(x86_encoder, memory_operands_special_bases)
-{
+Test(x86_encoder, memory_operands_special_bases) {
     x86_load(&as, 3, false, X86_RAX, X86_RBP, -1, 0);
     enc_expect("mov rax, qword ptr [rbp]");
     x86_load(&as, 3, false, X86_RAX, X86_R13, -1, 0);
@@ -136,8 +133,7 @@ Test(x86_encoder, memory_operands_special_bases)
     enc_expect("add rdx, qword ptr [rsp + 0x20]");
 }
 
-Test(x86_encoder, stores_and_byte_registers)
-{
+Test(x86_encoder, stores_and_byte_registers) {
     char want[64];
     for (int r = 0; r < 16; r++) {
         if (r == X86_RSP) {
@@ -167,8 +163,7 @@ Test(x86_encoder, stores_and_byte_registers)
     enc_expect("mov qword ptr [r13], -1");
 }
 
-Test(x86_encoder, extensions)
-{
+Test(x86_encoder, extensions) {
     x86_ext_rr(&as, 1, true, X86_R8, X86_RCX);
     enc_expect("movsx r8, cx");
     x86_ext_rr(&as, 2, true, X86_RAX, X86_R11);
@@ -179,8 +174,7 @@ Test(x86_encoder, extensions)
     enc_expect("movsx rbx, sil");
 }
 
-Test(x86_encoder, shifts_unary_mul)
-{
+Test(x86_encoder, shifts_unary_mul) {
     x86_shift_ri(&as, X86_SHL, true, X86_R9, 1);
     enc_expect("shl r9, 1");
     x86_shift_ri(&as, X86_SAR, false, X86_RAX, 31);
@@ -215,8 +209,7 @@ Test(x86_encoder, shifts_unary_mul)
     enc_expect("cdq");
 }
 
-Test(x86_encoder, bit_ops_cmov_test)
-{
+Test(x86_encoder, bit_ops_cmov_test) {
     x86_bswap(&as, true, X86_R12);
     enc_expect("bswap r12");
     x86_bswap(&as, false, X86_RDX);
@@ -241,8 +234,7 @@ Test(x86_encoder, bit_ops_cmov_test)
     enc_expect("mfence");
 }
 
-Test(x86_encoder, stack_and_control)
-{
+Test(x86_encoder, stack_and_control) {
     x86_push(&as, X86_R12);
     enc_expect("push r12");
     x86_pop(&as, X86_RBP);
@@ -267,8 +259,7 @@ Test(x86_encoder, stack_and_control)
     enc_reset();
 }
 
-Test(x86_encoder, nops_decode_as_single_instructions)
-{
+Test(x86_encoder, nops_decode_as_single_instructions) {
     for (int n = 1; n <= 7; n++) {
         x86_nops(&as, n);
         csh h;
@@ -284,8 +275,7 @@ Test(x86_encoder, nops_decode_as_single_instructions)
     }
 }
 
-Test(x86_encoder, overflow_never_writes_past_cap)
-{
+Test(x86_encoder, overflow_never_writes_past_cap) {
     uint8_t small[8];
     memset(small, 0xAA, sizeof(small));
     X86Asm a;
