@@ -537,7 +537,7 @@ static void lower_st(JitCtx *c, int size) {
     int base = ra_in(c, ir_op_in(c->op, 1), 0);
     int32_t disp = (int32_t)ir_op_carg(c->op, 0);
     int32_t imm;
-    if (imm_of(c, v, size < 3, &imm)) {
+    if (imm_of(c, v, size == 3, &imm)) {
         x86_mov_mi(&c->as, size, base, disp, imm);
     } else {
         int rv = ra_in(c, v, 0);

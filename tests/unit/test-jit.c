@@ -940,6 +940,22 @@ Test(jit, ld_st_env_fields) {
     cr_assert_eq(env->scratch[7], 0xab);
 }
 
+/* ST64 of a constant wider than imm32 must not be truncated (a constant-folded MSR TPIDR_EL0
+ * once came back cut to 32 bits); one that fits sign-extended may use the immediate form. */
+Test(jit, st64_wide_constant) {
+    int32_t s = (int32_t)offsetof(TestEnv, scratch);
+    ir_st(&fn, IR_ST64, ir_const(&fn, 0x123456789abcdef0ull), fn.env, s);
+    ir_st(&fn, IR_ST64, ir_const(&fn, 0xffffffff80000000ull), fn.env, s + 8);
+    ir_st(&fn, IR_ST64, ir_const(&fn, 0x0000000080000000ull), fn.env, s + 16);
+    ir_exit_tb(&fn, 0);
+    TranslationBlock *tb = jit_build();
+    memset(env->scratch, 0, sizeof(env->scratch));
+    jit_run(tb);
+    cr_assert_eq(env->scratch[0], 0x123456789abcdef0ull);
+    cr_assert_eq(env->scratch[1], 0xffffffff80000000ull);
+    cr_assert_eq(env->scratch[2], 0x0000000080000000ull);
+}
+
 /* ---- guest memory ---- */
 
 static void tlb_map_guest_ram(int mmu_idx, uint64_t flags_read, uint64_t flags_write) {
