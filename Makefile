@@ -7,6 +7,7 @@
 #   make demo       builds and runs the demo guest
 # Sources are found by folder; sub-makefiles (tests/*.mk, bench/*.mk) add their own targets.
 
+SHELL := /bin/bash
 -include build/config.mk
 ifeq ($(LIBS),)
 $(shell ./configure >&2)
@@ -83,9 +84,19 @@ TSAN_TARGETS := $(TSAN_UNIT_BINS)
 
 -include tests/*.mk tests/*/*.mk bench/*.mk
 
-check: all $(CHECK_TARGETS) check-tsan
+# `make check` builds everything in parallel first, then runs the suites one after another (so
+# their outputs do not interleave) and ends with one line totalling every suite's results.
+CHECK_BUILD := all $(UNIT_BINS) $(TSAN_UNIT_BINS) build-tsan/tandem
+check:
+	@$(MAKE) --no-print-directory $(CHECK_BUILD) $(CHECK_PREBUILD)
+	@set -o pipefail; $(MAKE) --no-print-directory -j1 $(CHECK_TARGETS) check-tsan 2>&1 \
+	  | tee build/check.log; status=$$?; tests/summarize-check.sh build/check.log; exit $$status
 
-check-full: check $(CHECK_FULL_TARGETS)
+check-full:
+	@$(MAKE) --no-print-directory $(CHECK_BUILD) $(CHECK_PREBUILD)
+	@set -o pipefail; $(MAKE) --no-print-directory -j1 $(CHECK_TARGETS) check-tsan \
+	  $(CHECK_FULL_TARGETS) 2>&1 | tee build/check.log; status=$$?; \
+	  tests/summarize-check.sh build/check.log; exit $$status
 
 check-tsan: $(TSAN_TARGETS)
 	@set -e; for t in $(TSAN_UNIT_BINS); do echo "== (tsan) $$t"; \

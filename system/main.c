@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 
     int status = main_loop(m);
     vcpus_stop_and_join();
+    chardev_join_input_threads();
     chardev_cleanup_all();
     fflush(log_file());
     return status;

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 
 #include "cpu-exec/cpu.h"
+#include "cpu-exec/sync.h"
 #include "cpu-exec/vcpu.h"
 
 static GMutex runstate_mutex;
@@ -33,14 +34,14 @@ static void runstate_kick_all(void)
 void runstate_request_shutdown(int status)
 {
     bool first;
-    g_mutex_lock(&runstate_mutex);
+    sync_mutex_lock(&runstate_mutex);
     first = !atomic_load(&shutdown_requested);
     if (first) {
         shutdown_status = status;
         atomic_store(&shutdown_requested, true);
         g_cond_broadcast(&runstate_cond);
     }
-    g_mutex_unlock(&runstate_mutex);
+    sync_mutex_unlock(&runstate_mutex);
     if (first) {
         runstate_kick_all();
     }
@@ -52,10 +53,10 @@ void runstate_request_reset(void)
         runstate_request_shutdown(0);
         return;
     }
-    g_mutex_lock(&runstate_mutex);
+    sync_mutex_lock(&runstate_mutex);
     reset_pending = true;
     g_cond_broadcast(&runstate_cond);
-    g_mutex_unlock(&runstate_mutex);
+    sync_mutex_unlock(&runstate_mutex);
     /* The vCPU that asked must leave its TB so the main loop can pause it. */
     runstate_kick_all();
 }
@@ -67,9 +68,9 @@ void runstate_set_no_reboot(bool value) { atomic_store(&no_reboot, value); }
 RunstateRequest runstate_wait_request(int *status)
 {
     RunstateRequest req;
-    g_mutex_lock(&runstate_mutex);
+    sync_mutex_lock(&runstate_mutex);
     while (!atomic_load(&shutdown_requested) && !reset_pending) {
-        g_cond_wait(&runstate_cond, &runstate_mutex);
+        sync_cond_wait(&runstate_cond, &runstate_mutex);
     }
     if (atomic_load(&shutdown_requested)) {
         /* Shutdown wins over a reset requested at the same time. */
@@ -80,6 +81,6 @@ RunstateRequest runstate_wait_request(int *status)
         reset_pending = false;
         *status = 0;
     }
-    g_mutex_unlock(&runstate_mutex);
+    sync_mutex_unlock(&runstate_mutex);
     return req;
 }

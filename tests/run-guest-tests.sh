@@ -118,14 +118,17 @@ case "$(basename "$EMU")" in
 esac
 
 RESULTS_DIR=$(mktemp -d)
+jobs_file="$RESULTS_DIR/.jobs"
 n=0
 for elf in "${elfs[@]}"; do
     for b in $backends; do
         n=$((n + 1))
         printf '%s\0%s\0%s\0' "$(printf '%05d' $n)" "$elf" "$b"
     done
-done | EMU="$EMU" GUEST_TIMEOUT="$TIMEOUT" RESULTS_DIR="$RESULTS_DIR" \
-    xargs -0 -n 3 -P "$JOBS" "$0" --one
+done > "$jobs_file"
+EMU="$EMU" GUEST_TIMEOUT="$TIMEOUT" RESULTS_DIR="$RESULTS_DIR" \
+    xargs -0 -n 3 -P "$JOBS" "$0" --one < "$jobs_file"
+rm -f "$jobs_file"
 results=$(cat "$RESULTS_DIR"/* 2>/dev/null)
 rm -rf "$RESULTS_DIR"
 [ -n "$results" ] && printf '%s\n' "$results"

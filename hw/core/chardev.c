@@ -270,6 +270,21 @@ void chardev_set_frontend(Chardev *chr, const ChardevFrontend *fe)
     }
 }
 
+void chardev_join_input_threads(void)
+{
+    atomic_store(&input_stop, true);
+    if (!all_chardevs) {
+        return;
+    }
+    for (guint i = 0; i < all_chardevs->len; i++) {
+        Chardev *chr = g_ptr_array_index(all_chardevs, i);
+        if (chr->in_thread) {
+            g_thread_join(chr->in_thread); /* returns within one poll timeout */
+            chr->in_thread = NULL;
+        }
+    }
+}
+
 void chardev_cleanup_all(void)
 {
     /* The input thread is told to stop but not joined: this also runs on exit paths where the

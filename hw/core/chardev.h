@@ -23,6 +23,9 @@ typedef struct ChardevFrontend {
 Chardev *chardev_new(const char *spec);
 void chardev_write(Chardev *chr, const uint8_t *buf, size_t len);
 void chardev_set_frontend(Chardev *chr, const ChardevFrontend *fe);
+/* Stops and joins the input threads; only on the orderly shutdown path, once no vCPU runs
+ * (an input thread may be waiting for the device lock). */
+void chardev_join_input_threads(void);
 /* Restores the terminal (stdio in raw mode) at exit. */
 void chardev_cleanup_all(void);
 

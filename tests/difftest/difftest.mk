@@ -22,3 +22,5 @@ check-difftest-full: $(DIFFTEST_DEPS)
 
 CHECK_TARGETS += check-difftest
 CHECK_FULL_TARGETS += check-difftest-full
+
+CHECK_PREBUILD += build/difftest/gen

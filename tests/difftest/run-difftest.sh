@@ -32,10 +32,10 @@ DIR=tests/difftest
 LIB=tests/guest/arm/lib
 GUEST_CC=${GUEST_CC:-aarch64-linux-gnu-gcc}
 OBJDUMP=${OBJDUMP:-aarch64-linux-gnu-objdump}
-VIRT_FLAGS=(-O2 -ffreestanding -nostdlib -mgeneral-regs-only -static -Wl,--no-warn-rwx-segments
-            -I$LIB -I$DIR -T $LIB/link.ld $LIB/crt0.S $LIB/runtime.c $DIR/harness-virt.c
-            $DIR/dt-core.c $DIR/trampoline.S)
-LINUX_FLAGS=(-O2 -static -I$DIR $DIR/harness-linux.c $DIR/dt-core.c $DIR/trampoline.S)
+VIRT_FLAGS=(-O2 -ffreestanding -nostdlib -mgeneral-regs-only -static
+            "-Wl,--no-warn-rwx-segments" "-I$LIB" "-I$DIR" -T "$LIB/link.ld" "$LIB/crt0.S"
+            "$LIB/runtime.c" "$DIR/harness-virt.c" "$DIR/dt-core.c" "$DIR/trampoline.S")
+LINUX_FLAGS=(-O2 -static "-I$DIR" "$DIR/harness-linux.c" "$DIR/dt-core.c" "$DIR/trampoline.S")
 
 case "$(basename "$EMU")" in
     tandem*) backends=${DT_BACKENDS:-jit interp} ;;
@@ -138,7 +138,8 @@ run_file() { # $1 = seed
     fi
     local all_ok=1
     for b in $backends; do
-        local label="seed $seed ($DT_PER_FILE sequences) on $(basename "$EMU")"
+        local label
+        label="seed $seed ($DT_PER_FILE sequences) on $(basename "$EMU")"
         [ "$b" != "-" ] && label="$label [$b]"
         run_virt "$w/virt.elf" "$b" "$w/emu-$b.err" > "$w/emu-$b.txt"
         rc=$?
@@ -155,7 +156,7 @@ run_file() { # $1 = seed
                 tail -n 3 "$w/emu-$b.txt" | sed 's/^/    out: /'
                 head -n 12 "$w/emu-$b.err" | sed 's/^/    err: /'
             fi
-            if [ -n "$k" ] && [ "$k" != done ]; then
+            if [ -n "$k" ] && [ "$k" != "done" ]; then
                 explain_mismatch "$w" "$seed" "$k" "$b"
             else
                 tail -n 5 "$w/emu-$b.txt" | sed 's/^/    out: /'

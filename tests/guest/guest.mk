@@ -63,3 +63,6 @@ DEMO_EMU ?= build/tandem
 demo-elf: $(DEMO_ELF)
 demo: $(DEMO_ELF) $(if $(filter build/tandem,$(DEMO_EMU)),build/tandem)
 	$(DEMO_EMU) -M virt -cpu cortex-a57 -nographic -semihosting -kernel $(DEMO_ELF) </dev/null
+
+# Built in parallel before `make check` runs the suites one by one.
+CHECK_PREBUILD += $(GUEST_ARM_ELFS)
