@@ -8,11 +8,10 @@
 # Sources are found by folder; sub-makefiles (tests/*.mk, bench/*.mk) add their own targets.
 
 SHELL := /bin/bash
+# configure writes build/config.mk; make remakes it (and restarts) when it is missing.
 -include build/config.mk
-ifeq ($(LIBS),)
-$(shell ./configure >&2)
-include build/config.mk
-endif
+build/config.mk: configure
+	./configure
 
 SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm hw/core hw/arm hw/char hw/misc system
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
