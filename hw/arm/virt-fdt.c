@@ -127,11 +127,10 @@ static int virt_fdt_cpus(void *fdt, const VirtFdtParams *p)
         r |= fdt_property_string(fdt, "device_type", "cpu");
         r |= fdt_property_string(fdt, "compatible", p->cpus[i].compatible);
         r |= fdt_property_u32(fdt, "reg", aff);
-        /* Like QEMU, a single CPU gets no enable-method: there is nothing for the OS to bring
-         * up, and PSCI is still described by /psci. */
-        if (p->ncpus > 1) {
-            r |= fdt_property_string(fdt, "enable-method", "psci");
-        }
+        /* Every CPU names PSCI as its enable-method (QEMU omits it when there is one CPU;
+         * Linux accepts both, and describing the method always keeps CPU_OFF/hotplug paths
+         * and the multi-CPU layout the same). */
+        r |= fdt_property_string(fdt, "enable-method", "psci");
         r |= fdt_property_u32(fdt, "phandle", PHANDLE_CPU0 + (uint32_t)i);
         r |= fdt_end_node(fdt);
     }

@@ -110,5 +110,43 @@ expect_ok log-help "in_asm" -d help
 expect_ok version "version" -version
 expect_ok help "-kernel" -help
 
+# expect_guest_stop NAME PATTERN ARGS... — a guest that runs into something Tandem cannot
+# continue from stops the machine: status 1, first stderr line "tandem: vCPU N: ..." matching
+# PATTERN (pc, encoding and disassembly), followed by the register dump.
+expect_guest_stop() {
+    local name=$1 pattern=$2
+    shift 2
+    local err="$WORK/err" status
+    timeout 20 "$EMU" "$@" </dev/null >/dev/null 2>"$err"
+    status=$?
+    if [ "$status" -eq 1 ] && head -n 1 "$err" | grep -Eq -- "^tandem: vCPU 0: .*($pattern)" &&
+        grep -q '^PC=' "$err"; then
+        echo "ok   $name: $(head -n 1 "$err")"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name: status $status, stderr: $(head -n 2 "$err")"
+        failed=$((failed + 1))
+    fi
+}
+
+# An unallocated encoding (UDF #0) after two real instructions, on both backends.
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+    printf '.globl _start\n_start:\n mov x0, #5\n add x1, x0, #3\n .inst 0x00000000\n' >"$WORK/udf.S"
+    if aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--no-warn-rwx-segments \
+        -Wl,--section-start=.note.gnu.build-id=0x40070000 "$WORK/udf.S" -o "$WORK/udf.elf" 2>"$WORK/cc.err"; then
+        for backend in jit interp; do
+            expect_guest_stop "unallocated-insn-$backend" \
+                "pc 0x0*4008000[0-9a-f].*encoding 0x00000000" \
+                "${BASE[@]}" -accel tcg,backend=$backend -kernel "$WORK/udf.elf"
+        done
+    else
+        echo "FAIL unallocated-insn: cannot build the test program: $(head -n 1 "$WORK/cc.err")"
+        failed=$((failed + 1))
+    fi
+else
+    echo "FAIL unallocated-insn: aarch64-linux-gnu-gcc is missing"
+    failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
