@@ -137,12 +137,31 @@ void gen_logic_flags(DisasContext *s, int sf, IRTemp result)
     ir_movi(f, IR_I64, cpu_VF, 0);
 }
 
+/* Stores N, Z and V from an add/sub result res (zero-extended for sf=0) and its overflow
+ * word v (sign bit = V), and the result to d unless it is IR_TEMP_NONE (CMP/CMN). */
+static void gen_store_nzv(DisasContext *s, int sf, IRTemp d, IRTemp res, IRTemp v)
+{
+    IRFunc *f = s->f;
+    if (sf) {
+        ir_mov(f, IR_I64, cpu_VF, v);
+        ir_mov(f, IR_I64, cpu_NF, res);
+    } else {
+        ir_unop(f, IR_EXT32S, IR_I64, cpu_VF, v);
+        ir_unop(f, IR_EXT32S, IR_I64, cpu_NF, res);
+    }
+    ir_mov(f, IR_I64, cpu_ZF, res);
+    if (d != IR_TEMP_NONE) {
+        ir_mov(f, IR_I64, d, res);
+    }
+}
+
 /* Flags for d = a + b + cin where cin is 0/1 in a temp (or const 0). */
 static void gen_adc_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b, IRTemp cin)
 {
     IRFunc *f = s->f;
     IRTemp res = ir_temp_new(f);
     IRTemp t = ir_temp_new(f);
+    IRTemp v = ir_temp_new(f);
     if (sf) {
         IRTemp c1 = ir_temp_new(f);
         /* res = a + cin, carry1 = res < a; res += b, carry2 = res < (a + cin) */
@@ -152,32 +171,23 @@ static void gen_adc_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b,
         ir_setcond(f, IR_I64, IR_COND_LTU, cpu_CF, res, t);
         ir_or(f, IR_I64, cpu_CF, cpu_CF, c1);
         /* V = (res ^ a) & ~(a ^ b), bit 63 */
-        IRTemp v = ir_temp_new(f);
         ir_xor(f, IR_I64, v, res, a);
         ir_xor(f, IR_I64, t, a, b);
-        ir_binop(f, IR_ANDC, IR_I64, cpu_VF, v, t);
-        ir_mov(f, IR_I64, cpu_NF, res);
-        ir_mov(f, IR_I64, cpu_ZF, res);
+        ir_binop(f, IR_ANDC, IR_I64, v, v, t);
     } else {
         /* 32-bit: a and b are zero-extended, so the 64-bit sum holds the carry in bit 32. */
-        IRTemp a32 = ir_temp_new(f), b32 = ir_temp_new(f);
+        IRTemp a32 = ir_temp_new(f), b32 = ir_temp_new(f), w = ir_temp_new(f);
         ir_unop(f, IR_EXT32U, IR_I64, a32, a);
         ir_unop(f, IR_EXT32U, IR_I64, b32, b);
         ir_add(f, IR_I64, t, a32, b32);
         ir_add(f, IR_I64, t, t, cin);
         ir_extract(f, IR_I64, cpu_CF, t, 32, 1);
         ir_unop(f, IR_EXT32U, IR_I64, res, t);
-        IRTemp v = ir_temp_new(f), w = ir_temp_new(f);
         ir_xor(f, IR_I64, v, res, a32);
         ir_xor(f, IR_I64, w, a32, b32);
         ir_binop(f, IR_ANDC, IR_I64, v, v, w);
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_VF, v);
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_NF, res);
-        ir_mov(f, IR_I64, cpu_ZF, res);
     }
-    if (d != IR_TEMP_NONE) {
-        ir_mov(f, IR_I64, d, res);
-    }
+    gen_store_nzv(s, sf, d, res, v);
 }
 
 void gen_add_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b, bool with_carry)
@@ -196,17 +206,7 @@ void gen_add_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b, bool w
     ir_xor(f, ty, v, res, a);
     ir_xor(f, ty, t, a, b);
     ir_binop(f, IR_ANDC, ty, v, v, t);
-    if (sf) {
-        ir_mov(f, IR_I64, cpu_VF, v);
-        ir_mov(f, IR_I64, cpu_NF, res);
-    } else {
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_VF, v);
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_NF, res);
-    }
-    ir_mov(f, IR_I64, cpu_ZF, res);
-    if (d != IR_TEMP_NONE) {
-        ir_mov(f, IR_I64, d, res);
-    }
+    gen_store_nzv(s, sf, d, res, v);
 }
 
 void gen_sub_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b, bool with_carry)
@@ -228,17 +228,7 @@ void gen_sub_flags(DisasContext *s, int sf, IRTemp d, IRTemp a, IRTemp b, bool w
     ir_xor(f, ty, v, res, a);
     ir_xor(f, ty, t, a, b);
     ir_and(f, ty, v, v, t);
-    if (sf) {
-        ir_mov(f, IR_I64, cpu_VF, v);
-        ir_mov(f, IR_I64, cpu_NF, res);
-    } else {
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_VF, v);
-        ir_unop(f, IR_EXT32S, IR_I64, cpu_NF, res);
-    }
-    ir_mov(f, IR_I64, cpu_ZF, res);
-    if (d != IR_TEMP_NONE) {
-        ir_mov(f, IR_I64, d, res);
-    }
+    gen_store_nzv(s, sf, d, res, v);
 }
 
 void gen_set_nzcv_imm(DisasContext *s, unsigned nzcv)
