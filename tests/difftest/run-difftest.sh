@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-difftest.sh — the random differential test: generated A64 sequences run as a Linux
 # user-mode program under qemu-aarch64 (the oracle) and as a bare-metal guest under the emulator
-# being tested; the text outputs (one hash of x0-x15, NZCV and the scratch buffer per sequence)
+# being tested; the text outputs (one hash of x0-x30, SP, NZCV and the scratch buffer per sequence)
 # must be identical. On a mismatch the first differing sequence is rebuilt alone with full
 # register dumps and printed with its disassembly. Before running, every generated instruction
 # is checked to disassemble (objdump) as the mnemonic the generator meant (or one of its aliases).
@@ -49,7 +49,7 @@ check_encodings() {
     "$OBJDUMP" -d --no-show-raw-insn "$obj" | awk -v src="$src" '
     BEGIN {
         # generated mnemonic -> aliases objdump may print for it (ARM ARM "preferred disassembly")
-        split("adds:cmn subs:cmp,negs sub:neg orr:mov ands:tst movz:mov movn:mov " \
+        split("add:mov adds:cmn subs:cmp,negs sub:neg orr:mov ands:tst movz:mov movn:mov " \
               "sbfm:asr,sbfiz,sbfx,sxtb,sxth,sxtw bfm:bfi,bfxil,bfc " \
               "ubfm:lsl,lsr,ubfiz,ubfx,uxtb,uxth extr:ror mov:orr,movz,movn " \
               "orn:mvn sbc:ngc sbcs:ngcs csinc:cinc,cset csinv:cinv,csetm csneg:cneg " \
