@@ -28,7 +28,7 @@
 #define DCZVA_BLOCK_BYTES 64
 
 static int helper_exception_unimpl_idx, helper_wfi_idx, helper_wfe_idx, helper_psci_idx;
-static int helper_semihosting_idx, helper_counter_idx;
+static int helper_semihosting_idx, helper_counter_idx, helper_ic_ivau_idx;
 
 /* ---- helpers (owner vCPU thread) ---- */
 
@@ -246,6 +246,9 @@ static bool trans_msr_imm(DisasContext *s, uint32_t insn) {
 
 /* ---- SYS: cache maintenance (11010101 00001 op1 CRn CRm op2 Rt) ---- */
 
+/* Smallest instruction cache line of the models (CTR_EL0.IminLine = 4: 64 bytes). */
+#define IC_LINE_BYTES 64
+
 static void gen_dc_zva(DisasContext *s, int rt) {
     IRFunc *f = s->f;
     IRTemp base = ir_temp_new(f), zero = ir_const(f, 0);
@@ -254,6 +257,22 @@ static void gen_dc_zva(DisasContext *s, int rt) {
         IRTemp a = ir_temp_new(f);
         ir_binopi(f, IR_ADD, IR_I64, a, base, (uint64_t)off);
         ir_qemu_st(f, zero, a, MO_64, s->mmu_idx);
+    }
+}
+
+/* IC IVAU: invalidate the translations of the cache line holding vaddr. Stores to code pages
+ * already invalidate on this vCPU; this closes the window where another vCPU's store to a
+ * page that only just became code took its fast path (ARM ARM B2.4.4: the IC + ISB sequence
+ * is what makes new instructions visible). An address that does not translate is ignored,
+ * as a cache maintenance operation raises no fault here. */
+static void helper_ic_ivau(void *envp, uint64_t vaddr) {
+    CPUARMState *env = envp;
+    CPUState *cpu = env_cpu(env);
+    uint64_t paddr;
+    int prot;
+    if (cpu->arch->tlb_fill(cpu, vaddr, ACCESS_FETCH, (int)env->el, &paddr, &prot, true)) {
+        uint64_t line = (paddr | (vaddr & ~TARGET_PAGE_MASK)) & ~(uint64_t)(IC_LINE_BYTES - 1);
+        tb_invalidate_phys_range(line, line + IC_LINE_BYTES);
     }
 }
 
@@ -273,10 +292,16 @@ static bool trans_sys(DisasContext *s, uint32_t insn) {
         if (s->el == 0) {
             return false;
         }
-        /* fall through */
-    case 0x351: /* IC IVAU: Tandem already invalidates translations on stores to code */
+        /* Nothing cached to drop (stores invalidate translations); end the TB so the next
+         * instruction is fetched anew, as after a context synchronization. */
         s->is_jmp = DISAS_UPDATE;
         return true;
+    case 0x351: { /* IC IVAU */
+        IRTemp args[2] = {s->f->env, read_reg(s, rt, 1)};
+        ir_call(s->f, helper_ic_ivau_idx, IR_TEMP_NONE, args, 2);
+        s->is_jmp = DISAS_UPDATE;
+        return true;
+    }
     case 0x341: /* DC ZVA */ gen_dc_zva(s, rt); return true;
     case 0x3a1: /* DC CVAC */
     case 0x3b1: /* DC CVAU */
@@ -476,6 +501,10 @@ void a64_branch_sys_helpers_init(void) {
                                           IR_CALL_MAY_RAISE);
     helper_semihosting_idx = a64_helper_register("semihosting", (void *)helper_semihosting,
                                                  IR_ARG_VOID, 2, env_i32, IR_CALL_MAY_RAISE);
+    static const IRArgType env_i64[] = {IR_ARG_PTR, IR_ARG_I64};
+    helper_ic_ivau_idx =
+        a64_helper_register("ic_ivau", (void *)helper_ic_ivau, IR_ARG_VOID, 2, env_i64,
+                            IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
     helper_counter_idx =
         a64_helper_register("counter", (void *)helper_counter, IR_ARG_I64, 1, env_only,
                             IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);

@@ -353,6 +353,7 @@ static void gen_store_exclusive(DisasContext *s, int size, bool pair, bool relea
     if (pair && size == 3) {
         IRTemp args[5] = {f->env, addr, read_reg(s, rt, 1), read_reg(s, rt2, 1),
                           ir_const(f, (uint64_t)s->mmu_idx)};
+        gen_sync_pc(s); /* the helper's accesses may fault: report this instruction */
         ir_call(f, helper_stxp128_idx, status, args, 5);
     } else {
         IRTemp newv = ir_temp_new(f), old = ir_temp_new(f);

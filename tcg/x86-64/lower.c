@@ -590,6 +590,11 @@ static void lower_call(JitCtx *c) {
     }
     emit_call(c, h->fn, op->nb_i, args, NULL, h->flags);
     if (op->nb_o) {
+        if (h->ret == IR_ARG_I32) {
+            /* The SysV ABI leaves bits 63:32 of rax undefined for a 32-bit return value;
+             * the IR (and the interpreter) see it zero-extended. */
+            x86_mov_rr(&c->as, false, X86_RAX, X86_RAX);
+        }
         ra_set_out(c, ir_op_out(op, 0), X86_RAX);
     }
 }

@@ -96,7 +96,12 @@ static void h_set_reg4(void *e, uint64_t x) {
 static uint64_t h_pure_xor(uint64_t a, uint64_t b) {
     return a ^ b ^ 0x5555;
 }
-static int hid_weighted6, hid_env_reg3, hid_set_reg4, hid_pure_xor;
+/* Returns 0x12345678 as a uint32_t but leaves garbage in bits 63:32 of rax, which the SysV
+ * ABI allows; the JIT must zero-extend (the review found it did not). */
+__attribute__((naked)) static uint32_t h_ret32_dirty(void) {
+    __asm__("movabs $0xdeadbeef12345678, %rax\n\tret");
+}
+static int hid_weighted6, hid_env_reg3, hid_set_reg4, hid_pure_xor, hid_ret32_dirty;
 
 static void jit_setup(void) {
     size_t sz = CPU_ENV_OFFSET + sizeof(TestEnv);
@@ -141,6 +146,11 @@ static void jit_setup(void) {
                                                   .nargs = 2,
                                                   .args = {IR_ARG_I64, IR_ARG_I64},
                                                   .flags = IR_CALL_PURE});
+    hid_ret32_dirty = ir_helper_register(&(IRHelper){.name = "ret32_dirty",
+                                                     .fn = (void *)h_ret32_dirty,
+                                                     .ret = IR_ARG_I32,
+                                                     .nargs = 0,
+                                                     .flags = IR_CALL_PURE});
     cr_assert(code_buffer_init(64 << 20));
     CodeRegion pro;
     code_buffer_region(0, 2, &pro);
@@ -938,6 +948,15 @@ Test(jit, ld_st_env_fields) {
     cr_assert_eq(env->scratch[5], 0x0102030405060708ull);
     cr_assert_eq(env->scratch[6], 0xcafef00d);
     cr_assert_eq(env->scratch[7], 0xab);
+}
+
+Test(jit, call_i32_result_is_zero_extended) {
+    ir_call(&fn, hid_ret32_dirty, G[0], NULL, 0);
+    ir_exit_tb(&fn, 0);
+    TranslationBlock *tb = jit_build();
+    env->regs[0] = ~0ull;
+    jit_run(tb);
+    cr_assert_eq(env->regs[0], 0x12345678ull);
 }
 
 /* ST64 of a constant wider than imm32 must not be truncated (a constant-folded MSR TPIDR_EL0
