@@ -412,10 +412,13 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         .mmu_idx = (int)(tb->flags & 3),
         .is_jmp = DISAS_NEXT,
     };
-    FILE *log = log_enabled(LOG_IN_ASM) ? log_file() : NULL;
+    /* -d in_asm text is collected per TB and written in one piece, so no log lock is held
+     * while translating (a fetch fault leaves through cpu_loop_exit). */
+    static __thread GString *in_asm;
+    bool log = log_enabled(LOG_IN_ASM);
     if (log) {
-        log_lock();
-        fprintf(log, "IN: \n");
+        in_asm = in_asm ? g_string_truncate(in_asm, 0) : g_string_new(NULL);
+        g_string_append(in_asm, "IN: \n");
     }
     int n = 0;
     for (;;) {
@@ -432,7 +435,7 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
             char text[128];
             disas_one(text, sizeof(text), arm_arch_ops.cs_arch, arm_arch_ops.cs_mode, &insn, 4,
                       s.pc);
-            fprintf(log, "0x%016" PRIx64 ":  %08x      %s\n", s.pc, insn, text);
+            g_string_append_printf(in_asm, "0x%016" PRIx64 ":  %08x      %s\n", s.pc, insn, text);
         }
         if (!disas_a64_insn(&s, insn)) {
             gen_unallocated(&s);
@@ -460,8 +463,7 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         break;
     }
     if (log) {
-        fprintf(log, "\n");
-        log_unlock();
+        tlog("%s\n", in_asm->str);
     }
     tb->size = (uint32_t)(s.pc - tb->pc);
     tb->icount = (uint16_t)n;
