@@ -83,15 +83,7 @@ void arm_translate_init(void)
 
 IRTemp read_reg(DisasContext *s, int reg, int sf)
 {
-    if (reg == 31) {
-        return ir_const(s->f, 0);
-    }
-    if (sf) {
-        return cpu_X[reg];
-    }
-    IRTemp t = ir_temp_new(s->f);
-    ir_unop(s->f, IR_EXT32U, IR_I64, t, cpu_X[reg]);
-    return t;
+    return reg == 31 ? ir_const(s->f, 0) : read_reg_sp(s, reg, sf);
 }
 
 IRTemp read_reg_sp(DisasContext *s, int reg, int sf)

@@ -263,16 +263,23 @@ static void lower_shift(JitCtx *c, int shop) {
     ra_set_out(c, ir_op_out(op, 0), dst);
 }
 
-/* DIVS/DIVU/REMS/REMU with the A64 rules for x/0 and MIN/-1, guarded before div/idiv. */
-static void lower_div(JitCtx *c, bool is_signed, bool want_rem) {
-    const IROp *op = c->op;
-    bool w = op->type == IR_I64;
+/* For div/idiv and one-operand mul: empty and lock rax and rdx (the instruction writes both),
+ * then fetch input 1 into a register other than those and input 0 anywhere. */
+static void lower_rdx_rax_inputs(JitCtx *c, int *ra, int *rb) {
     ra_evict(c, X86_RAX, 0);
     c->locked |= BIT(X86_RAX);
     ra_evict(c, X86_RDX, BIT(X86_RAX));
     c->locked |= BIT(X86_RDX);
-    int rb = ra_in(c, ir_op_in(op, 1), BIT(X86_RAX) | BIT(X86_RDX));
-    int ra = ra_in(c, ir_op_in(op, 0), 0);
+    *rb = ra_in(c, ir_op_in(c->op, 1), BIT(X86_RAX) | BIT(X86_RDX));
+    *ra = ra_in(c, ir_op_in(c->op, 0), 0);
+}
+
+/* DIVS/DIVU/REMS/REMU with the A64 rules for x/0 and MIN/-1, guarded before div/idiv. */
+static void lower_div(JitCtx *c, bool is_signed, bool want_rem) {
+    const IROp *op = c->op;
+    bool w = op->type == IR_I64;
+    int ra, rb;
+    lower_rdx_rax_inputs(c, &ra, &rb);
     x86_mov_rr(&c->as, w, X86_RAX, ra);
     x86_test_rr(&c->as, w, rb, rb);
     size_t j_zero = x86_jcc32(&c->as, X86_CC_E);
@@ -322,12 +329,8 @@ static void lower_mulh(JitCtx *c, bool is_signed) {
         ra_set_out(c, ir_op_out(op, 0), t1);
         return;
     }
-    ra_evict(c, X86_RAX, 0);
-    c->locked |= BIT(X86_RAX);
-    ra_evict(c, X86_RDX, BIT(X86_RAX));
-    c->locked |= BIT(X86_RDX);
-    int rb = ra_in(c, ir_op_in(op, 1), BIT(X86_RAX) | BIT(X86_RDX));
-    int ra = ra_in(c, ir_op_in(op, 0), 0);
+    int ra, rb;
+    lower_rdx_rax_inputs(c, &ra, &rb);
     x86_mov_rr(&c->as, true, X86_RAX, ra);
     x86_unary(&c->as, is_signed ? X86_IMUL1 : X86_MUL, true, rb);
     ra_set_out(c, ir_op_out(op, 0), X86_RDX);
