@@ -8,12 +8,13 @@
 # Sources are found by folder; sub-makefiles (tests/*.mk, bench/*.mk) add their own targets.
 
 SHELL := /bin/bash
+.DEFAULT_GOAL := all
 # configure writes build/config.mk; make remakes it (and restarts) when it is missing.
 -include build/config.mk
 build/config.mk: configure
 	./configure
 
-SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm hw/core hw/arm hw/char hw/misc system
+SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm hw/core hw/arm hw/char hw/intc hw/timer hw/rtc hw/misc system
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 MAIN_SRC := system/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))

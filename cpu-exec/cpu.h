@@ -101,6 +101,10 @@ typedef struct CPUArchOps {
      * bus error (external abort / #MC) or, until exceptions exist, stop with a message. */
     G_NORETURN void (*bus_error)(struct CPUState *cpu, uint64_t vaddr, uint64_t paddr,
                                  int access);
+    /* An access with MO_ALIGN was not aligned: raise the alignment fault. Optional: NULL
+     * stops the machine with a message. */
+    G_NORETURN void (*unaligned_access)(struct CPUState *cpu, uint64_t vaddr, int access,
+                                        int mmu_idx);
     /* Offset of the guest pc inside the arch env (for messages). */
     int32_t pc_offset;
     /* MMU index the translator fetches with for a TB with these decode flags (cpu-exec uses

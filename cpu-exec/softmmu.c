@@ -250,10 +250,12 @@ static void softmmu_code_written(CPUState *cpu, uint64_t vaddr, uint64_t paddr, 
 /* ---- loads and stores ---- */
 
 static void softmmu_check_align(CPUState *cpu, uint64_t vaddr, unsigned size, MemOp mop,
-                                int access)
+                                int access, int mmu_idx)
 {
     if ((mop & MO_ALIGN) && (vaddr & (size - 1))) {
-        /* Alignment faults become guest exceptions when exceptions exist (issue 4). */
+        if (cpu->arch->unaligned_access) {
+            cpu->arch->unaligned_access(cpu, vaddr, access, mmu_idx);
+        }
         cpu_fatal(cpu, "unaligned %u-byte %s at 0x%" PRIx64 " requires alignment", size,
                   access_names[access], vaddr);
     }
@@ -272,7 +274,7 @@ static uint64_t softmmu_load(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_i
 {
     unsigned size = 1u << (mop & MO_SIZE);
     uint64_t tag, v;
-    softmmu_check_align(cpu, vaddr, size, mop, access);
+    softmmu_check_align(cpu, vaddr, size, mop, access, mmu_idx);
     if ((vaddr & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
         /* Crosses a page: bytes, each translated on its own, little-endian. */
         v = 0;
@@ -294,7 +296,7 @@ static void softmmu_store(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop
 {
     unsigned size = 1u << (mop & MO_SIZE);
     uint64_t tag;
-    softmmu_check_align(cpu, vaddr, size, mop, ACCESS_STORE);
+    softmmu_check_align(cpu, vaddr, size, mop, ACCESS_STORE, mmu_idx);
     if ((vaddr & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
         /* Translate both pages first so a fault on the second leaves memory untouched. */
         tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
@@ -337,6 +339,9 @@ uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t
     if (vaddr & (size - 1)) {
         /* Host compare-and-swap needs natural alignment; the guest requires it too (ARM ARM
          * B2.5.2: exclusives and atomics are alignment-checked). */
+        if (cpu->arch->unaligned_access) {
+            cpu->arch->unaligned_access(cpu, vaddr, ACCESS_STORE, mmu_idx);
+        }
         cpu_fatal(cpu, "unaligned %u-byte atomic at 0x%" PRIx64, size, vaddr);
     }
     CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);

@@ -1,14 +1,14 @@
 /*
  * decode-a64-branch-sys.c — A64 branches, exception-generating and system instructions
- * (ARM ARM C4.1.2, op0 = 101x): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET, hints,
- * barriers, CLREX, MSR (immediate), SYS (cache maintenance), MRS/MSR of the system registers
- * Tandem models so far, HVC/SMC #0 as PSCI calls and HLT #0xF000 as semihosting.
+ * (ARM ARM C4.1.2, op0 = 101x): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET, ERET, SVC, HVC,
+ * SMC, BRK, HLT, hints (WFI, WFE), barriers, CLREX, MSR (immediate), SYS (cache maintenance,
+ * TLBI, AT) and MRS/MSR through the system register registry (sysreg.h).
  *
  * Translation runs on the translating vCPU thread; the helpers here run on the owner vCPU
  * thread in the middle of a TB. Anything that changes state the translator or the wake rules
- * depend on (DAIF, ISB, PSCI) ends the TB with DISAS_UPDATE so the loop re-reads it.
- * Guest exceptions (SVC, BRK, UNDEF, ...) arrive with the system architecture (issue 4); until
- * then those instructions stop the machine with a message naming them.
+ * depend on (PSTATE, the translation regime, ISB, PSCI) ends the TB with DISAS_UPDATE so the
+ * loop re-reads it. PSCI is reached through HVC #0 at EL1, the conduit the device tree names;
+ * without EL2 and EL3, every other HVC and every SMC is UNDEFINED (ARM ARM C6.2.87, C6.2.234).
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -17,35 +17,21 @@
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
 #include "system/log.h"
+#include "target-arm/internals.h"
 #include "target-arm/psci.h"
 #include "target-arm/semihosting.h"
+#include "target-arm/sysreg.h"
 #include "target-arm/translate.h"
 
 #define ENV_OFF(field) ((int32_t)offsetof(CPUARMState, field))
 
-/* DC ZVA block: DCZID_EL0.BS = 4, i.e. 2^4 words = 64 bytes; DZP = 0 (permitted). */
-#define DCZID_VALUE 4
 #define DCZVA_BLOCK_BYTES 64
 
-static int helper_exception_unimpl_idx, helper_wfi_idx, helper_wfe_idx, helper_psci_idx;
-static int helper_semihosting_idx, helper_counter_idx, helper_ic_ivau_idx;
+static int helper_wfi_idx, helper_wfe_idx, helper_psci_idx, helper_eret_idx;
+static int helper_semihosting_idx, helper_ic_ivau_idx, helper_sysreg_read_idx;
+static int helper_sysreg_write_idx, helper_tlbi_idx, helper_at_idx;
 
 /* ---- helpers (owner vCPU thread) ---- */
-
-static void helper_exception_unimpl(void *envp, uint32_t insn) {
-    CPUARMState *env = envp;
-    static const char *const names[8][4] = {
-        [0] = {NULL, "SVC", "HVC", "SMC"},
-        [1] = {"BRK", NULL, NULL, NULL},
-        [2] = {"HLT", NULL, NULL, NULL},
-        [5] = {NULL, "DCPS1", "DCPS2", "DCPS3"},
-    };
-    const char *name = names[(insn >> 21) & 7][insn & 3];
-    cpu_fatal(env_cpu(env),
-              "%s #0x%x at pc 0x%016" PRIx64 ": guest exceptions are not "
-              "implemented yet",
-              name ? name : "exception-generating instruction", (insn >> 5) & 0xffff, env->pc);
-}
 
 /* WFI: the caller stored pc = the next instruction, so the WFI is retired while halted. */
 static void helper_wfi(void *envp) {
@@ -62,15 +48,18 @@ static void helper_psci(void *envp) {
     psci_call(envp);
 }
 
+/* TLB maintenance and address translation (tlb-maint.c). */
+void helper_tlbi(void *envp, uint64_t xt, uint32_t op);
+void helper_at(void *envp, uint64_t va, uint32_t op);
+
 static void helper_semihosting(void *envp, uint32_t mmu_idx) {
     semihosting_call(envp, (int)mmu_idx);
 }
 
-/* CNTPCT_EL0/CNTVCT_EL0 (no virtual offset yet): the host monotonic clock in CNTFRQ ticks. */
-static uint64_t helper_counter(void *envp) {
-    CPUARMState *env = envp;
-    unsigned __int128 us = (uint64_t)g_get_monotonic_time();
-    return (uint64_t)(us * env->cntfrq / 1000000u);
+/* ERET: PSTATE and pc from SPSR_EL1/ELR_EL1 (exception.c). */
+static void helper_eret(void *envp)
+{
+    arm_exception_return(envp);
 }
 
 /* ---- branches ---- */
@@ -131,8 +120,17 @@ static bool trans_tbz(DisasContext *s, uint32_t insn) {
 /* BR / BLR / RET: 1101011 opc 11111 000000 Rn 00000 */
 static bool trans_branch_reg(DisasContext *s, uint32_t insn) {
     int opc = (int)((insn >> 21) & 15), rn = (int)((insn >> 5) & 31);
+    if (insn == 0xd69f03e0) { /* ERET */
+        if (s->el == 0) {
+            return false;
+        }
+        ir_call(s->f, helper_eret_idx, IR_TEMP_NONE, &s->f->env, 1);
+        ir_exit_tb(s->f, 0); /* EL, SP and DAIF changed: the loop looks the next TB up */
+        s->is_jmp = DISAS_NORETURN;
+        return true;
+    }
     if (((insn >> 16) & 31) != 31 || ((insn >> 10) & 63) != 0 || (insn & 31) != 0 || opc > 2) {
-        return false; /* ERET, DRPS (issue 4), pointer-authenticated forms (ARMv8.3) */
+        return false; /* DRPS (debug state only), pointer-authenticated forms (ARMv8.3) */
     }
     /* BLR X30 must branch to the old X30: copy the target before writing the link. */
     IRTemp dest = ir_temp_new(s->f);
@@ -157,27 +155,37 @@ static bool trans_exception(DisasContext *s, uint32_t insn) {
     if (!known) {
         return false;
     }
-    if (opc == 0 && (ll == 2 || ll == 3) && imm16 == 0 && s->el >= 1) {
-        /* HVC #0 / SMC #0: the PSCI conduit. pc = next instruction, so a call that halts or
-         * powers off retires the HVC; the TB ends because PSCI can stop or reset the machine. */
+    switch (opc << 2 | ll) {
+    case 0x1: /* SVC: preferred return is the next instruction */
+        gen_exception_insn_next(s, syn_aa64_svc(imm16));
+        return true;
+    case 0x2: /* HVC */
+        if (s->el == 0 || imm16 != 0) {
+            return false; /* no EL2: UNDEFINED except as the PSCI conduit */
+        }
+        /* PSCI: pc = next instruction, so a call that halts or powers off retires the HVC;
+         * the TB ends because PSCI can stop or reset the machine. */
         ir_movi(s->f, IR_I64, cpu_pc, s->pc_next);
         ir_call(s->f, helper_psci_idx, IR_TEMP_NONE, &s->f->env, 1);
         s->is_jmp = DISAS_UPDATE;
         return true;
-    }
-    if (opc == 2 && imm16 == SEMIHOSTING_A64_HLT_IMM && s->acpu->env.semihosting && s->el >= 1) {
-        /* Semihosting reads guest memory: pc = the HLT so a fault is reported there. */
-        IRTemp args[2] = {s->f->env, ir_const(s->f, (uint64_t)s->mmu_idx)};
-        gen_sync_pc(s);
-        ir_call(s->f, helper_semihosting_idx, IR_TEMP_NONE, args, 2);
+    case 0x3: /* SMC: no EL3, and the conduit is HVC */
+        return false;
+    case 0x4: /* BRK: preferred return is the BRK itself */
+        gen_exception_insn(s, syn_aa64_brk(imm16));
         return true;
+    case 0x8: /* HLT */
+        if (imm16 == SEMIHOSTING_A64_HLT_IMM && s->acpu->env.semihosting && s->el >= 1) {
+            /* Semihosting reads guest memory: pc = the HLT so a fault is reported there. */
+            IRTemp args[2] = {s->f->env, ir_const(s->f, (uint64_t)s->mmu_idx)};
+            gen_sync_pc(s);
+            ir_call(s->f, helper_semihosting_idx, IR_TEMP_NONE, args, 2);
+            return true;
+        }
+        return false; /* halting debug is not enabled: UNDEFINED */
+    default: /* DCPS1..3: UNDEFINED outside debug state */
+        return false;
     }
-    IRTemp args[2] = {s->f->env, ir_const(s->f, insn)};
-    gen_sync_pc(s);
-    ir_call(s->f, helper_exception_unimpl_idx, IR_TEMP_NONE, args, 2);
-    ir_exit_tb(s->f, 0);
-    s->is_jmp = DISAS_NORETURN;
-    return true;
 }
 
 /* ---- hints, barriers, PSTATE ---- */
@@ -186,10 +194,18 @@ static bool trans_exception(DisasContext *s, uint32_t insn) {
 static bool trans_hint(DisasContext *s, uint32_t insn) {
     switch ((insn >> 5) & 0x7f) {
     case 2: /* WFE */
+        if (s->el == 0 && !(s->tbflags & ARM_TBFLAG_NTWE)) {
+            gen_exception_insn(s, syn_wfx(true));
+            break;
+        }
         ir_call(s->f, helper_wfe_idx, IR_TEMP_NONE, &s->f->env, 1);
         s->is_jmp = DISAS_UPDATE; /* back to the loop: pending exits are seen at once */
         break;
     case 3: /* WFI */
+        if (s->el == 0 && !(s->tbflags & ARM_TBFLAG_NTWI)) {
+            gen_exception_insn(s, syn_wfx(false));
+            break;
+        }
         ir_movi(s->f, IR_I64, cpu_pc, s->pc_next);
         ir_call(s->f, helper_wfi_idx, IR_TEMP_NONE, &s->f->env, 1);
         ir_exit_tb(s->f, 0);
@@ -223,14 +239,38 @@ static bool trans_barrier(DisasContext *s, uint32_t insn) {
     }
 }
 
+static void gen_sysreg_write(DisasContext *s, const ARMSysReg *r, IRTemp v, int rt);
+
 /* MSR (immediate): 11010101 00000 op1 0100 CRm op2 11111 */
 static bool trans_msr_imm(DisasContext *s, uint32_t insn) {
     IRFunc *f = s->f;
     int op1 = (int)((insn >> 16) & 7), op2 = (int)((insn >> 5) & 7);
     uint32_t crm = (insn >> 8) & 15;
-    if (op1 != 3 || (op2 != 6 && op2 != 7) || s->el == 0) {
-        /* SPSel, PAN, UAO, ... (issue 4); DAIF at EL0 needs SCTLR_EL1.UMA (issue 4) */
-        return false;
+    if (op1 == 0 && (op2 == 5 || op2 == 4) && s->el >= 1) {
+        /* SPSel (C5.2.16) or PAN (C5.2.14, FEAT_PAN): the register write with CRm<0> as the
+         * value, through the same access checks as MSR (register). */
+        const ARMSysReg *r = arm_sysreg_find(3, 0, 4, 2, op2 == 5 ? 0 : 3);
+        uint64_t v = op2 == 5 ? (crm & 1) : (uint64_t)(crm & 1) << 22;
+        gen_sysreg_write(s, r, ir_const(f, v), 31);
+        s->is_jmp = DISAS_UPDATE;
+        return true;
+    }
+    if (op1 != 3 || (op2 != 6 && op2 != 7)) {
+        return false; /* UAO, DIT, SSBS, TCO, ...: not implemented, UNDEFINED */
+    }
+    if (s->el == 0) {
+        /* EL0 access to DAIF goes through SCTLR_EL1.UMA: the DAIF register's access check
+         * raises the trap (EC 0x18) when it is not allowed. */
+        IRTemp v = ir_temp_new(f);
+        ir_ld(f, IR_LD32U, v, f->env, ENV_OFF(daif));
+        if (op2 == 6) {
+            ir_binopi(f, IR_OR, IR_I64, v, v, crm << 6);
+        } else {
+            ir_binopi(f, IR_AND, IR_I64, v, v, ~(uint64_t)(crm << 6));
+        }
+        gen_sysreg_write(s, arm_sysreg_find(3, 3, 4, 2, 1), v, 31);
+        s->is_jmp = DISAS_UPDATE;
+        return true;
     }
     IRTemp t = ir_temp_new(f);
     ir_ld(f, IR_LD32U, t, f->env, ENV_OFF(daif));
@@ -276,16 +316,60 @@ static void helper_ic_ivau(void *envp, uint64_t vaddr) {
     }
 }
 
+/* TLBI (CRn = 8) and AT (CRn = 7, CRm = 8): helpers in tlb-maint.c. */
+static bool trans_tlbi(DisasContext *s, int crm, int op2, int rt) {
+    if (s->el == 0) {
+        return false;
+    }
+    /* op1 = 0, CRm 3 (Inner Shareable) or 7 (local): op2 0 VMALLE1, 1 VAE1, 2 ASIDE1, 3 VAAE1,
+     * 5 VALE1, 7 VAALE1 (C5.5). */
+    if ((crm != 3 && crm != 7) || op2 == 4 || op2 == 6) {
+        return false;
+    }
+    IRTemp args[3] = {s->f->env, read_reg(s, rt, 1), ir_const(s->f, (uint64_t)(crm << 4 | op2))};
+    ir_call(s->f, helper_tlbi_idx, IR_TEMP_NONE, args, 3);
+    s->is_jmp = DISAS_UPDATE; /* translations changed: look the next TB up again */
+    return true;
+}
+
+static bool trans_at(DisasContext *s, int op2, int rt) {
+    if (s->el == 0 || op2 > 3) {
+        return false; /* S1E1R, S1E1W, S1E0R, S1E0W only (no EL2/EL3, no S1E1RP/WP) */
+    }
+    IRTemp args[3] = {s->f->env, read_reg(s, rt, 1), ir_const(s->f, (uint64_t)op2)};
+    gen_sync_pc(s);
+    ir_call(s->f, helper_at_idx, IR_TEMP_NONE, args, 3);
+    return true;
+}
+
 static bool trans_sys(DisasContext *s, uint32_t insn) {
     int op1 = (int)((insn >> 16) & 7), crn = (int)((insn >> 12) & 15);
     int crm = (int)((insn >> 8) & 15), op2 = (int)((insn >> 5) & 7), rt = (int)(insn & 31);
     if ((insn >> 21) & 1) {
         return false; /* SYSL */
     }
+    if (crn == 8 && op1 == 0) {
+        return trans_tlbi(s, crm, op2, rt);
+    }
+    if (crn == 7 && crm == 8 && op1 == 0) {
+        return trans_at(s, op2, rt);
+    }
     if (crn != 7) {
-        return false; /* TLBI (CRn 8) and the rest arrive with the MMU (issue 4) */
+        return false;
     }
     uint32_t key = (uint32_t)(op1 << 8 | crm << 4 | op2);
+    /* EL0 cache maintenance needs SCTLR_EL1.UCI (DC CVAU/CVAC/CIVAC, IC IVAU) or .DZE (DC ZVA),
+     * else it traps to EL1 as a system instruction (EC 0x18). */
+    bool el0_allowed = false;
+    switch (key) {
+    case 0x341: el0_allowed = s->tbflags & ARM_TBFLAG_DZE; break;
+    case 0x351: case 0x3a1: case 0x3b1: case 0x3e1: el0_allowed = s->tbflags & ARM_TBFLAG_UCI; break;
+    default: break;
+    }
+    if (s->el == 0 && op1 == 3 && !el0_allowed) {
+        gen_exception_insn(s, syn_sysreg_trap(arm_sysreg_iss(1, op1, crn, crm, op2, rt, false)));
+        return true;
+    }
     switch (key) {
     case 0x010: /* IC IALLUIS */
     case 0x050: /* IC IALLU */
@@ -305,132 +389,135 @@ static bool trans_sys(DisasContext *s, uint32_t insn) {
     case 0x341: /* DC ZVA */ gen_dc_zva(s, rt); return true;
     case 0x3a1: /* DC CVAC */
     case 0x3b1: /* DC CVAU */
-    case 0x3e1: /* DC CIVAC: memory is coherent, cleaning is a NOP */ return true;
+    case 0x3c1: /* DC CVAP (absent in v8.0) */
+    case 0x3e1: /* DC CIVAC: memory is coherent, cleaning is a NOP */
+        return key != 0x3c1;
     case 0x061: /* DC IVAC */
     case 0x062: /* DC ISW */
     case 0x0a2: /* DC CSW */
     case 0x0e2: /* DC CISW */ return s->el >= 1;
-    default: return false; /* AT (CRm 8/9) with the MMU (issue 4) */
+    default: return false;
     }
 }
 
 /* ---- MRS / MSR (register): 11010101 00 L 1 o0 op1 CRn CRm op2 Rt ---- */
 
-typedef enum SysRegKind {
-    SR_ENV64, /* a 64-bit field of CPUARMState */
-    SR_DAIF,  /* PSTATE.DAIF: writes end the TB */
-    SR_NZCV,
-    SR_CURRENTEL,
-    SR_CONST,   /* read-only constant */
-    SR_COUNTER, /* CNTPCT/CNTVCT */
-} SysRegKind;
-
-#define SR_RO 0xff /* write_el for registers that cannot be written */
-
-typedef struct SysReg {
-    const char *name;
-    uint8_t op0, op1, crn, crm, op2;
-    uint8_t kind;              /* SysRegKind */
-    uint8_t read_el, write_el; /* lowest EL allowed to read / write */
-    int32_t offset;            /* SR_ENV64: offset in CPUARMState */
-    uint64_t value;            /* SR_CONST */
-} SysReg;
-
-/* (op0, op1, CRn, CRm, op2) as in the ARM ARM register descriptions (D13). */
-static const SysReg sysregs[] = {
-    {"NZCV", 3, 3, 4, 2, 0, SR_NZCV, 0, 0, 0, 0},
-    {"DAIF", 3, 3, 4, 2, 1, SR_DAIF, 1, 1, 0, 0}, /* EL0 only with SCTLR_EL1.UMA (issue 4) */
-    {"CurrentEL", 3, 0, 4, 2, 2, SR_CURRENTEL, 1, SR_RO, 0, 0},
-    {"SP_EL0", 3, 0, 4, 1, 0, SR_ENV64, 1, 1, ENV_OFF(sp_el[0]), 0},
-    {"TPIDR_EL0", 3, 3, 13, 0, 2, SR_ENV64, 0, 0, ENV_OFF(tpidr_el0), 0},
-    {"TPIDRRO_EL0", 3, 3, 13, 0, 3, SR_ENV64, 0, 1, ENV_OFF(tpidrro_el0), 0},
-    {"TPIDR_EL1", 3, 0, 13, 0, 4, SR_ENV64, 1, 1, ENV_OFF(tpidr_el1), 0},
-    {"MIDR_EL1", 3, 0, 0, 0, 0, SR_ENV64, 1, SR_RO, ENV_OFF(midr), 0},
-    {"MPIDR_EL1", 3, 0, 0, 0, 5, SR_ENV64, 1, SR_RO, ENV_OFF(mpidr), 0},
-    /* CNTFRQ_EL0 is writable only at the highest EL, which is EL1 on this machine. */
-    {"CNTFRQ_EL0", 3, 3, 14, 0, 0, SR_ENV64, 0, 1, ENV_OFF(cntfrq), 0},
-    {"CNTPCT_EL0", 3, 3, 14, 0, 1, SR_COUNTER, 0, SR_RO, 0, 0},
-    {"CNTVCT_EL0", 3, 3, 14, 0, 2, SR_COUNTER, 0, SR_RO, 0, 0},
-    {"DCZID_EL0", 3, 3, 0, 0, 7, SR_CONST, 0, SR_RO, 0, DCZID_VALUE},
-    /* Cortex-A57 TRM 4.3.46: 64-byte I and D lines (IminLine = DminLine = 4), PIPT I-cache,
-     * CWG/ERG 2 KiB. Used for every model: the line sizes are all software depends on. */
-    {"CTR_EL0", 3, 3, 0, 0, 1, SR_CONST, 0, SR_RO, 0, 0x8444c004},
-};
-
-static const SysReg *sysreg_find(int op0, int op1, int crn, int crm, int op2) {
-    for (size_t i = 0; i < G_N_ELEMENTS(sysregs); i++) {
-        const SysReg *r = &sysregs[i];
-        if (r->op0 == op0 && r->op1 == op1 && r->crn == crn && r->crm == crm && r->op2 == op2) {
-            return r;
+/* Run-time access: the register's own check, then the read. */
+static uint64_t helper_sysreg_read(void *envp, void *rp, uint32_t iss)
+{
+    CPUARMState *env = envp;
+    const ARMSysReg *r = rp;
+    if (r->access) {
+        ARMSysRegAccess a = r->access(env, r, true);
+        if (a != SR_ACCESS_OK) {
+            arm_raise_sync(env, a == SR_ACCESS_TRAP ? syn_sysreg_trap(iss) : syn_uncategorized());
         }
     }
-    return NULL;
-}
-
-static void gen_mrs(DisasContext *s, const SysReg *r, int rt) {
-    IRFunc *f = s->f;
-    IRTemp v;
-    switch ((SysRegKind)r->kind) {
-    case SR_ENV64:
-        v = ir_temp_new(f);
-        ir_ld(f, IR_LD64, v, f->env, r->offset);
-        break;
-    case SR_DAIF:
-        v = ir_temp_new(f);
-        ir_ld(f, IR_LD32U, v, f->env, ENV_OFF(daif));
-        break;
-    case SR_NZCV: v = gen_read_nzcv(s); break;
-    case SR_CURRENTEL: v = ir_const(f, (uint64_t)s->el << 2); break;
-    case SR_CONST: v = ir_const(f, r->value); break;
-    default: /* SR_COUNTER */
-        v = ir_temp_new(f);
-        ir_call(f, helper_counter_idx, v, &f->env, 1);
-        break;
+    if (r->read) {
+        return r->read(env, r);
     }
-    write_reg(s, rt, 1, v);
+    if (r->flags & SR_F_CONST) {
+        return r->value;
+    }
+    return *(uint64_t *)((char *)env + r->field);
 }
 
-static void gen_msr(DisasContext *s, const SysReg *r, int rt) {
+static void helper_sysreg_write(void *envp, void *rp, uint64_t v, uint32_t iss)
+{
+    CPUARMState *env = envp;
+    const ARMSysReg *r = rp;
+    if (r->access) {
+        ARMSysRegAccess a = r->access(env, r, false);
+        if (a != SR_ACCESS_OK) {
+            arm_raise_sync(env, a == SR_ACCESS_TRAP ? syn_sysreg_trap(iss) : syn_uncategorized());
+        }
+    }
+    if (r->write) {
+        r->write(env, r, v);
+    } else if (r->field >= 0) {
+        *(uint64_t *)((char *)env + r->field) = v;
+    } /* else: write-ignored (e.g. DBGCLAIM*) */
+}
+
+static bool sysreg_is_plain_field(const ARMSysReg *r, bool is_read)
+{
+    return r->field >= 0 && !r->access && !(is_read ? r->read != NULL : r->write != NULL);
+}
+
+static uint32_t sysreg_iss(uint32_t insn, bool is_read)
+{
+    return arm_sysreg_iss((int)(2 + ((insn >> 19) & 1)), (int)((insn >> 16) & 7),
+                          (int)((insn >> 12) & 15), (int)((insn >> 8) & 15),
+                          (int)((insn >> 5) & 7), (int)(insn & 31), is_read);
+}
+
+static void gen_sysreg_write(DisasContext *s, const ARMSysReg *r, IRTemp v, int rt) {
     IRFunc *f = s->f;
-    IRTemp v = read_reg(s, rt, 1);
-    switch ((SysRegKind)r->kind) {
-    case SR_ENV64: ir_st(f, IR_ST64, v, f->env, r->offset); break;
-    case SR_DAIF: {
-        IRTemp t = ir_temp_new(f);
-        ir_binopi(f, IR_AND, IR_I64, t, v, 0x3c0);
-        ir_st(f, IR_ST32, t, f->env, ENV_OFF(daif));
+    if (sysreg_is_plain_field(r, false)) {
+        ir_st(f, IR_ST64, v, f->env, r->field);
+    } else {
+        IRTemp args[4] = {f->env, ir_const(f, (uint64_t)(uintptr_t)r), v,
+                          ir_const(f, sysreg_iss(s->insn, false))};
+        gen_sync_pc(s);
+        ir_call(f, helper_sysreg_write_idx, IR_TEMP_NONE, args, 4);
+    }
+    if (r->flags & SR_F_END_TB) {
         s->is_jmp = DISAS_UPDATE;
-        break;
-    }
-    case SR_NZCV: gen_write_nzcv(s, v); break;
-    default: /* read-only kinds never get here */ g_assert_not_reached();
     }
 }
 
 static bool trans_sysreg(DisasContext *s, uint32_t insn) {
-    int is_read = (insn >> 21) & 1, op0 = (int)(2 + ((insn >> 19) & 1));
+    IRFunc *f = s->f;
+    bool is_read = (insn >> 21) & 1;
+    int op0 = (int)(2 + ((insn >> 19) & 1));
     int op1 = (int)((insn >> 16) & 7), crn = (int)((insn >> 12) & 15);
     int crm = (int)((insn >> 8) & 15), op2 = (int)((insn >> 5) & 7), rt = (int)(insn & 31);
-    const SysReg *r = sysreg_find(op0, op1, crn, crm, op2);
+    if (op0 == 3 && op1 == 3 && crn == 4 && crm == 2 && op2 == 0) { /* NZCV: IR globals */
+        if (is_read) {
+            write_reg(s, rt, 1, gen_read_nzcv(s));
+        } else {
+            gen_write_nzcv(s, read_reg(s, rt, 1));
+        }
+        return true;
+    }
+    const ARMSysReg *r = arm_sysreg_find(op0, op1, crn, crm, op2);
     if (!r) {
         if (log_enabled(LOG_UNIMP)) {
-            tlog("%s of unimplemented system register S%d_%d_C%d_C%d_%d at pc 0x%016" PRIx64 "\n",
-                 is_read ? "MRS" : "MSR", op0, op1, crn, crm, op2, s->pc);
+            tlog("%s of unimplemented system register S%d_%d_C%d_C%d_%d at pc 0x%016" PRIx64
+                 ": UNDEF\n", is_read ? "MRS" : "MSR", op0, op1, crn, crm, op2, s->pc);
         }
         return false;
     }
-    if (s->el < (is_read ? r->read_el : r->write_el)) {
+    uint8_t min_el = is_read ? r->read_el : r->write_el;
+    if (min_el == SR_NONE || s->el < min_el) {
         if (log_enabled(LOG_GUEST_ERRORS)) {
             tlog("%s of %s at EL%d is UNDEFINED (pc 0x%016" PRIx64 ")\n", is_read ? "MRS" : "MSR",
                  r->name, s->el, s->pc);
         }
-        return false; /* UNDEF (issue 4 raises it in the guest) */
+        return false;
     }
-    if (is_read) {
-        gen_mrs(s, r, rt);
+    /* FPCR/FPSR are FP state: CPACR_EL1.FPEN traps them like FP instructions. */
+    if (op0 == 3 && op1 == 3 && crn == 4 && crm == 4 && !fp_access_check(s)) {
+        return true;
+    }
+    if (!is_read) {
+        gen_sysreg_write(s, r, read_reg(s, rt, 1), rt);
+        return true;
+    }
+    IRTemp v;
+    if ((r->flags & SR_F_CONST) && !r->access) {
+        v = ir_const(f, r->value);
+    } else if (sysreg_is_plain_field(r, true)) {
+        v = ir_temp_new(f);
+        ir_ld(f, IR_LD64, v, f->env, r->field);
     } else {
-        gen_msr(s, r, rt);
+        IRTemp args[3] = {f->env, ir_const(f, (uint64_t)(uintptr_t)r),
+                          ir_const(f, sysreg_iss(insn, true))};
+        v = ir_temp_new(f);
+        gen_sync_pc(s);
+        ir_call(f, helper_sysreg_read_idx, v, args, 3);
     }
+    write_reg(s, rt, 1, v);
     return true;
 }
 
@@ -490,22 +577,31 @@ bool disas_a64_branch_sys(DisasContext *s, uint32_t insn) {
 void a64_branch_sys_helpers_init(void) {
     static const IRArgType env_only[] = {IR_ARG_PTR};
     static const IRArgType env_i32[] = {IR_ARG_PTR, IR_ARG_I32};
-    helper_exception_unimpl_idx =
-        a64_helper_register("exception_unimpl", (void *)helper_exception_unimpl, IR_ARG_VOID, 2,
-                            env_i32, IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
+    static const IRArgType env_i64[] = {IR_ARG_PTR, IR_ARG_I64};
+    static const IRArgType env_i64_i32[] = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32};
+    static const IRArgType sr_read[] = {IR_ARG_PTR, IR_ARG_PTR, IR_ARG_I32};
+    static const IRArgType sr_write[] = {IR_ARG_PTR, IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32};
     helper_wfi_idx = a64_helper_register("wfi", (void *)helper_wfi, IR_ARG_VOID, 1, env_only,
                                          IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
     helper_wfe_idx = a64_helper_register("wfe", (void *)helper_wfe, IR_ARG_VOID, 1, env_only,
                                          IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
     helper_psci_idx = a64_helper_register("psci", (void *)helper_psci, IR_ARG_VOID, 1, env_only,
                                           IR_CALL_MAY_RAISE);
+    helper_eret_idx = a64_helper_register("eret", (void *)helper_eret, IR_ARG_VOID, 1, env_only,
+                                          0);
     helper_semihosting_idx = a64_helper_register("semihosting", (void *)helper_semihosting,
                                                  IR_ARG_VOID, 2, env_i32, IR_CALL_MAY_RAISE);
-    static const IRArgType env_i64[] = {IR_ARG_PTR, IR_ARG_I64};
     helper_ic_ivau_idx =
         a64_helper_register("ic_ivau", (void *)helper_ic_ivau, IR_ARG_VOID, 2, env_i64,
                             IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
-    helper_counter_idx =
-        a64_helper_register("counter", (void *)helper_counter, IR_ARG_I64, 1, env_only,
-                            IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
+    /* System register functions may read or switch SP (SPSel) and raise traps. */
+    helper_sysreg_read_idx = a64_helper_register("sysreg_read", (void *)helper_sysreg_read,
+                                                 IR_ARG_I64, 3, sr_read, IR_CALL_MAY_RAISE);
+    helper_sysreg_write_idx = a64_helper_register("sysreg_write", (void *)helper_sysreg_write,
+                                                  IR_ARG_VOID, 4, sr_write, IR_CALL_MAY_RAISE);
+    helper_tlbi_idx = a64_helper_register("tlbi", (void *)helper_tlbi, IR_ARG_VOID, 3,
+                                          env_i64_i32,
+                                          IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
+    helper_at_idx = a64_helper_register("at", (void *)helper_at, IR_ARG_VOID, 3, env_i64_i32,
+                                        IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
 }

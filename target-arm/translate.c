@@ -11,6 +11,9 @@
 #include <inttypes.h>
 
 #include "cpu-exec/exec.h"
+#include "target-arm/decode-a64-simd.h"
+#include "target-arm/internals.h"
+#include "target-arm/sysreg.h"
 #include "cpu-exec/softmmu.h"
 #include "system/disas.h"
 #include "system/log.h"
@@ -19,7 +22,7 @@ IRTemp cpu_X[32];
 IRTemp cpu_pc, cpu_NF, cpu_ZF, cpu_CF, cpu_VF;
 IRTemp cpu_exclusive_addr, cpu_exclusive_val, cpu_exclusive_high;
 
-static int helper_unallocated_idx;
+static int helper_exception_idx, helper_exception_next_idx;
 
 /* ---- helpers ---- */
 
@@ -33,14 +36,15 @@ int a64_helper_register(const char *name, void *fn, IRArgType ret, int nargs,
     return ir_helper_register(&h);
 }
 
-static void helper_unallocated(void *envp, uint32_t insn)
+/* UNDEF for the instruction at env->pc (gen_sync_pc ran first). */
+static void helper_exception(void *envp, uint32_t syndrome)
 {
-    CPUARMState *env = envp;
-    CPUState *cpu = env_cpu(env);
-    char text[128];
-    disas_one(text, sizeof(text), arm_arch_ops.cs_arch, arm_arch_ops.cs_mode, &insn, 4, env->pc);
-    cpu_fatal(cpu, "unallocated or unimplemented A64 instruction at pc 0x%016" PRIx64
-              ": encoding 0x%08x (%s)", env->pc, insn, text);
+    arm_raise_sync(envp, syndrome);
+}
+
+static void helper_exception_next(void *envp, uint32_t syndrome)
+{
+    arm_raise_sync_next(envp, syndrome);
 }
 
 #define ENV_OFF(field) ((int32_t)offsetof(CPUARMState, field))
@@ -70,10 +74,16 @@ void arm_translate_init(void)
     cpu_exclusive_high = ir_global_register(ENV_OFF(exclusive_high), "exclusive_high");
     ir_set_env_layout(ENV_OFF(pc), CPU_ENV_FIELD_OFFSET(exit_request), CPU_ENV_FIELD_OFFSET(tlb));
 
-    static const IRArgType unalloc_args[] = {IR_ARG_PTR, IR_ARG_I32};
-    helper_unallocated_idx = a64_helper_register("unallocated", (void *)helper_unallocated,
-                                                 IR_ARG_VOID, 2, unalloc_args,
-                                                 IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
+    static const IRArgType exc_args[] = {IR_ARG_PTR, IR_ARG_I32};
+    helper_exception_idx = a64_helper_register("exception", (void *)helper_exception,
+                                               IR_ARG_VOID, 2, exc_args,
+                                               IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
+    helper_exception_next_idx =
+        a64_helper_register("exception_next", (void *)helper_exception_next, IR_ARG_VOID, 2,
+                            exc_args, IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
+    arm_sysreg_define_cpu();
+    a64_fp_helpers_init();
+    a64_simd_helpers_init();
     a64_dp_helpers_init();
     a64_branch_sys_helpers_init();
     a64_ldst_helpers_init();
@@ -348,13 +358,108 @@ void gen_goto_ptr(DisasContext *s, IRTemp dest)
     s->is_jmp = DISAS_NORETURN;
 }
 
-void gen_unallocated(DisasContext *s)
+void gen_exception_insn(DisasContext *s, uint32_t syndrome)
 {
-    IRTemp args[2] = {s->f->env, ir_const(s->f, s->insn)};
+    IRTemp args[2] = {s->f->env, ir_const(s->f, syndrome)};
     gen_sync_pc(s);
-    ir_call(s->f, helper_unallocated_idx, IR_TEMP_NONE, args, 2);
+    ir_call(s->f, helper_exception_idx, IR_TEMP_NONE, args, 2);
     ir_exit_tb(s->f, 0);
     s->is_jmp = DISAS_NORETURN;
+}
+
+void gen_exception_insn_next(DisasContext *s, uint32_t syndrome)
+{
+    IRTemp args[2] = {s->f->env, ir_const(s->f, syndrome)};
+    gen_sync_pc(s);
+    ir_call(s->f, helper_exception_next_idx, IR_TEMP_NONE, args, 2);
+    ir_exit_tb(s->f, 0);
+    s->is_jmp = DISAS_NORETURN;
+}
+
+void gen_unallocated(DisasContext *s)
+{
+    gen_exception_insn(s, syn_uncategorized());
+}
+
+/* -d unimp: each encoding is logged once per run (a set shared by all translating threads). */
+void gen_unimplemented(DisasContext *s, const char *what)
+{
+    static GMutex lock;
+    static GHashTable *seen;
+    if (log_enabled(LOG_UNIMP)) {
+        g_mutex_lock(&lock);
+        if (!seen) {
+            seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+        }
+        bool first = g_hash_table_add(seen, GUINT_TO_POINTER(s->insn));
+        g_mutex_unlock(&lock);
+        if (first) {
+            char text[128];
+            disas_one(text, sizeof(text), arm_arch_ops.cs_arch, arm_arch_ops.cs_mode, &s->insn,
+                      4, s->pc);
+            tlog("unimplemented %s at pc 0x%016" PRIx64 ": 0x%08x (%s): UNDEF\n",
+                 what ? what : "instruction", s->pc, s->insn, text);
+        }
+    }
+    gen_unallocated(s);
+}
+
+/* ---- Advanced SIMD and FP registers ---- */
+
+IRTemp read_vec_element(DisasContext *s, int reg, int idx, MemOp mop)
+{
+    static const IROpcode ld_u[4] = {IR_LD8U, IR_LD16U, IR_LD32U, IR_LD64};
+    static const IROpcode ld_s[4] = {IR_LD8S, IR_LD16S, IR_LD32S, IR_LD64};
+    unsigned size = mop & MO_SIZE;
+    IRTemp t = ir_temp_new(s->f);
+    ir_ld(s->f, (mop & MO_SIGN) ? ld_s[size] : ld_u[size], t, s->f->env,
+          VREG_OFFSET(reg, idx << size));
+    return t;
+}
+
+void write_vec_element(DisasContext *s, IRTemp val, int reg, int idx, MemOp mop)
+{
+    static const IROpcode st[4] = {IR_ST8, IR_ST16, IR_ST32, IR_ST64};
+    unsigned size = mop & MO_SIZE;
+    ir_st(s->f, st[size], val, s->f->env, VREG_OFFSET(reg, idx << size));
+}
+
+void clear_vec_high(DisasContext *s, int reg)
+{
+    ir_st(s->f, IR_ST64, ir_const(s->f, 0), s->f->env, VREG_OFFSET(reg, 8));
+}
+
+void write_fp_scalar(DisasContext *s, int reg, IRTemp val, MemOp mop)
+{
+    IRTemp t = val;
+    unsigned size = mop & MO_SIZE;
+    if (size < MO_64) {
+        static const IROpcode ext[3] = {IR_EXT8U, IR_EXT16U, IR_EXT32U};
+        t = ir_temp_new(s->f);
+        ir_unop(s->f, ext[size], IR_I64, t, val);
+    }
+    ir_st(s->f, IR_ST64, t, s->f->env, VREG_OFFSET(reg, 0));
+    clear_vec_high(s, reg);
+}
+
+IRTemp gen_vreg_ptr(DisasContext *s, int reg)
+{
+    IRTemp t = ir_temp_new(s->f);
+    ir_binopi(s->f, IR_ADD, IR_I64, t, s->f->env, (uint64_t)VREG_OFFSET(reg, 0));
+    return t;
+}
+
+bool fp_access_check(DisasContext *s)
+{
+    if (s->fp_checked) {
+        return true;
+    }
+    if (s->tbflags & ARM_TBFLAG_FPTRAP) {
+        gen_exception_insn(s, syn_fp_access_trap());
+        return false;
+    }
+    s->fp_checked = true;
+    return true;
 }
 
 IRTemp gen_addr_base_offset(DisasContext *s, int rn, int64_t offset)
@@ -365,13 +470,6 @@ IRTemp gen_addr_base_offset(DisasContext *s, int rn, int64_t offset)
 }
 
 /* ---- the TB loop ---- */
-
-bool __attribute__((weak)) disas_a64_simd_fp(DisasContext *s, uint32_t insn)
-{
-    (void)s;
-    (void)insn;
-    return false;
-}
 
 static bool disas_a64_insn(DisasContext *s, uint32_t insn)
 {
@@ -400,8 +498,8 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         .acpu = acpu,
         .tb = tb,
         .pc = tb->pc,
-        .el = (int)(tb->flags & 3),
-        .mmu_idx = (int)(tb->flags & 3),
+        .el = (int)(tb->flags & ARM_TBFLAG_EL_MASK),
+        .tbflags = tb->flags,
         .is_jmp = DISAS_NEXT,
     };
     /* -d in_asm text is collected per TB and written in one piece, so no log lock is held
@@ -412,10 +510,21 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         in_asm = in_asm ? g_string_truncate(in_asm, 0) : g_string_new(NULL);
         g_string_append(in_asm, "IN: \n");
     }
+    s.mmu_idx = s.el == 0 ? ARM_MMU_IDX_EL0
+                : (tb->flags & ARM_TBFLAG_PAN) ? ARM_MMU_IDX_EL1_PAN : ARM_MMU_IDX_EL1;
+    /* Instruction fetches are never PAN-restricted (PAN applies to data accesses only). */
+    int fetch_idx = s.el == 0 ? ARM_MMU_IDX_EL0 : ARM_MMU_IDX_EL1;
+    if (tb->pc & 3) {
+        /* A misaligned pc (from a branch to a register or ERET) faults when fetched (D1.8.1):
+         * PC alignment fault, FAR = the pc. */
+        CPUARMState *env = &acpu->env;
+        arm_take_exception(env, ARM_EXCP_SYNC, syn_pc_alignment(), tb->pc, true, tb->pc);
+        cpu_loop_exit(cpu);
+    }
     int n = 0;
     for (;;) {
         uint64_t paddr;
-        uint32_t insn = cpu_ldl_code(cpu, s.pc, s.mmu_idx, &paddr);
+        uint32_t insn = cpu_ldl_code(cpu, s.pc, fetch_idx, &paddr);
         if (n == 0) {
             tb->phys_pc = paddr;
         }
@@ -423,13 +532,17 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         s.insn = insn;
         s.insn_idx = n;
         s.pc_next = s.pc + 4;
+        s.fp_checked = false;
         if (log) {
             char text[128];
             disas_one(text, sizeof(text), arm_arch_ops.cs_arch, arm_arch_ops.cs_mode, &insn, 4,
                       s.pc);
             g_string_append_printf(in_asm, "0x%016" PRIx64 ":  %08x      %s\n", s.pc, insn, text);
         }
-        if (!disas_a64_insn(&s, insn)) {
+        if (tb->flags & ARM_TBFLAG_IL) {
+            /* PSTATE.IL: every instruction raises Illegal Execution State (ARM ARM D1.4). */
+            gen_exception_insn(&s, syn_illegal_state());
+        } else if (!disas_a64_insn(&s, insn)) {
             gen_unallocated(&s);
         }
         n++;

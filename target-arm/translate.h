@@ -37,6 +37,8 @@ typedef struct DisasContext {
     DisasJumpType is_jmp;
     int mmu_idx;      /* for loads/stores */
     int el;
+    uint32_t tbflags; /* ARM_TBFLAG_* of this TB */
+    bool fp_checked;  /* fp_access_check already passed for this instruction */
 } DisasContext;
 
 /* IR globals (registered once by arm_translate_init). */
@@ -83,13 +85,42 @@ void gen_goto_tb(DisasContext *s, int slot, uint64_t dest);
 void gen_goto_ptr(DisasContext *s, IRTemp dest);
 /* Stores the current pc to env (before a helper that may raise or stop the machine). */
 void gen_sync_pc(DisasContext *s);
-/* The instruction is not implemented or unallocated: stop with a clear message (until guest
- * exceptions exist; then this raises UNDEF). Emits a helper call that does not return. */
+/* The instruction is unallocated: raises UNDEF in the guest (EC 0x00). */
 void gen_unallocated(DisasContext *s);
+/* Logs an unimplemented (but allocated) encoding once under -d unimp and raises UNDEF. */
+void gen_unimplemented(DisasContext *s, const char *what);
 
 /* ---- memory ---- */
 /* Guest address from a base register (SP allowed) plus offset; a fresh temp. */
 IRTemp gen_addr_base_offset(DisasContext *s, int rn, int64_t offset);
+
+/* ---- Advanced SIMD and FP registers (CPUARMState.vregs, not IR globals) ---- */
+/* Offset in CPUARMState of byte `byte` (0..15) of Vn. */
+#define VREG_OFFSET(reg, byte) ((int32_t)(offsetof(CPUARMState, vregs) + (size_t)(reg) * 16 + (size_t)(byte)))
+/* Element idx of Vn with size mop & MO_SIZE (zero- or, with MO_SIGN, sign-extended to 64
+ * bits) into a fresh temp. */
+IRTemp read_vec_element(DisasContext *s, int reg, int idx, MemOp mop);
+/* Stores the low bits of val into element idx (size mop & MO_SIZE) of Vn; other lanes keep. */
+void write_vec_element(DisasContext *s, IRTemp val, int reg, int idx, MemOp mop);
+/* Zeroes bits 127:64 of Vn (writes of 64-bit vectors and scalars do, ARM ARM C1.2.5). */
+void clear_vec_high(DisasContext *s, int reg);
+/* Writes a scalar result of size mop to Vn, zeroing the rest of the register. */
+void write_fp_scalar(DisasContext *s, int reg, IRTemp val, MemOp mop);
+/* A temp holding a pointer to Vn inside env (for helpers that take vector operands). */
+IRTemp gen_vreg_ptr(DisasContext *s, int reg);
+/*
+ * Every FP/SIMD instruction (including SIMD&FP loads/stores and FPCR/FPSR accesses) calls
+ * this first. Returns true if the instruction may proceed; false after emitting the trap
+ * CPACR_EL1.FPEN asks for, in which case the decoder returns true without emitting more.
+ */
+bool fp_access_check(DisasContext *s);
+
+/* ---- exceptions ---- */
+/* Raises a synchronous exception with this syndrome at the current instruction (preferred
+ * return = this insn) and ends the TB. */
+void gen_exception_insn(DisasContext *s, uint32_t syndrome);
+/* Same with preferred return = the next instruction (SVC/HVC/SMC). */
+void gen_exception_insn_next(DisasContext *s, uint32_t syndrome);
 
 /* ---- helpers: register a C function as an IR helper, one line a helper ---- */
 int a64_helper_register(const char *name, void *fn, IRArgType ret, int nargs,
@@ -100,7 +131,9 @@ bool disas_a64_dp_imm(DisasContext *s, uint32_t insn);      /* op0 = 100x */
 bool disas_a64_branch_sys(DisasContext *s, uint32_t insn);  /* op0 = 101x */
 bool disas_a64_ldst(DisasContext *s, uint32_t insn);        /* op0 = x1x0 */
 bool disas_a64_dp_reg(DisasContext *s, uint32_t insn);      /* op0 = x101 */
-bool disas_a64_simd_fp(DisasContext *s, uint32_t insn);     /* op0 = x111 (issue 4) */
+bool disas_a64_simd_fp(DisasContext *s, uint32_t insn);     /* op0 = x111 (decode-a64-simd.c) */
+/* SIMD&FP register loads/stores (V = 1 forms of the load/store group), decode-a64-ldst-simd.c. */
+bool disas_a64_ldst_simd(DisasContext *s, uint32_t insn);
 
 /* Start-up registration of each group's helpers (called from arm_translate_init). */
 void a64_dp_helpers_init(void);

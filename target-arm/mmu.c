@@ -1,0 +1,206 @@
+/*
+ * mmu.c — the glue between the softmmu and AArch64 address translation: the tlb_fill hook
+ * (stage 1 walk of the EL1&0 regime through mmu-walk.c, faults raised as data or instruction
+ * aborts), external aborts and alignment faults, TLB maintenance (TLBI) and AT.
+ *
+ * Owner vCPU thread only, except that TLBI ... IS queues the same flush on the other vCPUs
+ * (each flushes its own TLB on its own thread; issue 5 makes the broadcast complete before the
+ * issuing instruction does).
+ */
+#include <glib.h>
+#include <inttypes.h>
+
+#include "cpu-exec/exec.h"
+#include "cpu-exec/softmmu.h"
+#include "cpu-exec/vcpu.h"
+#include "hw/core/memory.h"
+#include "system/log.h"
+#include "target-arm/internals.h"
+#include "target-arm/mmu-walk.h"
+
+/* The TLB holds 4 KiB pages; a block or larger granule mapping is cached as several entries.
+ * ARMCPU.tlb_large_lo/hi remember the span such mappings cover, so a TLBI by address inside it
+ * flushes them all. */
+
+static void arm_mmu_regime(CPUARMState *env, ARMMMURegime *r)
+{
+    const ARMCPUModel *m = env_archcpu(env)->model;
+    static const unsigned parange_bits[] = {32, 36, 40, 42, 44, 48, 52};
+    unsigned pr = m->id_aa64mmfr0 & 0xf;
+    *r = (ARMMMURegime){
+        .sctlr = env->sctlr_el1,
+        .tcr = env->tcr_el1,
+        .ttbr0 = env->ttbr0_el1,
+        .ttbr1 = env->ttbr1_el1,
+        .mair = env->mair_el1,
+        .pa_bits = pr < G_N_ELEMENTS(parange_bits) ? parange_bits[pr] : 48,
+        .has_16k = m->has_16k,
+    };
+}
+
+/* Descriptor reads: guest RAM only (a walk that reaches MMIO or nothing is an external abort
+ * on the walk). Relaxed atomic: another vCPU may be writing the table. */
+static bool arm_walk_read(void *opaque, uint64_t pa, uint64_t *val)
+{
+    CPUState *cpu = opaque;
+    uint64_t *p = address_space_ram_ptr(cpu->as, pa, 8);
+    if (!p || (pa & 7)) {
+        return false;
+    }
+    *val = __atomic_load_n(p, __ATOMIC_RELAXED);
+    return true;
+}
+
+static bool arm_translate_va(CPUState *cpu, uint64_t vaddr, int access, bool el0, bool pan,
+                             ARMMMUResult *res, ARMMMUFault *fault)
+{
+    CPUARMState *env = cpu_env(cpu);
+    ARMMMURegime r;
+    arm_mmu_regime(env, &r);
+    return arm_mmu_translate(&r, vaddr, (ARMMMUAccess)access, el0, pan, arm_walk_read, cpu,
+                             res, fault);
+}
+
+bool arm_tlb_fill(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx, uint64_t *paddr,
+                  int *prot, bool probe)
+{
+    CPUARMState *env = cpu_env(cpu);
+    ARMMMUResult res;
+    ARMMMUFault fault;
+    bool el0 = mmu_idx == ARM_MMU_IDX_EL0;
+    bool pan = mmu_idx == ARM_MMU_IDX_EL1_PAN;
+    if (!arm_translate_va(cpu, vaddr, access, el0, pan, &res, &fault)) {
+        if (probe) {
+            return false;
+        }
+        if (log_enabled(LOG_MMU)) {
+            tlog("vCPU %d: %s fault at 0x%016" PRIx64 " (mmu_idx %d): FSC 0x%02x\n",
+                 cpu->cpu_index, access == ACCESS_FETCH ? "instruction" : "data", vaddr,
+                 mmu_idx, arm_mmu_fault_status(&fault));
+        }
+        arm_raise_abort(env, vaddr, access, arm_mmu_fault_status(&fault), false);
+    }
+    if (res.page_size > TARGET_PAGE_SIZE) {
+        ARMCPU *acpu = arm_cpu(cpu);
+        uint64_t lo = vaddr & ~(res.page_size - 1), hi = lo + res.page_size;
+        if (acpu->tlb_large_hi == 0) {
+            acpu->tlb_large_lo = lo;
+            acpu->tlb_large_hi = hi;
+        } else {
+            acpu->tlb_large_lo = MIN(acpu->tlb_large_lo, lo);
+            acpu->tlb_large_hi = MAX(acpu->tlb_large_hi, hi);
+        }
+    }
+    *paddr = res.paddr & TARGET_PAGE_MASK;
+    *prot = res.prot;
+    return true;
+}
+
+G_NORETURN void arm_bus_error(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int access)
+{
+    if (log_enabled(LOG_GUEST_ERRORS)) {
+        tlog("vCPU %d: %s at physical 0x%" PRIx64 " (virtual 0x%" PRIx64
+             "): nothing answers, synchronous external abort\n",
+             cpu->cpu_index, access == ACCESS_FETCH ? "fetch" : access ? "store" : "load",
+             paddr, vaddr);
+    }
+    arm_raise_abort(cpu_env(cpu), vaddr, access, FSC_SYNC_EXTERNAL, false);
+}
+
+G_NORETURN void arm_unaligned_access(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx)
+{
+    arm_raise_abort(cpu_env(cpu), vaddr, access, FSC_ALIGNMENT, false);
+}
+
+/* ---- TLBI ---- */
+
+static void tlbi_flush_all(CPUState *cpu, void *arg)
+{
+    arm_cpu(cpu)->tlb_large_lo = arm_cpu(cpu)->tlb_large_hi = 0;
+    tlb_flush(cpu);
+}
+
+/* Granule of the half of the address space va belongs to (TCR_EL1.TG0 / TG1). */
+static uint64_t tlbi_granule(const CPUARMState *env, uint64_t va)
+{
+    uint64_t tcr = env->tcr_el1;
+    if ((va >> 55) & 1) {
+        switch ((tcr >> 30) & 3) { /* TG1: 01 16K, 10 4K, 11 64K */
+        case 1: return env_archcpu((CPUARMState *)env)->model->has_16k ? 16384 : 4096;
+        case 3: return 65536;
+        default: return 4096;
+        }
+    }
+    switch ((tcr >> 14) & 3) { /* TG0: 00 4K, 01 64K, 10 16K */
+    case 1: return 65536;
+    case 2: return env_archcpu((CPUARMState *)env)->model->has_16k ? 16384 : 4096;
+    default: return 4096;
+    }
+}
+
+static void tlbi_flush_va(CPUState *cpu, uint64_t va)
+{
+    CPUARMState *env = cpu_env(cpu);
+    /* With TBI, entries may be tagged with any top byte: drop everything. */
+    bool tbi = (va >> 55) & 1 ? (env->tcr_el1 >> 38) & 1 : (env->tcr_el1 >> 37) & 1;
+    ARMCPU *acpu = arm_cpu(cpu);
+    if (tbi || (va >= acpu->tlb_large_lo && va < acpu->tlb_large_hi)) {
+        tlbi_flush_all(cpu, NULL);
+        return;
+    }
+    uint64_t g = tlbi_granule(env, va);
+    uint64_t base = va & ~(g - 1);
+    for (uint64_t off = 0; off < g; off += TARGET_PAGE_SIZE) {
+        tlb_flush_page(cpu, base + off);
+    }
+}
+
+/*
+ * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (op = CRm << 4 | op2).
+ * ASID-specific invalidation removes at least what it names: Tandem's TLB is flushed whenever
+ * the ASID changes (TTBR writes), so it only holds entries of the current ASID and global
+ * ones; "by ASID" therefore flushes everything. By-address forms drop that address's pages
+ * (whole granule, and every block mapping if it lies in one).
+ */
+void helper_tlbi(void *envp, uint64_t xt, uint32_t op)
+{
+    CPUARMState *env = envp;
+    CPUState *self = env_cpu(env);
+    unsigned op2 = op & 7;
+    bool by_va = op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7;
+    /* Xt[43:0] = VA[55:12]; VA[63:56] follow VA[55]. */
+    uint64_t va = (uint64_t)((int64_t)(xt << 20) >> 8) & ~0xfffull;
+    if (by_va) {
+        tlbi_flush_va(self, va);
+    } else {
+        tlbi_flush_all(self, NULL);
+    }
+    if ((op >> 4) == 3) { /* Inner Shareable: every other vCPU too */
+        for (int i = 0; i < vcpu_count(); i++) {
+            CPUState *other = vcpu_get(i);
+            if (other != self) {
+                async_run_on_cpu(other, tlbi_flush_all, NULL);
+            }
+        }
+    }
+}
+
+/* ---- AT ---- */
+
+/* AT S1E1R, S1E1W, S1E0R, S1E0W (op 0..3): the result goes to PAR_EL1 (D17.2.101), never an
+ * exception. PSTATE.PAN is not considered (only the S1E1RP/WP forms of ARMv8.2 do). */
+void helper_at(void *envp, uint64_t va, uint32_t op)
+{
+    CPUARMState *env = envp;
+    ARMMMUResult res;
+    ARMMMUFault fault;
+    int access = (op & 1) ? ACCESS_STORE : ACCESS_LOAD;
+    if (arm_translate_va(env_cpu(env), va, access, op >= 2, false, &res, &fault)) {
+        /* PA[47:12], ATTR [63:56], SH [8:7], bit 11 RES1. */
+        env->par_el1 = (res.paddr & 0x0000fffffffff000ull) | (uint64_t)res.attr << 56 |
+                       (uint64_t)(res.sh & 3) << 7 | 1ull << 11;
+    } else {
+        /* F = 1, FST [6:1], bit 11 RES1; S (bit 9) = 0 and PTW (bit 8) = 0: stage 1. */
+        env->par_el1 = 1 | (uint64_t)arm_mmu_fault_status(&fault) << 1 | 1ull << 11;
+    }
+}
