@@ -421,7 +421,7 @@ static bool trans_ldst_excl(DisasContext *s, uint32_t insn) {
 
 bool disas_a64_ldst(DisasContext *s, uint32_t insn) {
     if ((insn >> 26) & 1) {
-        return false; /* SIMD&FP registers: the SIMD decoder's (issue 4) */
+        return disas_a64_ldst_simd(s, insn); /* SIMD&FP registers: decode-a64-ldst-simd.c */
     }
     switch ((insn >> 28) & 3) {
     case 0: /* exclusives and ordered (bit 24 = 1: ARMv8.4 LDAPR/STLUR, absent here) */

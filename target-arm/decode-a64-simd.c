@@ -6,5 +6,5 @@
 #include "target-arm/decode-a64-simd.h"
 
 bool disas_a64_simd_fp(DisasContext *s, uint32_t insn) { (void)s; (void)insn; return false; }
-bool disas_a64_ldst_simd(DisasContext *s, uint32_t insn) { (void)s; (void)insn; return false; }
+
 void a64_simd_helpers_init(void) {}

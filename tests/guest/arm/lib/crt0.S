@@ -1,9 +1,14 @@
-/* crt0.S — entry of every AArch64 guest test: set the stack, clear .bss, call main(x0 = DTB
- * address as given by the loader), then exit with main's return value (semihosting). */
+/* crt0.S — entry of every AArch64 guest test: enable FP/SIMD (CPACR_EL1.FPEN = 0b11: out of
+ * reset it traps, and gcc may use SIMD registers for copies), set the stack, clear .bss, call
+ * main(x0 = DTB address as given by the loader), then exit with main's return value
+ * (semihosting). */
     .section .text.boot, "ax"
     .global _start
 _start:
     mov x19, x0
+    mov x1, #(3 << 20)
+    msr cpacr_el1, x1
+    isb
     ldr x1, =__stack_top
     mov sp, x1
     ldr x1, =__bss_start
