@@ -107,7 +107,7 @@ void arm_cpu_set_irq(void *opaque, int line, int level);
 #define ARM_TBFLAG_EL_MASK 3u
 #define ARM_TBFLAG_PAN (1u << 2)   /* PSTATE.PAN at EL1: data accesses use ARM_MMU_IDX_EL1_PAN */
 #define ARM_TBFLAG_FPTRAP (1u << 3) /* CPACR_EL1.FPEN traps FP/SIMD at this EL */
-#define ARM_TBFLAG_ALIGN (1u << 4)  /* SCTLR_EL1.A, or the MMU is off (Device memory) */
+#define ARM_TBFLAG_ALIGN (1u << 4)  /* SCTLR_EL1.A: data accesses are alignment-checked */
 #define ARM_TBFLAG_IL (1u << 5)     /* PSTATE.IL: the next instruction raises Illegal State */
 #define ARM_TBFLAG_UMA (1u << 6)    /* SCTLR_EL1.UMA: EL0 may use MSR/MRS DAIF */
 #define ARM_TBFLAG_UCT (1u << 7)    /* SCTLR_EL1.UCT: EL0 may read CTR_EL0 */

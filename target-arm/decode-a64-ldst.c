@@ -124,10 +124,16 @@ static bool trans_ldst_imm9(DisasContext *s, uint32_t insn) {
     }
     switch (op4) {
     case 0: /* unscaled */
-    case 2: /* unprivileged: same as a normal access at EL0, and at EL1 while the MMU is off
-             * (PAN and the EL0 permission check arrive with the MMU, issue 4) */
         gen_ldst_one(s, &op, rt, gen_addr_base_offset(s, rn, imm9));
         break;
+    case 2: { /* unprivileged (LDTR/STTR, C6.2.x): EL0 permissions at EL1 (without
+               * FEAT_UAO); at EL0 an ordinary access */
+        int saved = s->mmu_idx;
+        s->mmu_idx = ARM_MMU_IDX_EL0;
+        gen_ldst_one(s, &op, rt, gen_addr_base_offset(s, rn, imm9));
+        s->mmu_idx = saved;
+        break;
+    }
     case 1: { /* post-index */
         IRTemp addr = gen_addr_base_offset(s, rn, 0);
         gen_ldst_one(s, &op, rt, addr);

@@ -489,6 +489,21 @@ static bool disas_a64_insn(DisasContext *s, uint32_t insn)
     }
 }
 
+/*
+ * SCTLR_EL1.A = 1: every unaligned data access takes an alignment fault (ARM ARM B2.5.2).
+ * Rather than every decoder asking, the finished TB's guest memory ops all get MO_ALIGN
+ * (element-size alignment).
+ */
+static void arm_translate_force_align(IRFunc *f)
+{
+    for (uint32_t i = 0; i < f->nb_ops; i++) {
+        IROp *op = &f->ops[i];
+        if (op->opc == IR_QEMU_LD || op->opc == IR_QEMU_ST || op->opc == IR_ATOMIC_CMPXCHG) {
+            op->args[op->nb_o + op->nb_i] |= MO_ALIGN;
+        }
+    }
+}
+
 int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
 {
     ARMCPU *acpu = arm_cpu(cpu);
@@ -566,6 +581,9 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         break;
     default:
         break;
+    }
+    if (tb->flags & ARM_TBFLAG_ALIGN) {
+        arm_translate_force_align(f);
     }
     if (log) {
         tlog("%s\n", in_asm->str);
