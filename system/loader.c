@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <gio/gio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -41,6 +42,60 @@ uint8_t *loader_read_file(const char *what, const char *path, size_t *len)
     }
     *len = size;
     return (uint8_t *)contents;
+}
+
+/* Kernels are often shipped gzip-compressed (Debian's arm64 vmlinuz is a gzipped Image);
+ * QEMU's -kernel accepts them, so Tandem does too. At most this many bytes come out. */
+#define KERNEL_GUNZIP_MAX (1ull << 30)
+
+static uint8_t *loader_gunzip(const char *what, const char *path, const uint8_t *in,
+                              size_t in_len, size_t *out_len)
+{
+    GZlibDecompressor *dec = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+    GByteArray *out = g_byte_array_new();
+    uint8_t chunk[1 << 16];
+    size_t in_pos = 0;
+    GError *gerr = NULL;
+    for (;;) {
+        gsize read = 0, written = 0;
+        GConverterResult r = g_converter_convert(G_CONVERTER(dec), in + in_pos, in_len - in_pos,
+                                                 chunk, sizeof(chunk), G_CONVERTER_INPUT_AT_END,
+                                                 &read, &written, &gerr);
+        if (r == G_CONVERTER_ERROR) {
+            error_report("%s '%s': gzip data is corrupt: %s", what, path, gerr->message);
+            g_error_free(gerr);
+            g_object_unref(dec);
+            g_byte_array_free(out, TRUE);
+            return NULL;
+        }
+        in_pos += read;
+        g_byte_array_append(out, chunk, (guint)written);
+        if (out->len > KERNEL_GUNZIP_MAX) {
+            error_report("%s '%s': decompresses to more than 1 GiB", what, path);
+            g_object_unref(dec);
+            g_byte_array_free(out, TRUE);
+            return NULL;
+        }
+        if (r == G_CONVERTER_FINISHED) {
+            break;
+        }
+    }
+    g_object_unref(dec);
+    *out_len = out->len;
+    return g_byte_array_free(out, FALSE);
+}
+
+uint8_t *loader_read_kernel(const char *what, const char *path, size_t *len)
+{
+    uint8_t *data = loader_read_file(what, path, len);
+    if (data && *len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+        size_t out_len = 0;
+        uint8_t *out = loader_gunzip(what, path, data, *len, &out_len);
+        g_free(data);
+        *len = out_len;
+        return out;
+    }
+    return data;
 }
 
 LoaderKind loader_probe(const uint8_t *data, size_t len)

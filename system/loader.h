@@ -36,6 +36,9 @@ typedef enum LoaderKind { LOADER_KIND_UNKNOWN, LOADER_KIND_ELF, LOADER_KIND_ARM6
 /* Reads a whole file; on error prints "<what> '<path>': <reason>" and returns NULL. */
 uint8_t *loader_read_file(const char *what, const char *path, size_t *len);
 
+/* Like loader_read_file, but a gzip-compressed file (magic 1f 8b) is returned decompressed,
+ * as QEMU's -kernel does. */
+uint8_t *loader_read_kernel(const char *what, const char *path, size_t *len);
 LoaderKind loader_probe(const uint8_t *data, size_t len);
 
 /* Validates an ELF64 little-endian EM_AARCH64 executable held in data and lists its PT_LOAD

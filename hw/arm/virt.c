@@ -91,7 +91,7 @@ static bool virt_load_kernel(Machine *m, VirtMachineState *vms)
 {
     const char *path = m->cfg.kernel;
     size_t len;
-    uint8_t *data = loader_read_file("-kernel", path, &len);
+    uint8_t *data = loader_read_kernel("-kernel", path, &len);
     bool ok;
     if (!data) {
         return false;

@@ -141,6 +141,13 @@ if command -v aarch64-linux-gnu-gcc >/dev/null; then
                 "ESR 0x02000000 .*at pc 0x0*40080008, encoding 0x00000000" \
                 "${BASE[@]}" -accel tcg,backend=$backend -kernel "$WORK/udf.elf"
         done
+        # A gzip-compressed kernel is decompressed (as QEMU's -kernel does); a truncated one
+        # is a clear error.
+        gzip -c "$WORK/udf.elf" >"$WORK/udf.elf.gz"
+        expect_guest_stop "gzip-kernel" "ESR 0x02000000 .*at pc 0x0*40080008" \
+            "${BASE[@]}" -kernel "$WORK/udf.elf.gz"
+        head -c 40 "$WORK/udf.elf.gz" >"$WORK/trunc.gz"
+        expect_error gzip-truncated "trunc.gz.*gzip data is corrupt" "${BASE[@]}" -kernel "$WORK/trunc.gz"
     else
         echo "FAIL unallocated-insn: cannot build the test program: $(head -n 1 "$WORK/cc.err")"
         failed=$((failed + 1))
