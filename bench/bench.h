@@ -11,4 +11,7 @@ void bench_puts(const char *s);
 /* Runs every kernel and prints one "name checksum" line per kernel; returns 0. */
 int bench_main(void);
 
+/* MMU and caches on, identity map (mmu-identity.c; bare-metal virt build only). */
+void bench_mmu_enable(void);
+
 #endif

@@ -9,10 +9,17 @@ build/bench/workload.elf: $(BENCH_SRCS) bench/shim-virt.c $(GUEST_RT_SRCS)
 	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -Ibench -T $(GUEST_LIB)/link.ld \
 	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c bench/shim-virt.c bench/workload.c -o $@
 
+build/bench/workload-mmu.elf: $(BENCH_SRCS) bench/shim-virt.c bench/mmu-identity.c $(GUEST_RT_SRCS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -DBENCH_MMU -Ibench -T $(GUEST_LIB)/link.ld \
+	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c bench/shim-virt.c bench/mmu-identity.c \
+	  bench/workload.c -o $@
+
 build/bench/workload-native: $(BENCH_SRCS) bench/shim-native.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 $(WARN) -DBENCH_SCALE=$(BENCH_SCALE) -Ibench -o $@ \
 	  bench/shim-native.c bench/workload.c
 
-bench: build/tandem build/bench/workload.elf build/bench/workload-native
+bench: build/tandem build/bench/workload.elf build/bench/workload-mmu.elf build/bench/workload-native
 	bench/run-bench.sh
+	GUEST=build/bench/workload-mmu.elf BENCH_LABEL="MMU and caches on" bench/run-bench.sh

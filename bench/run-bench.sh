@@ -4,7 +4,7 @@
 # natively; checks that every run prints the same checksums (MISMATCH otherwise) and prints the
 # best-of-N wall time of each plus the ratios tandem-jit/qemu, jit/interp and jit/native.
 # Times are reported, never asserted; the exit status is 1 only on a mismatch or a failed run.
-# Environment: TANDEM=build/tandem QEMU=qemu-system-aarch64 GUEST=build/bench/workload.elf
+# Environment: TANDEM=build/tandem QEMU=qemu-system-aarch64 GUEST=build/bench/workload.elf BENCH_LABEL=
 #              NATIVE=build/bench/workload-native RUNS=3 BENCH_TIMEOUT=600
 # An emulator that is missing is reported as skipped; the others still run.
 set -u
@@ -54,7 +54,7 @@ measure() {
 }
 
 VIRT=(-M virt -cpu cortex-a57 -nographic -semihosting -kernel "$GUEST")
-echo "benchmark: $GUEST (best of $RUNS wall-clock runs)"
+echo "benchmark: $GUEST${BENCH_LABEL:+ ($BENCH_LABEL)} (best of $RUNS wall-clock runs)"
 measure native "$NATIVE"
 measure qemu "$QEMU" "${VIRT[@]}"
 measure tandem-jit "$TANDEM" "${VIRT[@]}" -accel tcg,backend=jit
