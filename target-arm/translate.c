@@ -397,7 +397,7 @@ void gen_unimplemented(DisasContext *s, const char *what)
             char text[128];
             disas_one(text, sizeof(text), arm_arch_ops.cs_arch, arm_arch_ops.cs_mode, &s->insn,
                       4, s->pc);
-            tlog("unimplemented %s at pc 0x%016" PRIx64 ": 0x%08x (%s): UNDEF\n",
+            tlog("unallocated or unimplemented %s at pc 0x%016" PRIx64 ": 0x%08x (%s): UNDEF\n",
                  what ? what : "instruction", s->pc, s->insn, text);
         }
     }
@@ -558,7 +558,7 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
             /* PSTATE.IL: every instruction raises Illegal Execution State (ARM ARM D1.4). */
             gen_exception_insn(&s, syn_illegal_state());
         } else if (!disas_a64_insn(&s, insn)) {
-            gen_unallocated(&s);
+            gen_unimplemented(&s, NULL);
         }
         n++;
         s.pc = s.pc_next;
