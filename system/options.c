@@ -87,12 +87,31 @@ static bool machine_subopt(TandemOptions *o, const char *opt, const char *key, c
         o->cfg.dumpdtb = g_strdup(value);
         return true;
     }
+    if (strcmp(key, "gic-version") == 0) {
+        /* QEMU: 2, 3, host (the host's GIC under KVM) or max (the newest emulated: 3). */
+        if (strcmp(value, "2") == 0) {
+            o->cfg.gic_version = 2;
+        } else if (strcmp(value, "3") == 0 || strcmp(value, "max") == 0) {
+            o->cfg.gic_version = 3;
+        } else if (strcmp(value, "host") == 0) {
+            error_report("%s: gic-version=host needs KVM, which Tandem does not use "
+                         "(use 2, 3 or max)", opt);
+            return false;
+        } else {
+            error_report("%s: gic-version=%s: use 2, 3 or max", opt, value);
+            return false;
+        }
+        return true;
+    }
     error_report("%s: unknown machine property '%s'", opt, key);
     return false;
 }
 
 static OptionsResult opt_machine(TandemOptions *o, const char *arg)
 {
+    /* QEMU merges -machine options: "-M virt -machine gic-version=3" sets a property of the
+     * machine chosen earlier (or of the default one), so a list of properties alone keeps it. */
+    const char *prev = o->machine;
     o->machine = NULL;
     if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
         machine_class_list(stdout);
@@ -102,8 +121,7 @@ static OptionsResult opt_machine(TandemOptions *o, const char *arg)
         return OPTIONS_ERROR;
     }
     if (!o->machine) {
-        error_report("-machine '%s': no machine type given (try -M help)", arg);
-        return OPTIONS_ERROR;
+        o->machine = prev;
     }
     if (!machine_class_find(o->machine)) {
         error_report("unknown machine '%s' (try -M help)", o->machine);
@@ -304,7 +322,7 @@ static const OptionDef option_defs[] = {
     {"h", false, opt_help, "print this help"},
     {"help", false, opt_help, NULL},
     {"version", false, opt_version, "print the version"},
-    {"M", true, opt_machine, "-M NAME[,dumpdtb=FILE]  board (-M help lists them)"},
+    {"M", true, opt_machine, "-M NAME[,gic-version=2|3|max][,dumpdtb=FILE]  board (-M help lists them)"},
     {"machine", true, opt_machine, NULL},
     {"cpu", true, opt_cpu, "-cpu NAME  CPU model (-cpu help lists them)"},
     {"m", true, opt_memory, "-m SIZE  RAM size in MiB, or with a K/M/G suffix (default 128M)"},

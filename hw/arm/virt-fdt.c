@@ -2,11 +2,12 @@
  * virt-fdt.c — the virt board's flattened device tree (libfdt sequential-write API), and the
  * /chosen edits applied to both the generated tree and a user's -dtb.
  *
- * The tree describes only devices Tandem has: RAM, the CPUs, PSCI, the PL011 and its clock.
- * QEMU's tree also has the GIC (intc), the architected timer, flash, fw-cfg, virtio-mmio, PCIe,
- * RTC and GPIO nodes; the GIC and timer nodes arrive with those devices (issue 4), the others
- * when the devices exist — describing hardware that is not there would make a guest probe it.
- * Phandle values follow QEMU's (apb-pclk 0x8000, cpu@0 0x8001) so a dump diffs cleanly.
+ * The tree describes only devices Tandem has: RAM, the CPUs, PSCI, the GIC (v2 or v3, without
+ * QEMU's v2m/ITS MSI children), the architected timer, the PL011 and PL031 and their clock.
+ * QEMU's tree also has flash, fw-cfg, virtio-mmio, PCIe, GPIO and PMU nodes; they arrive when
+ * the devices exist — describing hardware that is not there would make a guest probe it.
+ * Phandle values follow QEMU's (apb-pclk 0x8000, CPUs from 0x8001, the GIC right after the
+ * CPUs) so a dump diffs cleanly.
  * Main thread only.
  */
 #include "hw/arm/virt.h"
@@ -20,6 +21,17 @@
 #define VIRT_FDT_SLACK 0x10000 /* room for /chosen edits (bootargs can be long) */
 #define PHANDLE_APB_PCLK 0x8000
 #define PHANDLE_CPU0 0x8001
+/* GIC binding (Documentation/devicetree/bindings/interrupt-controller/arm,gic.yaml):
+ * <type number flags>; type 0 = SPI, 1 = PPI; flags 4 = level-high, and on GICv2 the PPI's
+ * CPU mask in [15:8]. */
+#define GIC_FDT_SPI 0
+#define GIC_FDT_PPI 1
+#define GIC_FDT_LEVEL_HI 4
+
+static uint32_t virt_fdt_gic_phandle(const VirtFdtParams *p)
+{
+    return PHANDLE_CPU0 + (uint32_t)p->ncpus;
+}
 
 /* ---- generated tree ---- */
 
@@ -82,9 +94,8 @@ static int virt_fdt_uart(void *fdt)
 {
     static const char *const compat[] = {"arm,pl011", "arm,primecell"};
     static const char *const clock_names[] = {"uartclk", "apb_pclk"};
-    /* GIC SPI 1, level-high (GIC binding: <type number flags>, type 0 = SPI, flags 4). The
-     * GIC it refers to arrives in issue 4; the property is kept so the node matches QEMU's. */
-    uint32_t irq[3] = {cpu_to_fdt32(0), cpu_to_fdt32(VIRT_UART_SPI), cpu_to_fdt32(4)};
+    uint32_t irq[3] = {cpu_to_fdt32(GIC_FDT_SPI), cpu_to_fdt32(VIRT_UART_SPI),
+                       cpu_to_fdt32(GIC_FDT_LEVEL_HI)};
     uint32_t clocks[2] = {cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK)};
     char name[32];
     int r = 0;
@@ -95,6 +106,80 @@ static int virt_fdt_uart(void *fdt)
     r |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
     r |= fdt_property(fdt, "clocks", clocks, sizeof(clocks));
     r |= virt_fdt_strings(fdt, "clock-names", clock_names, 2);
+    r |= fdt_end_node(fdt);
+    return r;
+}
+
+static int virt_fdt_rtc(void *fdt)
+{
+    static const char *const compat[] = {"arm,pl031", "arm,primecell"};
+    uint32_t irq[3] = {cpu_to_fdt32(GIC_FDT_SPI), cpu_to_fdt32(VIRT_RTC_SPI),
+                       cpu_to_fdt32(GIC_FDT_LEVEL_HI)};
+    char name[32];
+    int r = 0;
+    snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)VIRT_RTC_BASE);
+    r |= fdt_begin_node(fdt, name);
+    r |= virt_fdt_strings(fdt, "compatible", compat, 2);
+    r |= virt_fdt_reg(fdt, VIRT_RTC_BASE, VIRT_RTC_SIZE);
+    r |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r |= fdt_property_u32(fdt, "clocks", PHANDLE_APB_PCLK);
+    r |= fdt_property_string(fdt, "clock-names", "apb_pclk");
+    r |= fdt_end_node(fdt);
+    return r;
+}
+
+static int virt_fdt_intc(void *fdt, const VirtFdtParams *p)
+{
+    uint32_t reg[8];
+    char name[32];
+    int r = 0;
+    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VIRT_GIC_DIST_BASE);
+    fdt_cells64(&reg[0], VIRT_GIC_DIST_BASE);
+    fdt_cells64(&reg[2], VIRT_GIC_DIST_SIZE);
+    r |= fdt_begin_node(fdt, name);
+    if (p->gic_version == 3) {
+        fdt_cells64(&reg[4], VIRT_GIC_REDIST_BASE);
+        fdt_cells64(&reg[6], VIRT_GIC_REDIST_SIZE);
+        r |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
+        r |= fdt_property_u32(fdt, "#redistributor-regions", 1);
+    } else {
+        fdt_cells64(&reg[4], VIRT_GIC_CPU_BASE);
+        fdt_cells64(&reg[6], VIRT_GIC_CPU_SIZE);
+        r |= fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+    }
+    r |= fdt_property(fdt, "reg", reg, sizeof(reg));
+    /* QEMU's node carries these for its MSI child nodes; kept so the nodes match. */
+    r |= fdt_property(fdt, "ranges", NULL, 0);
+    r |= fdt_property_u32(fdt, "#size-cells", 2);
+    r |= fdt_property_u32(fdt, "#address-cells", 2);
+    r |= fdt_property(fdt, "interrupt-controller", NULL, 0);
+    r |= fdt_property_u32(fdt, "#interrupt-cells", 3);
+    r |= fdt_property_u32(fdt, "phandle", virt_fdt_gic_phandle(p));
+    r |= fdt_end_node(fdt);
+    return r;
+}
+
+static int virt_fdt_timer(void *fdt, const VirtFdtParams *p)
+{
+    static const char *const compat[] = {"arm,armv8-timer", "arm,armv7-timer"};
+    /* Secure physical, non-secure physical, virtual, hypervisor (the binding's order). */
+    static const uint32_t ppis[4] = {VIRT_TIMER_PPI_SEC_PHYS, VIRT_TIMER_PPI_NS_PHYS,
+                                     VIRT_TIMER_PPI_VIRT, VIRT_TIMER_PPI_HYP};
+    uint32_t flags = GIC_FDT_LEVEL_HI;
+    if (p->gic_version == 2) {
+        flags |= ((1u << p->ncpus) - 1) << 8;
+    }
+    uint32_t irq[12];
+    for (int i = 0; i < 4; i++) {
+        irq[3 * i] = cpu_to_fdt32(GIC_FDT_PPI);
+        irq[3 * i + 1] = cpu_to_fdt32(ppis[i]);
+        irq[3 * i + 2] = cpu_to_fdt32(flags);
+    }
+    int r = 0;
+    r |= fdt_begin_node(fdt, "timer");
+    r |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r |= fdt_property(fdt, "always-on", NULL, 0);
+    r |= virt_fdt_strings(fdt, "compatible", compat, 2);
     r |= fdt_end_node(fdt);
     return r;
 }
@@ -168,11 +253,14 @@ void *virt_fdt_build(const VirtFdtParams *p, size_t *bufsize)
     r |= fdt_property_string(fdt, "model", "linux,dummy-virt");
     r |= fdt_property_u32(fdt, "#address-cells", 2);
     r |= fdt_property_u32(fdt, "#size-cells", 2);
-    /* No interrupt-parent yet: there is no interrupt controller until issue 4. */
+    r |= fdt_property_u32(fdt, "interrupt-parent", virt_fdt_gic_phandle(p));
     r |= virt_fdt_psci(fdt);
     r |= virt_fdt_memory(fdt, p);
+    r |= virt_fdt_rtc(fdt);
     r |= virt_fdt_uart(fdt);
+    r |= virt_fdt_intc(fdt, p);
     r |= virt_fdt_cpus(fdt, p);
+    r |= virt_fdt_timer(fdt, p);
     r |= virt_fdt_apb_pclk(fdt);
     r |= fdt_begin_node(fdt, "chosen");
     snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)VIRT_UART_BASE);

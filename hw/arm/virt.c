@@ -6,8 +6,11 @@
  *   arm64 Image: kernel at RAM base + text_offset (2 MiB when text_offset is 0); initrd at
  *                RAM base + min(RAM/2, 128 MiB) (or after the kernel if that is higher); DTB
  *                at the next 2 MiB boundary after the initrd (at the initrd position if none).
- * x0 = DTB address, pc = entry (Linux booting.rst). The GIC and timer arrive in issue 4: the
- * UART's interrupt line stays unconnected until then.
+ * x0 = DTB address, pc = entry (Linux booting.rst).
+ * Interrupts: a GICv2 (distributor 0x08000000, CPU interface 0x08010000; default, as QEMU) or,
+ * with -machine gic-version=3, a GICv3 (distributor 0x08000000, redistributors from
+ * 0x080a0000, ICC_* system registers); the PL011 on SPI 1, the PL031 RTC (0x09010000) on
+ * SPI 2. The generic timer PPIs come from virt_timer_ppi_line (wired when the timer exists).
  * Everything here runs on the main thread: init before vCPUs start, reset with vCPUs paused.
  */
 #include <glib.h>
@@ -20,6 +23,8 @@
 #include "hw/char/pl011.h"
 #include "hw/core/chardev.h"
 #include "hw/core/machine.h"
+#include "hw/intc/gic-common.h"
+#include "hw/rtc/pl031.h"
 #include "system/loader.h"
 #include "system/log.h"
 #include "target-arm/cpu.h"
@@ -30,6 +35,8 @@
 typedef struct VirtMachineState {
     MemoryRegion ram;
     PL011State uart;
+    PL031State rtc;
+    GICState gic;
     uint64_t kernel_entry, kernel_end;
     bool kernel_is_elf;
     uint64_t initrd_start, initrd_end;
@@ -158,7 +165,9 @@ static void *virt_make_fdt(Machine *m, const char **what)
         }
         *what = m->cfg.dtb;
     } else {
+        const VirtMachineState *vms = m->board;
         VirtFdtParams p = {.ram_base = VIRT_RAM_BASE, .ram_size = m->cfg.ram_size};
+        p.gic_version = vms->gic.version;
         p.ncpus = m->ncpus;
         for (int i = 0; i < m->ncpus; i++) {
             ARMCPU *cpu = arm_cpu(m->cpus[i]);
@@ -194,6 +203,45 @@ static bool virt_dump_dtb(const char *path, const void *fdt)
 
 /* ---- board ---- */
 
+/* The GIC, with each CPU's IRQ and FIQ inputs as its outputs (main thread, before vCPUs). */
+static bool virt_create_gic(Machine *m, VirtMachineState *vms)
+{
+    int version = m->cfg.gic_version ? m->cfg.gic_version : 2;
+    uint64_t mpidr[GIC_MAX_CPUS];
+    if (version == 2 && m->ncpus > VIRT_GICV2_MAX_CPUS) {
+        error_report("-smp %d: a GICv2 board holds at most %d CPUs (use -machine gic-version=3)",
+                     m->ncpus, VIRT_GICV2_MAX_CPUS);
+        return false;
+    }
+    for (int i = 0; i < m->ncpus; i++) {
+        mpidr[i] = arm_cpu(m->cpus[i])->env.mpidr;
+    }
+    GICState *gic = &vms->gic;
+    if (version == 3) {
+        gicv3_init(gic, m->ncpus, mpidr);
+        address_space_map(&m->as, VIRT_GIC_DIST_BASE, &gic->dist_iomem);
+        address_space_map(&m->as, VIRT_GIC_REDIST_BASE, &gic->redist_iomem);
+        gicv3_cpuif_define_sysregs(gic);
+    } else {
+        gicv2_init(gic, m->ncpus, mpidr);
+        address_space_map(&m->as, VIRT_GIC_DIST_BASE, &gic->dist_iomem);
+        address_space_map(&m->as, VIRT_GIC_CPU_BASE, &gic->cpu_iomem);
+    }
+    for (int i = 0; i < m->ncpus; i++) {
+        ARMCPU *cpu = arm_cpu(m->cpus[i]);
+        cpu->gicv3_cpuif = version == 3;
+        gic->cpu[i].irq_out = (IRQLine){arm_cpu_set_irq, cpu, ARM_CPU_IRQ};
+        gic->cpu[i].fiq_out = (IRQLine){arm_cpu_set_irq, cpu, ARM_CPU_FIQ};
+    }
+    return true;
+}
+
+IRQLine virt_timer_ppi_line(Machine *m, int cpu, int ppi)
+{
+    VirtMachineState *vms = m->board;
+    return gic_ppi_line(&vms->gic, cpu, ppi);
+}
+
 static bool virt_init(Machine *m)
 {
     VirtMachineState *vms = g_new0(VirtMachineState, 1);
@@ -212,14 +260,6 @@ static bool virt_init(Machine *m)
     memory_region_init_ram(&vms->ram, "virt.ram", m->cfg.ram_size);
     address_space_map(&m->as, VIRT_RAM_BASE, &vms->ram);
 
-    Chardev *chr = chardev_new(m->cfg.serial ? m->cfg.serial : "mon:stdio");
-    if (!chr) {
-        return false;
-    }
-    /* IRQ line left unconnected: the GIC arrives in issue 4. */
-    pl011_init(&vms->uart, chr, (IRQLine){0});
-    address_space_map(&m->as, VIRT_UART_BASE, &vms->uart.iomem);
-
     for (int i = 0; i < m->cfg.smp; i++) {
         ARMCPU *cpu = arm_cpu_new(model, i);
         cpu->parent.as = &m->as;
@@ -227,6 +267,18 @@ static bool virt_init(Machine *m)
         cpu->env.semihosting = m->cfg.semihosting;
         m->cpus[m->ncpus++] = &cpu->parent;
     }
+    if (!virt_create_gic(m, vms)) {
+        return false;
+    }
+
+    Chardev *chr = chardev_new(m->cfg.serial ? m->cfg.serial : "mon:stdio");
+    if (!chr) {
+        return false;
+    }
+    pl011_init(&vms->uart, chr, gic_spi_line(&vms->gic, VIRT_UART_SPI));
+    address_space_map(&m->as, VIRT_UART_BASE, &vms->uart.iomem);
+    pl031_init(&vms->rtc, gic_spi_line(&vms->gic, VIRT_RTC_SPI));
+    address_space_map(&m->as, VIRT_RTC_BASE, &vms->rtc.iomem);
 
     if (m->cfg.kernel && !virt_load_kernel(m, vms)) {
         return false;
@@ -270,7 +322,9 @@ static bool virt_init(Machine *m)
 static void virt_reset_devices(Machine *m)
 {
     VirtMachineState *vms = m->board;
+    gic_reset(&vms->gic);
     pl011_reset(&vms->uart);
+    pl031_reset(&vms->rtc);
 }
 
 const MachineClass virt_machine_class = {

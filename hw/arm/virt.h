@@ -13,6 +13,22 @@
 #define VIRT_UART_BASE 0x09000000ull
 #define VIRT_UART_SIZE 0x1000ull
 #define VIRT_UART_SPI 1
+#define VIRT_GIC_DIST_BASE 0x08000000ull
+#define VIRT_GIC_DIST_SIZE 0x10000ull
+#define VIRT_GIC_CPU_BASE 0x08010000ull /* GICv2 CPU interface */
+#define VIRT_GIC_CPU_SIZE 0x10000ull
+#define VIRT_GIC_REDIST_BASE 0x080a0000ull /* GICv3 redistributors (123 max in this window) */
+#define VIRT_GIC_REDIST_SIZE 0x00f60000ull
+#define VIRT_RTC_BASE 0x09010000ull
+#define VIRT_RTC_SIZE 0x1000ull
+#define VIRT_RTC_SPI 2
+/* Generic timer PPIs (device tree PPI numbers; INTID = 16 + n), as QEMU virt. */
+#define VIRT_TIMER_PPI_SEC_PHYS 13
+#define VIRT_TIMER_PPI_NS_PHYS 14
+#define VIRT_TIMER_PPI_VIRT 11
+#define VIRT_TIMER_PPI_HYP 10
+/* A GICv2 addresses at most 8 CPUs (ITARGETSR is 8 bits wide). */
+#define VIRT_GICV2_MAX_CPUS 8
 #define VIRT_RAM_BASE 0x40000000ull
 /* RAM may reach up to the 256 GiB line where QEMU's high MMIO region (PCIe ECAM, ...) starts. */
 #define VIRT_RAM_MAX (255ull << 30)
@@ -27,6 +43,7 @@ typedef struct VirtFdtParams {
     uint64_t ram_base, ram_size;
     int ncpus;
     VirtFdtCpu cpus[8];
+    int gic_version; /* 2 or 3 */
 } VirtFdtParams;
 
 /* Builds the board's device tree (without boot arguments; see virt_fdt_set_chosen). Returns a
@@ -41,5 +58,11 @@ void *virt_fdt_open(const void *fdt, size_t len, size_t *bufsize, char **err);
  * creating /chosen if missing, then packs the blob. false with *err on a libfdt failure. */
 bool virt_fdt_set_chosen(void *fdt, const char *bootargs, uint64_t initrd_start,
                          uint64_t initrd_end, char **err);
+
+struct Machine;
+/* The input line of PPI ppi (device tree number; INTID 16 + ppi) of CPU cpu on the board's GIC,
+ * for the generic timer (VIRT_TIMER_PPI_*). Main thread, after the board is built. */
+#include "hw/core/irq.h"
+IRQLine virt_timer_ppi_line(struct Machine *m, int cpu, int ppi);
 
 #endif

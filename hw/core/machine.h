@@ -30,6 +30,7 @@ typedef struct MachineConfig {
     const char *serial; /* chardev spec for the first UART */
     bool semihosting;
     const char *dumpdtb; /* -M virt,dumpdtb=FILE: write the DTB and exit */
+    int gic_version;     /* -machine gic-version=2|3|max; 0 = board default */
 } MachineConfig;
 
 /* An image placed in guest memory: data_len bytes of data then zeros up to size. */
