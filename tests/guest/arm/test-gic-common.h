@@ -1,0 +1,163 @@
+/*
+ * test-gic-common.h — the body shared by test-gicv2.c and test-gicv3.c: each file defines the
+ * gic_* operations for its GIC (memory-mapped GICv2 CPU interface, or GICv3 ICC_* system
+ * registers) and includes this. Checks, with SGIs sent by the CPU to itself: HPPIR, IAR and
+ * EOI, the running priority, PMR masking, preemption only by a higher priority, a spurious
+ * 1023 when nothing is pending, and an IRQ exception taken through VBAR_EL1 once PSTATE.I is
+ * cleared (the handler acknowledges and EOIs). Single-threaded bare metal at EL1.
+ */
+#ifndef TEST_GIC_COMMON_H
+#define TEST_GIC_COMMON_H
+
+#include "runtime.h"
+
+#define GICD ((volatile uint32_t *)0x08000000ul)
+#define REG32(base, off) (*(volatile uint32_t *)((uintptr_t)(base) + (off)))
+#define REG8(base, off) (*(volatile uint8_t *)((uintptr_t)(base) + (off)))
+
+static void gic_setup(void);
+static void gic_sgi_self(int id);
+static uint32_t gic_iar(void);
+static uint32_t gic_hppir(void);
+static void gic_eoi(uint32_t iar);
+static uint32_t gic_rpr(void);
+static void gic_set_pmr(uint32_t v);
+static void gic_config_sgi(int id, uint8_t prio); /* enable with this priority */
+
+/* ---- IRQ exception ---- */
+
+static volatile uint32_t irq_seen_iar = 0xffffffff;
+static volatile int irq_count;
+
+void gic_irq_handler(void)
+{
+    uint32_t iar = gic_iar();
+    irq_seen_iar = iar;
+    irq_count++;
+    gic_eoi(iar);
+}
+
+void gic_bad_exception(void)
+{
+    uart_puts("FAIL unexpected exception\n");
+    guest_exit(1);
+}
+
+/* Vector table (ARM ARM D1.10.2): 16 entries of 0x80 bytes; IRQ from the current EL with
+ * SP_ELx is entry 5 (offset 0x280). The IRQ entry saves the caller-saved registers, calls the
+ * C handler and returns with ERET; every other entry is a failure. */
+__asm__(".section .text\n"
+        ".balign 2048\n"
+        "gic_vectors:\n"
+        ".rept 5\n"
+        "  .balign 128\n"
+        "  b gic_bad_exception\n"
+        ".endr\n"
+        ".balign 128\n"
+        "  sub sp, sp, #176\n"
+        "  stp x0, x1, [sp, #0]\n"
+        "  stp x2, x3, [sp, #16]\n"
+        "  stp x4, x5, [sp, #32]\n"
+        "  stp x6, x7, [sp, #48]\n"
+        "  stp x8, x9, [sp, #64]\n"
+        "  stp x10, x11, [sp, #80]\n"
+        "  stp x12, x13, [sp, #96]\n"
+        "  stp x14, x15, [sp, #112]\n"
+        "  stp x16, x17, [sp, #128]\n"
+        "  stp x18, x29, [sp, #144]\n"
+        "  str x30, [sp, #160]\n"
+        "  bl gic_irq_handler\n"
+        "  ldp x0, x1, [sp, #0]\n"
+        "  ldp x2, x3, [sp, #16]\n"
+        "  ldp x4, x5, [sp, #32]\n"
+        "  ldp x6, x7, [sp, #48]\n"
+        "  ldp x8, x9, [sp, #64]\n"
+        "  ldp x10, x11, [sp, #80]\n"
+        "  ldp x12, x13, [sp, #96]\n"
+        "  ldp x14, x15, [sp, #112]\n"
+        "  ldp x16, x17, [sp, #128]\n"
+        "  ldp x18, x29, [sp, #144]\n"
+        "  ldr x30, [sp, #160]\n"
+        "  add sp, sp, #176\n"
+        "  eret\n"
+        ".rept 10\n"
+        "  .balign 128\n"
+        "  b gic_bad_exception\n"
+        ".endr\n");
+extern char gic_vectors[];
+
+/* ---- tests ---- */
+
+static void test_ack_eoi(void)
+{
+    gic_config_sgi(3, 0x80);
+    CHECK_EQ(gic_iar(), 1023); /* nothing pending */
+    gic_sgi_self(3);
+    CHECK_EQ(gic_hppir() & 0x3ff, 3);
+    CHECK_EQ(gic_iar() & 0x3ff, 3);
+    CHECK_EQ(gic_rpr(), 0x80);
+    CHECK_EQ(gic_iar(), 1023); /* active, not pending */
+    gic_eoi(3);
+    CHECK_EQ(gic_rpr(), 0xff);
+}
+
+static void test_pmr(void)
+{
+    gic_config_sgi(2, 0x80);
+    gic_set_pmr(0x80); /* equal priority is masked */
+    gic_sgi_self(2);
+    CHECK_EQ(gic_iar(), 1023);
+    gic_set_pmr(0x88);
+    CHECK_EQ(gic_iar() & 0x3ff, 2);
+    gic_eoi(2);
+    gic_set_pmr(0xff);
+}
+
+static void test_preemption(void)
+{
+    gic_config_sgi(4, 0x80);
+    gic_config_sgi(5, 0xa0);
+    gic_config_sgi(6, 0x40);
+    gic_sgi_self(4);
+    CHECK_EQ(gic_iar() & 0x3ff, 4);
+    gic_sgi_self(5);
+    CHECK_EQ(gic_iar(), 1023); /* lower priority than the running one */
+    gic_sgi_self(6);
+    CHECK_EQ(gic_iar() & 0x3ff, 6); /* preempts */
+    CHECK_EQ(gic_rpr(), 0x40);
+    gic_eoi(6);
+    CHECK_EQ(gic_rpr(), 0x80);
+    gic_eoi(4);
+    CHECK_EQ(gic_iar() & 0x3ff, 5);
+    gic_eoi(5);
+    CHECK_EQ(gic_rpr(), 0xff);
+}
+
+static void test_irq_exception(void)
+{
+    gic_config_sgi(7, 0x60);
+    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(gic_vectors) : "memory");
+    gic_sgi_self(7);
+    CHECK_EQ(irq_count, 0); /* PSTATE.I masks it */
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    for (int i = 0; i < 1000000 && irq_count == 0; i++) {
+        __asm__ volatile("nop");
+    }
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    CHECK_EQ(irq_count, 1);
+    CHECK_EQ(irq_seen_iar & 0x3ff, 7);
+    CHECK_EQ(gic_rpr(), 0xff);
+}
+
+int main(void)
+{
+    __asm__ volatile("msr daifset, #3" ::: "memory");
+    gic_setup();
+    test_ack_eoi();
+    test_pmr();
+    test_preemption();
+    test_irq_exception();
+    return guest_report();
+}
+
+#endif
