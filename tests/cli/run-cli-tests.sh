@@ -108,6 +108,17 @@ expect_ok machine-help "virt" -M help
 expect_ok cpu-help "cortex-a57" -cpu help
 expect_ok log-help "in_asm" -d help
 expect_ok version "version" -version
+expect_error gic-host "gic-version=host|KVM" "${BASE[@]}" -machine gic-version=host -kernel "$X86_ELF"
+expect_error gic-4 "gic-version" "${BASE[@]}" -machine gic-version=4 -kernel "$X86_ELF"
+# -machine gic-version=3 given apart from -M virt, with dumpdtb: the DTB names a GICv3.
+if "$EMU" -M virt -machine gic-version=3,dumpdtb="$WORK/v3.dtb" -nographic >/dev/null 2>&1 &&
+    dtc -I dtb -O dts "$WORK/v3.dtb" 2>/dev/null | grep -q 'compatible = "arm,gic-v3"'; then
+    echo "ok   gic-version-3-dtb"
+    passed=$((passed + 1))
+else
+    echo "FAIL gic-version-3-dtb: no arm,gic-v3 node in the dumped DTB"
+    failed=$((failed + 1))
+fi
 expect_ok help "-kernel" -help
 
 # expect_guest_stop NAME PATTERN ARGS... — a guest that runs into something Tandem cannot
