@@ -199,53 +199,58 @@ static void write_cntkctl(CPUARMState *env, const ARMSysReg *r, uint64_t v)
     }
 }
 
-static uint64_t read_ctl(CPUARMState *env, const ARMSysReg *r)
+/* CTL and CVAL of the register's timer, under the device lock; without a timer RAZ/WI. */
+typedef enum { VIEW_CTL, VIEW_CVAL } TimerView;
+
+static uint64_t timer_read(CPUARMState *env, const ARMSysReg *r, TimerView view)
 {
     GTimerChannel *c = sysreg_channel(env, r);
-    if (!c) {
-        return 0;
+    uint64_t v = 0;
+    if (c) {
+        device_lock();
+        if (view == VIEW_CVAL) {
+            v = c->cval;
+        } else {
+            v = c->ctl | (gtimer_condition_met(c, arm_gtimer_count()) ? GTIMER_CTL_ISTATUS : 0);
+        }
+        device_unlock();
     }
-    device_lock();
-    uint64_t v = c->ctl;
-    if (gtimer_condition_met(c, arm_gtimer_count())) {
-        v |= GTIMER_CTL_ISTATUS;
-    }
-    device_unlock();
     return v;
+}
+
+static void timer_write(CPUARMState *env, const ARMSysReg *r, TimerView view, uint64_t v)
+{
+    GTimerChannel *c = sysreg_channel(env, r);
+    if (c) {
+        device_lock();
+        if (view == VIEW_CVAL) {
+            c->cval = v;
+        } else {
+            c->ctl = (uint32_t)v & (GTIMER_CTL_ENABLE | GTIMER_CTL_IMASK); /* ISTATUS is RO */
+        }
+        gtimer_update(c);
+        device_unlock();
+    }
+}
+
+static uint64_t read_ctl(CPUARMState *env, const ARMSysReg *r)
+{
+    return timer_read(env, r, VIEW_CTL);
 }
 
 static void write_ctl(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 {
-    GTimerChannel *c = sysreg_channel(env, r);
-    if (c) {
-        device_lock();
-        c->ctl = (uint32_t)v & (GTIMER_CTL_ENABLE | GTIMER_CTL_IMASK); /* ISTATUS is RO */
-        gtimer_update(c);
-        device_unlock();
-    }
+    timer_write(env, r, VIEW_CTL, v);
 }
 
 static uint64_t read_cval(CPUARMState *env, const ARMSysReg *r)
 {
-    GTimerChannel *c = sysreg_channel(env, r);
-    if (!c) {
-        return 0;
-    }
-    device_lock();
-    uint64_t v = c->cval;
-    device_unlock();
-    return v;
+    return timer_read(env, r, VIEW_CVAL);
 }
 
 static void write_cval(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 {
-    GTimerChannel *c = sysreg_channel(env, r);
-    if (c) {
-        device_lock();
-        c->cval = v;
-        gtimer_update(c);
-        device_unlock();
-    }
+    timer_write(env, r, VIEW_CVAL, v);
 }
 
 /* TVAL is the signed 32-bit view CVAL - count: reads give bits [31:0] (63:32 RES0), writes

@@ -158,14 +158,21 @@ Test(vclock, del_and_rearm_cancel_the_old_deadline, .init = setup, .fini = teard
 
 /* ---- callbacks run under the device lock ---- */
 
+/* Takes the device lock, arms a timer for now and gives the timer thread 20 ms to reach it. */
+static VTimer *arm_now_holding_device_lock(Rec *r)
+{
+    VTimer *t = vtimer_new(rec_cb, r);
+    device_lock();
+    vtimer_mod_ns(t, vclock_get_ns());
+    g_usleep(20000);
+    return t;
+}
+
 Test(vclock, callback_waits_for_the_device_lock, .init = setup, .fini = teardown)
 {
     atomic_int n = 0;
     Rec r = {.counter = &n};
-    VTimer *t = vtimer_new(rec_cb, &r);
-    device_lock();
-    vtimer_mod_ns(t, vclock_get_ns());
-    g_usleep(20000);
+    arm_now_holding_device_lock(&r);
     cr_assert_eq(atomic_load(&n), 0, "a callback ran without the device lock");
     device_unlock();
     cr_assert(wait_for(&n, 1));
@@ -175,10 +182,8 @@ Test(vclock, del_under_device_lock_beats_a_firing_under_way, .init = setup, .fin
 {
     atomic_int n = 0;
     Rec r = {.counter = &n};
-    VTimer *t = vtimer_new(rec_cb, &r);
-    device_lock();
-    vtimer_mod_ns(t, vclock_get_ns());
-    g_usleep(20000); /* the timer thread has unlinked t and waits for the device lock */
+    /* the timer thread has unlinked t and waits for the device lock */
+    VTimer *t = arm_now_holding_device_lock(&r);
     cr_assert(vtimer_pending(t));
     vtimer_del(t);
     cr_assert_not(vtimer_pending(t));
