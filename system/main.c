@@ -23,6 +23,7 @@
 #include "system/runstate.h"
 #include "target-arm/cpu.h"
 #include "tcg/backend.h"
+#include "hw/core/vclock.h"
 
 static void main_reset_cpu_work(CPUState *cpu, void *arg)
 {
@@ -32,12 +33,14 @@ static void main_reset_cpu_work(CPUState *cpu, void *arg)
 static void main_reset_machine(Machine *m)
 {
     vcpus_pause_all();
+    vclock_pause();
     machine_reset(m);
     for (int i = 0; i < m->ncpus; i++) {
         async_run_on_cpu(m->cpus[i], main_reset_cpu_work, NULL);
     }
     /* The guest's code was just overwritten by the reloaded images. */
     tb_flush_all();
+    vclock_resume();
     vcpus_resume_all();
 }
 
@@ -88,12 +91,14 @@ int main(int argc, char **argv)
     for (int i = 0; i < m->ncpus; i++) {
         vcpu_register(m->cpus[i]);
     }
+    vclock_init();
     for (int i = 0; i < m->ncpus; i++) {
         vcpu_thread_start(m->cpus[i]);
     }
 
     int status = main_loop(m);
     vcpus_stop_and_join();
+    vclock_shutdown();
     chardev_join_input_threads();
     chardev_cleanup_all();
     fflush(log_file());

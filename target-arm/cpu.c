@@ -13,6 +13,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
+#include "target-arm/gtimer.h"
 #include "target-arm/internals.h"
 #include "target-arm/translate.h"
 
@@ -97,6 +98,7 @@ static void arm_cpu_reset(CPUState *cpu)
     env->sctlr_el1 = 0x30d00800;
     env->oslsr_el1 = 0xa; /* OS lock implemented and locked out of a cold reset */
     cpu->halted = false;
+    arm_gtimer_reset(acpu);
     tlb_flush(cpu);
 }
 
@@ -263,6 +265,7 @@ ARMCPU *arm_cpu_new(const ARMCPUModel *model, int index)
     g_mutex_init(&cpu->lock);
     g_cond_init(&cpu->cond);
     g_queue_init(&cpu->work);
+    arm_gtimer_new(acpu);
     arm_cpu_reset(cpu);
     return acpu;
 }

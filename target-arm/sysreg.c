@@ -13,6 +13,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
+#include "target-arm/gtimer.h"
 #include "target-arm/internals.h"
 #include "target-arm/sysreg.h"
 
@@ -247,19 +248,6 @@ static const ARMSysReg cpu_sysregs[] = {
 };
 _Static_assert(DBG_PAIRS == 2, "the table lists two breakpoint and watchpoint pairs");
 
-/* Until the generic timer device defines the CNT* registers: frequency and counters. */
-static uint64_t read_counter(CPUARMState *env, const ARMSysReg *r)
-{
-    unsigned __int128 us = (uint64_t)g_get_monotonic_time();
-    return (uint64_t)(us * env->cntfrq / 1000000u);
-}
-
-static const ARMSysReg counter_sysregs[] = {
-    {"CNTFRQ_EL0", 3, 3, 14, 0, 0, 0, 1, 0, F(cntfrq), 0, NULL, NULL, NULL, NULL},
-    {"CNTPCT_EL0", 3, 3, 14, 0, 1, 0, SR_NONE, SR_F_IO, NOFIELD, 0, read_counter, NULL, NULL, NULL},
-    {"CNTVCT_EL0", 3, 3, 14, 0, 2, 0, SR_NONE, SR_F_IO, NOFIELD, 0, read_counter, NULL, NULL, NULL},
-};
-
 void arm_sysreg_define_cpu(void)
 {
     /* The reserved ID register space (op0 3, op1 0, CRn 0, CRm 1..7) reads as zero at EL1
@@ -275,5 +263,5 @@ void arm_sysreg_define_cpu(void)
     }
     arm_sysreg_define(raz, G_N_ELEMENTS(raz));
     arm_sysreg_define(cpu_sysregs, G_N_ELEMENTS(cpu_sysregs));
-    arm_sysreg_define(counter_sysregs, G_N_ELEMENTS(counter_sysregs));
+    arm_gtimer_define_sysregs();
 }
