@@ -10,7 +10,7 @@
  * Interrupts: a GICv2 (distributor 0x08000000, CPU interface 0x08010000; default, as QEMU) or,
  * with -machine gic-version=3, a GICv3 (distributor 0x08000000, redistributors from
  * 0x080a0000, ICC_* system registers); the PL011 on SPI 1, the PL031 RTC (0x09010000) on
- * SPI 2. The generic timer PPIs come from virt_timer_ppi_line (wired when the timer exists).
+ * SPI 2, the generic timers on PPIs 14 (physical) and 11 (virtual).
  * Everything here runs on the main thread: init before vCPUs start, reset with vCPUs paused.
  */
 #include <glib.h>
@@ -28,6 +28,7 @@
 #include "system/loader.h"
 #include "system/log.h"
 #include "target-arm/cpu.h"
+#include "target-arm/gtimer.h"
 
 #define VIRT_INITRD_MAX_OFFSET (128ull << 20)
 #define SZ_2M 0x200000ull
@@ -232,6 +233,10 @@ static bool virt_create_gic(Machine *m, VirtMachineState *vms)
         cpu->gicv3_cpuif = version == 3;
         gic->cpu[i].irq_out = (IRQLine){arm_cpu_set_irq, cpu, ARM_CPU_IRQ};
         gic->cpu[i].fiq_out = (IRQLine){arm_cpu_set_irq, cpu, ARM_CPU_FIQ};
+        /* Generic timer outputs as QEMU's virt wires them: the non-secure physical timer to
+         * PPI 14 (INTID 30), the virtual timer to PPI 11 (INTID 27). */
+        arm_gtimer_connect(cpu, GTIMER_PHYS, gic_ppi_line(gic, i, VIRT_TIMER_PPI_NS_PHYS));
+        arm_gtimer_connect(cpu, GTIMER_VIRT, gic_ppi_line(gic, i, VIRT_TIMER_PPI_VIRT));
     }
     return true;
 }
