@@ -71,13 +71,13 @@ __asm__(".section .text.mmu_vectors, \"ax\"\n"
 extern char mmu_vectors[];
 extern char __bss_start[];
 
-static void mmu_install_vectors(void)
+static inline void mmu_install_vectors(void)
 {
     MSR(vbar_el1, (uint64_t)mmu_vectors);
     __asm__ volatile("isb" ::: "memory");
 }
 
-static void exc_reset(void)
+static inline void exc_reset(void)
 {
     exc_count = 0;
     exc_esr = exc_far = exc_elr = 0;
@@ -86,33 +86,33 @@ static void exc_reset(void)
 
 /* ---- Probes ---- */
 
-static uint64_t probe_load(uint64_t va)
+static inline uint64_t probe_load(uint64_t va)
 {
     uint64_t v = 0xdeadbeefdeadbeefull;
     __asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
     return v;
 }
 
-static void probe_store(uint64_t va, uint64_t v)
+static inline void probe_store(uint64_t va, uint64_t v)
 {
     __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
 /* LDTR / STTR: unprivileged (EL0) accesses from EL1 (C6.2.146). */
-static uint64_t probe_load_el0(uint64_t va)
+static inline uint64_t probe_load_el0(uint64_t va)
 {
     uint64_t v = 0xdeadbeefdeadbeefull;
     __asm__ volatile("ldtr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
     return v;
 }
 
-static void probe_store_el0(uint64_t va, uint64_t v)
+static inline void probe_store_el0(uint64_t va, uint64_t v)
 {
     __asm__ volatile("sttr %0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
 /* Calls the code at va (BLR); returns its w0, or `none` if it never ran. */
-static uint64_t probe_call(uint64_t va, uint64_t none)
+static inline uint64_t probe_call(uint64_t va, uint64_t none)
 {
     register uint64_t x0 __asm__("x0") = none;
     register uint64_t x9 __asm__("x9") = va;
@@ -125,7 +125,7 @@ static uint64_t probe_call(uint64_t va, uint64_t none)
 }
 
 /* Expects exactly one exception since exc_reset() with this ESR and FAR. */
-static void check_fault(const char *what, uint64_t esr, uint64_t far)
+static inline void check_fault(const char *what, uint64_t esr, uint64_t far)
 {
     if (exc_count != 1 || exc_esr != esr || exc_far != far) {
         uart_puts("FAIL ");
@@ -145,7 +145,7 @@ static void check_fault(const char *what, uint64_t esr, uint64_t far)
     }
 }
 
-static void check_no_fault(const char *what)
+static inline void check_no_fault(const char *what)
 {
     if (exc_count != 0) {
         uart_puts("FAIL ");
@@ -160,13 +160,13 @@ static void check_no_fault(const char *what)
 }
 
 /* ESR_EL1 of a data abort from EL1 (EC 0x25, IL = 1), D17.2.37. */
-static uint64_t esr_dabt(uint32_t dfsc, bool write)
+static inline uint64_t esr_dabt(uint32_t dfsc, bool write)
 {
     return 0x96000000ull | (write ? 1u << 6 : 0) | dfsc;
 }
 
 /* ESR_EL1 of an instruction abort from EL1 (EC 0x21, IL = 1). */
-static uint64_t esr_iabt(uint32_t ifsc) { return 0x86000000ull | ifsc; }
+static inline uint64_t esr_iabt(uint32_t ifsc) { return 0x86000000ull | ifsc; }
 
 /* ---- MMU control ---- */
 
@@ -195,17 +195,17 @@ static uint64_t esr_iabt(uint32_t ifsc) { return 0x86000000ull | ifsc; }
 #define D_NORMAL (D_ATTR(1) | D_SH_INNER | D_AF)
 #define D_DEVICE (D_ATTR(0) | D_AF | D_PXN | D_UXN)
 
-static void tlbi_all(void)
+static inline void tlbi_all(void)
 {
     __asm__ volatile("dsb ishst\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
 }
 
-static void tlbi_va(uint64_t va)
+static inline void tlbi_va(uint64_t va)
 {
     __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb" : : "r"(va >> 12) : "memory");
 }
 
-static void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
+static inline void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
 {
     MSR(mair_el1, TEST_MAIR);
     MSR(tcr_el1, tcr);
@@ -217,26 +217,26 @@ static void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
     __asm__ volatile("isb" ::: "memory");
 }
 
-static void mmu_disable(void)
+static inline void mmu_disable(void)
 {
     MSR(sctlr_el1, MRS(sctlr_el1) & ~(SCTLR_M | SCTLR_WXN));
     __asm__ volatile("isb" ::: "memory");
     tlbi_all();
 }
 
-static uint64_t at_s1e1r(uint64_t va)
+static inline uint64_t at_s1e1r(uint64_t va)
 {
     __asm__ volatile("at s1e1r, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
 }
 
-static uint64_t at_s1e1w(uint64_t va)
+static inline uint64_t at_s1e1w(uint64_t va)
 {
     __asm__ volatile("at s1e1w, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
 }
 
-static uint64_t at_s1e0r(uint64_t va)
+static inline uint64_t at_s1e0r(uint64_t va)
 {
     __asm__ volatile("at s1e0r, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
@@ -244,7 +244,7 @@ static uint64_t at_s1e0r(uint64_t va)
 
 /* Writes `mov w0, #imm; ret` at pa (through the identity map) and makes it visible to
  * instruction fetch (B2.4.4). */
-static void put_code(uint64_t pa, uint32_t imm)
+static inline void put_code(uint64_t pa, uint32_t imm)
 {
     volatile uint32_t *p = (volatile uint32_t *)pa;
     p[0] = 0x52800000u | (imm & 0xffff) << 5; /* MOVZ w0, #imm */
