@@ -63,15 +63,13 @@ typedef struct WalkParams {
     bool tbi, epd, hi;
 } WalkParams;
 
-static bool mmu_fail(ARMMMUFault *fault, ARMFaultType type, int level)
-{
+static bool mmu_fail(ARMMMUFault *fault, ARMFaultType type, int level) {
     *fault = (ARMMMUFault){type, level};
     return false;
 }
 
 /* TG0 (00 4K, 01 64K, 10 16K) and TG1 (01 16K, 10 4K, 11 64K) to log2(granule). */
-static unsigned mmu_granule_bits(const ARMMMURegime *r, bool hi)
-{
+static unsigned mmu_granule_bits(const ARMMMURegime *r, bool hi) {
     unsigned tg = hi ? (r->tcr >> TCR_TG1_SHIFT) & 3 : (r->tcr >> TCR_TG0_SHIFT) & 3;
     bool is16 = hi ? tg == 1 : tg == 2;
     bool is64 = hi ? tg == 3 : tg == 1;
@@ -85,16 +83,14 @@ static unsigned mmu_granule_bits(const ARMMMURegime *r, bool hi)
 }
 
 /* TCR.IPS (D17.2.131): 32, 36, 40, 42, 44, 48 bits; capped to the implemented PA size. */
-static unsigned mmu_out_bits(const ARMMMURegime *r)
-{
+static unsigned mmu_out_bits(const ARMMMURegime *r) {
     static const unsigned ips_bits[8] = {32, 36, 40, 42, 44, 48, 48, 48};
     unsigned bits = ips_bits[(r->tcr >> TCR_IPS_SHIFT) & 7];
     unsigned pa = r->pa_bits > 48 ? 48 : r->pa_bits;
     return bits < pa ? bits : pa;
 }
 
-static void mmu_walk_params(const ARMMMURegime *r, bool hi, WalkParams *p)
-{
+static void mmu_walk_params(const ARMMMURegime *r, bool hi, WalkParams *p) {
     unsigned txsz = hi ? (r->tcr >> TCR_T1SZ_SHIFT) & 63 : (r->tcr >> TCR_T0SZ_SHIFT) & 63;
     if (txsz < 16) {
         txsz = 16;
@@ -114,8 +110,7 @@ static void mmu_walk_params(const ARMMMURegime *r, bool hi, WalkParams *p)
 
 /* Is va inside the range of its TTBR: bits [top:va_bits] all 0 (TTBR0) or all 1 (TTBR1), where
  * top is 55 with TBI, else 63 (AArch64.S1Translate, AddrTop). */
-static bool mmu_va_in_range(const WalkParams *p, uint64_t va)
-{
+static bool mmu_va_in_range(const WalkParams *p, uint64_t va) {
     unsigned top = p->tbi ? 55 : 63;
     uint64_t field = (va >> p->va_bits) & ((2ull << (top - p->va_bits)) - 1);
     uint64_t ones = (2ull << (top - p->va_bits)) - 1;
@@ -133,8 +128,7 @@ typedef struct LeafPerms {
 } LeafPerms;
 
 /* PAGE_* allowed for this privilege. */
-static int mmu_compute_prot(const ARMMMURegime *r, const LeafPerms *lp, bool el0, bool pan)
-{
+static int mmu_compute_prot(const ARMMMURegime *r, const LeafPerms *lp, bool el0, bool pan) {
     bool wxn = (r->sctlr & SCTLR_WXN) != 0;
     bool priv_r = true, priv_w = !lp->ap_ro;
     bool user_r = lp->ap_el0, user_w = lp->ap_el0 && !lp->ap_ro;
@@ -159,15 +153,11 @@ static int mmu_compute_prot(const ARMMMURegime *r, const LeafPerms *lp, bool el0
     return prot;
 }
 
-static bool mmu_access_allowed(int prot, ARMMMUAccess access)
-{
+static bool mmu_access_allowed(int prot, ARMMMUAccess access) {
     switch (access) {
-    case ARM_MMU_LOAD:
-        return prot & PAGE_READ;
-    case ARM_MMU_STORE:
-        return prot & PAGE_WRITE;
-    case ARM_MMU_FETCH:
-        return prot & PAGE_EXEC;
+    case ARM_MMU_LOAD: return prot & PAGE_READ;
+    case ARM_MMU_STORE: return prot & PAGE_WRITE;
+    case ARM_MMU_FETCH: return prot & PAGE_EXEC;
     }
     return false;
 }
@@ -175,20 +165,17 @@ static bool mmu_access_allowed(int prot, ARMMMUAccess access)
 /* ---- The walk ---- */
 
 static bool mmu_translate_off(const ARMMMURegime *r, uint64_t va, ARMMMUResult *res,
-                              ARMMMUFault *fault)
-{
+                              ARMMMUFault *fault) {
     if (r->pa_bits < 64 && (va >> r->pa_bits)) {
         return mmu_fail(fault, ARM_FAULT_ADDRESS_SIZE, 0);
     }
-    *res = (ARMMMUResult){.paddr = va, .prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC,
-                          .page_size = 4096, .global = true};
+    *res = (ARMMMUResult){
+        .paddr = va, .prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC, .page_size = 4096, .global = true};
     return true;
 }
 
-bool arm_mmu_translate(const ARMMMURegime *r, uint64_t va, ARMMMUAccess access, bool el0,
-                       bool pan, ARMPhysRead64 read, void *opaque, ARMMMUResult *res,
-                       ARMMMUFault *fault)
-{
+bool arm_mmu_translate(const ARMMMURegime *r, uint64_t va, ARMMMUAccess access, bool el0, bool pan,
+                       ARMPhysRead64 read, void *opaque, ARMMMUResult *res, ARMMMUFault *fault) {
     if (!(r->sctlr & SCTLR_M)) {
         return mmu_translate_off(r, va, res, fault);
     }
@@ -289,10 +276,9 @@ bool arm_mmu_translate(const ARMMMURegime *r, uint64_t va, ARMMMUAccess access, 
 }
 
 /* D17.2.40 (ESR_ELx ISS encoding for Data/Instruction Aborts): DFSC/IFSC. */
-uint32_t arm_mmu_fault_status(const ARMMMUFault *fault)
-{
+uint32_t arm_mmu_fault_status(const ARMMMUFault *fault) {
     switch (fault->type) {
-    case ARM_FAULT_ADDRESS_SIZE: return 0x00 | (uint32_t)(fault->level & 3);
+    case ARM_FAULT_ADDRESS_SIZE: return (uint32_t)(fault->level & 3);
     case ARM_FAULT_TRANSLATION: return 0x04 | (uint32_t)(fault->level & 3);
     case ARM_FAULT_ACCESS_FLAG: return 0x08 | (uint32_t)(fault->level & 3);
     case ARM_FAULT_PERMISSION: return 0x0c | (uint32_t)(fault->level & 3);

@@ -17,8 +17,7 @@ static uint64_t ram[RAM_SIZE / 8];
 static uint64_t next_table; /* bump allocator for tables */
 static int reads;
 
-static bool fake_read(void *opaque, uint64_t pa, uint64_t *val)
-{
+static bool fake_read(void *opaque, uint64_t pa, uint64_t *val) {
     (void)opaque;
     reads++;
     if (pa < RAM_BASE || pa + 8 > RAM_BASE + RAM_SIZE || (pa & 7)) {
@@ -28,11 +27,14 @@ static bool fake_read(void *opaque, uint64_t pa, uint64_t *val)
     return true;
 }
 
-static void put(uint64_t pa, uint64_t v) { ram[(pa - RAM_BASE) / 8] = v; }
-static uint64_t get(uint64_t pa) { return ram[(pa - RAM_BASE) / 8]; }
+static void put(uint64_t pa, uint64_t v) {
+    ram[(pa - RAM_BASE) / 8] = v;
+}
+static uint64_t get(uint64_t pa) {
+    return ram[(pa - RAM_BASE) / 8];
+}
 
-static uint64_t alloc_table(uint64_t gran)
-{
+static uint64_t alloc_table(uint64_t gran) {
     next_table = (next_table + gran - 1) & ~(gran - 1);
     uint64_t t = next_table;
     next_table += gran;
@@ -40,8 +42,7 @@ static uint64_t alloc_table(uint64_t gran)
     return t;
 }
 
-static void setup(void)
-{
+static void setup(void) {
     memset(ram, 0, sizeof(ram));
     next_table = RAM_BASE;
     reads = 0;
@@ -59,20 +60,20 @@ TestSuite(mmu_walk, .init = setup);
 #define UXN (1ull << 54)
 
 typedef struct Geometry {
-    unsigned gb;   /* log2 granule */
-    unsigned vab;  /* VA bits */
+    unsigned gb;  /* log2 granule */
+    unsigned vab; /* VA bits */
 } Geometry;
 
-static int start_level(Geometry g)
-{
+static int start_level(Geometry g) {
     unsigned stride = g.gb - 3;
     return 4 - (int)((g.vab - g.gb + stride - 1) / stride);
 }
 
-static unsigned level_shift(Geometry g, int level) { return g.gb + (g.gb - 3) * (3 - level); }
+static unsigned level_shift(Geometry g, int level) {
+    return g.gb + (g.gb - 3) * (3 - level);
+}
 
-static unsigned level_bits(Geometry g, int level)
-{
+static unsigned level_bits(Geometry g, int level) {
     if (level == start_level(g)) {
         return g.vab - level_shift(g, level);
     }
@@ -86,8 +87,7 @@ static unsigned level_bits(Geometry g, int level)
  * physical address of the leaf descriptor.
  */
 static uint64_t map(Geometry g, uint64_t root, uint64_t va, int leaf_level, uint64_t pa,
-                    uint64_t leaf, uint64_t table_bits)
-{
+                    uint64_t leaf, uint64_t table_bits) {
     uint64_t table = root;
     for (int level = start_level(g);; level++) {
         uint64_t idx = (va >> level_shift(g, level)) & ((1ull << level_bits(g, level)) - 1);
@@ -111,41 +111,40 @@ static uint64_t map(Geometry g, uint64_t root, uint64_t va, int leaf_level, uint
 }
 
 /* TCR for both halves with the same geometry; IPS = 44 bits. */
-static uint64_t tcr_for(Geometry g)
-{
+static uint64_t tcr_for(Geometry g) {
     uint64_t tsz = 64 - g.vab;
     uint64_t tg0 = g.gb == 12 ? 0 : g.gb == 16 ? 1 : 2;
     uint64_t tg1 = g.gb == 12 ? 2 : g.gb == 16 ? 3 : 1;
     return tsz | tg0 << 14 | tsz << 16 | tg1 << 30 | 4ull << 32;
 }
 
-static ARMMMURegime regime_for(Geometry g, uint64_t root0, uint64_t root1)
-{
-    return (ARMMMURegime){.sctlr = 1, .tcr = tcr_for(g), .ttbr0 = root0, .ttbr1 = root1,
-                          .mair = 0x4400ff00ull, .pa_bits = 44, .has_16k = true};
+static ARMMMURegime regime_for(Geometry g, uint64_t root0, uint64_t root1) {
+    return (ARMMMURegime){.sctlr = 1,
+                          .tcr = tcr_for(g),
+                          .ttbr0 = root0,
+                          .ttbr1 = root1,
+                          .mair = 0x4400ff00ull,
+                          .pa_bits = 44,
+                          .has_16k = true};
 }
 
 static bool xlate(const ARMMMURegime *r, uint64_t va, ARMMMUAccess acc, bool el0, bool pan,
-                  ARMMMUResult *res, ARMMMUFault *f)
-{
+                  ARMMMUResult *res, ARMMMUFault *f) {
     return arm_mmu_translate(r, va, acc, el0, pan, fake_read, NULL, res, f);
 }
 
-static void expect_ok(const ARMMMURegime *r, uint64_t va, uint64_t want_pa,
-                      uint64_t want_size)
-{
+static void expect_ok(const ARMMMURegime *r, uint64_t va, uint64_t want_pa, uint64_t want_size) {
     ARMMMUResult res;
     ARMMMUFault f;
-    cr_assert(xlate(r, va, ARM_MMU_LOAD, false, false, &res, &f),
-              "va %#lx: fault type %d level %d", (unsigned long)va, f.type, f.level);
+    cr_assert(xlate(r, va, ARM_MMU_LOAD, false, false, &res, &f), "va %#lx: fault type %d level %d",
+              (unsigned long)va, f.type, f.level);
     cr_assert_eq(res.paddr, want_pa, "va %#lx: pa %#lx want %#lx", (unsigned long)va,
                  (unsigned long)res.paddr, (unsigned long)want_pa);
     cr_assert_eq(res.page_size, want_size);
 }
 
-static void expect_fault(const ARMMMURegime *r, uint64_t va, ARMMMUAccess acc, bool el0,
-                         bool pan, ARMFaultType type, int level)
-{
+static void expect_fault(const ARMMMURegime *r, uint64_t va, ARMMMUAccess acc, bool el0, bool pan,
+                         ARMFaultType type, int level) {
     ARMMMUResult res;
     ARMMMUFault f = {ARM_FAULT_NONE, -1};
     cr_assert(!xlate(r, va, acc, el0, pan, &res, &f), "va %#lx: no fault", (unsigned long)va);
@@ -156,12 +155,11 @@ static void expect_fault(const ARMMMURegime *r, uint64_t va, ARMMMUAccess acc, b
 /* ---- Granules and levels ---- */
 
 static const Geometry geometries[] = {
-    {12, 48}, {12, 42}, {12, 39}, {12, 30}, {12, 25}, {14, 48}, {14, 47}, {14, 36},
-    {14, 25}, {16, 48}, {16, 42}, {16, 29}, {16, 25},
+    {12, 48}, {12, 42}, {12, 39}, {12, 30}, {12, 25}, {14, 48}, {14, 47},
+    {14, 36}, {14, 25}, {16, 48}, {16, 42}, {16, 29}, {16, 25},
 };
 
-Test(mmu_walk, pages_every_granule_and_va_size)
-{
+Test(mmu_walk, pages_every_granule_and_va_size) {
     for (size_t i = 0; i < sizeof(geometries) / sizeof(geometries[0]); i++) {
         setup();
         Geometry g = geometries[i];
@@ -181,8 +179,7 @@ Test(mmu_walk, pages_every_granule_and_va_size)
     }
 }
 
-Test(mmu_walk, start_levels)
-{
+Test(mmu_walk, start_levels) {
     cr_assert_eq(start_level((Geometry){12, 48}), 0);
     cr_assert_eq(start_level((Geometry){12, 39}), 1);
     cr_assert_eq(start_level((Geometry){12, 30}), 2);
@@ -194,10 +191,13 @@ Test(mmu_walk, start_levels)
     cr_assert_eq(start_level((Geometry){12, 42}), 0);
 }
 
-Test(mmu_walk, blocks)
-{
-    struct { Geometry g; int level; uint64_t size; } cases[] = {
-        {{12, 48}, 1, 1ull << 30}, {{12, 48}, 2, 2ull << 20}, {{12, 39}, 1, 1ull << 30},
+Test(mmu_walk, blocks) {
+    struct {
+        Geometry g;
+        int level;
+        uint64_t size;
+    } cases[] = {
+        {{12, 48}, 1, 1ull << 30},  {{12, 48}, 2, 2ull << 20},   {{12, 39}, 1, 1ull << 30},
         {{14, 48}, 2, 32ull << 20}, {{16, 48}, 2, 512ull << 20}, {{16, 42}, 2, 512ull << 20},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -212,8 +212,7 @@ Test(mmu_walk, blocks)
     }
 }
 
-Test(mmu_walk, invalid_block_levels)
-{
+Test(mmu_walk, invalid_block_levels) {
     /* 4K level 0 block, 16K and 64K level 1 blocks are invalid: translation fault there. */
     Geometry g4 = {12, 48}, g16 = {14, 48}, g64 = {16, 48};
     uint64_t root = alloc_table(4096);
@@ -234,8 +233,7 @@ Test(mmu_walk, invalid_block_levels)
     expect_fault(&r, 0x1000, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 1);
 }
 
-Test(mmu_walk, translation_faults_every_level)
-{
+Test(mmu_walk, translation_faults_every_level) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0);
@@ -258,8 +256,7 @@ Test(mmu_walk, translation_faults_every_level)
     expect_fault(&r, va1, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 1);
 }
 
-Test(mmu_walk, va_range_checks_and_epd)
-{
+Test(mmu_walk, va_range_checks_and_epd) {
     Geometry g = {12, 39};
     uint64_t root0 = alloc_table(4096), root1 = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root0, root1);
@@ -269,25 +266,20 @@ Test(mmu_walk, va_range_checks_and_epd)
     expect_ok(&r, 0xffffffc000001000ull, 0x8000, 4096);
     /* Just outside either range. */
     expect_fault(&r, 1ull << 39, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
-    expect_fault(&r, 0xffffff7ffffff000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION,
-                 0);
+    expect_fault(&r, 0xffffff7ffffff000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
     /* Tagged addresses fault without TBI. */
-    expect_fault(&r, 0x5a00000000001000ull, ARM_MMU_LOAD, false, false,
-                 ARM_FAULT_TRANSLATION, 0);
-    expect_fault(&r, 0x0fffffc000001000ull, ARM_MMU_LOAD, false, false,
-                 ARM_FAULT_TRANSLATION, 0);
+    expect_fault(&r, 0x5a00000000001000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
+    expect_fault(&r, 0x0fffffc000001000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
     /* EPD0 / EPD1 */
     r.tcr |= 1ull << 7;
     expect_fault(&r, 0x1000, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
     expect_ok(&r, 0xffffffc000001000ull, 0x8000, 4096);
     r.tcr ^= 1ull << 7 | 1ull << 23;
     expect_ok(&r, 0x1000, 0x7000, 4096);
-    expect_fault(&r, 0xffffffc000001000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION,
-                 0);
+    expect_fault(&r, 0xffffffc000001000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
 }
 
-Test(mmu_walk, tbi)
-{
+Test(mmu_walk, tbi) {
     Geometry g = {12, 48};
     uint64_t root0 = alloc_table(4096), root1 = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root0, root1);
@@ -297,18 +289,15 @@ Test(mmu_walk, tbi)
     expect_ok(&r, 0x5a00000000002008ull, 0x7008, 4096);
     expect_ok(&r, 0xff00000000002008ull, 0x7008, 4096); /* bit 55 = 0 selects TTBR0 */
     /* TTBR1 half without TBI1: top byte must be ones. */
-    expect_fault(&r, 0x00ff000000002000ull, ARM_MMU_LOAD, false, false,
-                 ARM_FAULT_TRANSLATION, 0);
+    expect_fault(&r, 0x00ff000000002000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
     expect_ok(&r, 0xffff000000002010ull, 0x8010, 4096);
     r.tcr |= 1ull << 38; /* TBI1 */
     expect_ok(&r, 0x00ff000000002010ull, 0x8010, 4096);
     /* Bits below the top byte still checked. */
-    expect_fault(&r, 0x5a01000000002000ull, ARM_MMU_LOAD, false, false,
-                 ARM_FAULT_TRANSLATION, 0);
+    expect_fault(&r, 0x5a01000000002000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
 }
 
-Test(mmu_walk, address_size_faults)
-{
+Test(mmu_walk, address_size_faults) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0); /* IPS 44 bits */
@@ -346,8 +335,7 @@ Test(mmu_walk, address_size_faults)
     expect_fault(&r, 0x40000000ull, ARM_MMU_LOAD, false, false, ARM_FAULT_ADDRESS_SIZE, 2);
 }
 
-Test(mmu_walk, external_abort_on_walk)
-{
+Test(mmu_walk, external_abort_on_walk) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, 0x1000, 0); /* root table not in RAM */
@@ -360,8 +348,7 @@ Test(mmu_walk, external_abort_on_walk)
     expect_fault(&r, 0x3000, ARM_MMU_FETCH, false, false, ARM_FAULT_SYNC_EXTERNAL_WALK, 3);
 }
 
-Test(mmu_walk, access_flag)
-{
+Test(mmu_walk, access_flag) {
     Geometry g = {16, 48};
     uint64_t root = alloc_table(65536);
     ARMMMURegime r = regime_for(g, root, 0);
@@ -376,8 +363,7 @@ Test(mmu_walk, access_flag)
 
 /* ---- Permissions ---- */
 
-static int prot_of(const ARMMMURegime *r, uint64_t va, bool el0, bool pan)
-{
+static int prot_of(const ARMMMURegime *r, uint64_t va, bool el0, bool pan) {
     ARMMMUResult res;
     ARMMMUFault f;
     /* Fetch the prot through whichever access succeeds. */
@@ -393,11 +379,10 @@ static int prot_of(const ARMMMURegime *r, uint64_t va, bool el0, bool pan)
 /* Checks that prot matches the expected bits and that every access faults or passes
  * accordingly (permission fault at the leaf level). */
 static void expect_prot(const ARMMMURegime *r, uint64_t va, bool el0, bool pan, int want,
-                        int level)
-{
+                        int level) {
     int got = prot_of(r, va, el0, pan);
-    cr_assert_eq(got, want, "va %#lx el0 %d pan %d: prot %d want %d", (unsigned long)va, el0,
-                 pan, got, want);
+    cr_assert_eq(got, want, "va %#lx el0 %d pan %d: prot %d want %d", (unsigned long)va, el0, pan,
+                 got, want);
     static const int need[3] = {PAGE_READ, PAGE_WRITE, PAGE_EXEC};
     for (int a = 0; a < 3; a++) {
         ARMMMUResult res;
@@ -415,20 +400,18 @@ static void expect_prot(const ARMMMURegime *r, uint64_t va, bool el0, bool pan, 
 #define W PAGE_WRITE
 #define X PAGE_EXEC
 
-Test(mmu_walk, permission_matrix)
-{
+Test(mmu_walk, permission_matrix) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0);
-    struct { uint64_t bits; int el1, el0; } cases[] = {
+    struct {
+        uint64_t bits;
+        int el1, el0;
+    } cases[] = {
         {AP_EL1_RW, R | W | X, X}, /* EL0 may not read but may execute (UXN = 0) */
         {AP_RW, R | W, R | W | X}, /* EL0-writable: PXN implied at EL1 */
-        {AP_EL1_RO, R | X, X},
-        {AP_RO, R | X, R | X},
-        {AP_EL1_RW | UXN, R | W | X, 0},
-        {AP_RO | PXN, R, R | X},
-        {AP_RO | PXN | UXN, R, R},
-        {AP_EL1_RW | PXN | UXN, R | W, 0},
+        {AP_EL1_RO, R | X, X},     {AP_RO, R | X, R | X},     {AP_EL1_RW | UXN, R | W | X, 0},
+        {AP_RO | PXN, R, R | X},   {AP_RO | PXN | UXN, R, R}, {AP_EL1_RW | PXN | UXN, R | W, 0},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         uint64_t va = 0x10000 + i * 0x1000;
@@ -438,8 +421,7 @@ Test(mmu_walk, permission_matrix)
     }
 }
 
-Test(mmu_walk, wxn)
-{
+Test(mmu_walk, wxn) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0);
@@ -455,8 +437,7 @@ Test(mmu_walk, wxn)
     expect_prot(&r, 0x12000, false, false, R | W, 3);
 }
 
-Test(mmu_walk, pan)
-{
+Test(mmu_walk, pan) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0);
@@ -474,8 +455,7 @@ Test(mmu_walk, pan)
     expect_prot(&r, 0x40000000ull, false, true, R | W | X, 3);
 }
 
-Test(mmu_walk, hierarchical_permissions)
-{
+Test(mmu_walk, hierarchical_permissions) {
     Geometry g = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root, 0);
@@ -501,14 +481,12 @@ Test(mmu_walk, hierarchical_permissions)
     expect_prot(&r, 4 * gb1 + (2ull << 20), false, false, R, 2); /* same L0/L1 path */
 }
 
-Test(mmu_walk, attributes_asid_global)
-{
+Test(mmu_walk, attributes_asid_global) {
     Geometry g = {12, 48};
     uint64_t root0 = alloc_table(4096), root1 = alloc_table(4096);
     ARMMMURegime r = regime_for(g, root0 | 0xab12ull << 48, root1 | 0xcd34ull << 48);
     r.mair = 0x0011223344556677ull;
-    map(g, root0, 0x10000, 3, 0x80000, (1ull << 10) | (2ull << 8) | (5ull << 2) | (1ull << 11),
-        0);
+    map(g, root0, 0x10000, 3, 0x80000, (1ull << 10) | (2ull << 8) | (5ull << 2) | (1ull << 11), 0);
     ARMMMUResult res;
     ARMMMUFault f;
     cr_assert(xlate(&r, 0x10000, ARM_MMU_LOAD, false, false, &res, &f));
@@ -529,8 +507,7 @@ Test(mmu_walk, attributes_asid_global)
     cr_assert_eq(res.sh, 3);
 }
 
-Test(mmu_walk, unsupported_16k_acts_as_4k_and_txsz_clamp)
-{
+Test(mmu_walk, unsupported_16k_acts_as_4k_and_txsz_clamp) {
     Geometry g4 = {12, 48};
     uint64_t root = alloc_table(4096);
     ARMMMURegime r = regime_for(g4, root, 0);
@@ -546,8 +523,7 @@ Test(mmu_walk, unsupported_16k_acts_as_4k_and_txsz_clamp)
     expect_fault(&r, 1ull << 50, ARM_MMU_LOAD, false, false, ARM_FAULT_TRANSLATION, 0);
 }
 
-Test(mmu_walk, mmu_off)
-{
+Test(mmu_walk, mmu_off) {
     ARMMMURegime r = {.pa_bits = 44};
     ARMMMUResult res;
     ARMMMUFault f;
@@ -557,13 +533,16 @@ Test(mmu_walk, mmu_off)
     expect_fault(&r, 1ull << 44, ARM_MMU_LOAD, false, false, ARM_FAULT_ADDRESS_SIZE, 0);
 }
 
-Test(mmu_walk, fault_status_codes)
-{
-    struct { ARMFaultType t; int level; uint32_t fsc; } cases[] = {
-        {ARM_FAULT_ADDRESS_SIZE, 0, 0x00}, {ARM_FAULT_ADDRESS_SIZE, 3, 0x03},
-        {ARM_FAULT_TRANSLATION, 0, 0x04},  {ARM_FAULT_TRANSLATION, 3, 0x07},
-        {ARM_FAULT_ACCESS_FLAG, 1, 0x09},  {ARM_FAULT_ACCESS_FLAG, 3, 0x0b},
-        {ARM_FAULT_PERMISSION, 1, 0x0d},   {ARM_FAULT_PERMISSION, 3, 0x0f},
+Test(mmu_walk, fault_status_codes) {
+    struct {
+        ARMFaultType t;
+        int level;
+        uint32_t fsc;
+    } cases[] = {
+        {ARM_FAULT_ADDRESS_SIZE, 0, 0x00},       {ARM_FAULT_ADDRESS_SIZE, 3, 0x03},
+        {ARM_FAULT_TRANSLATION, 0, 0x04},        {ARM_FAULT_TRANSLATION, 3, 0x07},
+        {ARM_FAULT_ACCESS_FLAG, 1, 0x09},        {ARM_FAULT_ACCESS_FLAG, 3, 0x0b},
+        {ARM_FAULT_PERMISSION, 1, 0x0d},         {ARM_FAULT_PERMISSION, 3, 0x0f},
         {ARM_FAULT_SYNC_EXTERNAL_WALK, 0, 0x14}, {ARM_FAULT_SYNC_EXTERNAL_WALK, 2, 0x16},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -11,7 +11,7 @@
 
 #define RAM_BASE 0x40000000ull
 #define PAGE 4096ull
-#define TABLE_ADDR(d) ((d) & 0x0000fffffffff000ull)
+#define TABLE_ADDR(d) ((d)&0x0000fffffffff000ull)
 
 static uint64_t l0[512] __attribute__((aligned(4096)));
 static uint64_t l1_id[512] __attribute__((aligned(4096)));
@@ -29,8 +29,8 @@ static uint8_t pages[8][4096] __attribute__((aligned(4096)));
 
 /* TCR: T0SZ = T1SZ = 16, TG0 = 4K (00), TG1 = 4K (10), inner/outer WB, inner shareable,
  * IPS = 0b100 (44 bits). */
-#define TCR_BASE                                                                       \
-    (16ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 16ull << 16 | 1ull << 24 | 1ull << 26 | \
+#define TCR_BASE                                                                                   \
+    (16ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 16ull << 16 | 1ull << 24 | 1ull << 26 |         \
      3ull << 28 | 2ull << 30 | 4ull << 32)
 #define TCR_TBI0 (1ull << 37)
 
@@ -42,10 +42,11 @@ static uint8_t pages[8][4096] __attribute__((aligned(4096)));
  * one holds only text and rodata and can be mapped read-only and executable (for WXN). */
 static const uint64_t text_end_marker[512] __attribute__((aligned(4096), used)) = {1};
 
-static uint64_t pa_of(const void *p) { return (uint64_t)p; }
+static uint64_t pa_of(const void *p) {
+    return (uint64_t)p;
+}
 
-static void build_identity(void)
-{
+static void build_identity(void) {
     uint64_t ro_lo = 0x40080000ull, ro_hi = (uint64_t)text_end_marker;
     l0[0] = pa_of(l1_id) | D_TABLE;
     l1_id[0] = 0 | D_BLOCK | D_DEVICE; /* 0-1G: flash, GIC, UART: Device-nGnRnE */
@@ -64,25 +65,24 @@ static void build_identity(void)
     }
 }
 
-static void build_test_region(void)
-{
+static void build_test_region(void) {
     l0[1] = pa_of(l1_t) | D_TABLE;
     l1_t[0] = pa_of(l2_t) | D_TABLE;
     l1_t[1] = RAM_BASE | D_BLOCK | D_NORMAL | D_PXN | D_UXN; /* 1 GiB block */
     l2_t[0] = pa_of(l3_t) | D_TABLE;
     l2_t[1] = (RAM_BASE + 0x400000) | D_BLOCK | D_NORMAL | D_PXN | D_UXN; /* 2 MiB block */
-    l2_t[3] = 0x0e000000ull | D_TABLE;       /* next table where nothing answers */
+    l2_t[3] = 0x0e000000ull | D_TABLE;            /* next table where nothing answers */
     l2_t[4] = pa_of(l3_h) | D_TABLE | 1ull << 62; /* APTable[1]: no writes below */
     l3_t[0] = pa_of(pages[0]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;
     l3_t[1] = pa_of(pages[1]) | D_TABLE | D_NORMAL | D_AP_EL1_RO | D_PXN | D_UXN;
     l3_t[2] = (pa_of(pages[2]) | D_TABLE | D_NORMAL | D_PXN | D_UXN) & ~D_AF;
     l3_t[3] = 0;
-    l3_t[4] = pa_of(pages[3]) | D_TABLE | D_NORMAL | D_UXN;         /* EL1 RW, executable */
-    l3_t[5] = pa_of(pages[3]) | D_TABLE | D_NORMAL | D_PXN | D_UXN; /* same code, PXN */
+    l3_t[4] = pa_of(pages[3]) | D_TABLE | D_NORMAL | D_UXN;           /* EL1 RW, executable */
+    l3_t[5] = pa_of(pages[3]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;   /* same code, PXN */
     l3_t[6] = pa_of(pages[4]) | D_TABLE | D_NORMAL | D_AP_RW | D_UXN; /* EL0 RW: PXN implied */
     l3_t[7] = pa_of(pages[4]) | D_TABLE | D_NORMAL | D_AP_EL1_RW | D_PXN | D_UXN;
     l3_t[8] = pa_of(pages[4]) | D_TABLE | D_NORMAL | D_AP_RO | D_PXN | D_UXN;
-    l3_t[9] = pa_of(pages[0]) | D_BLOCK | D_NORMAL; /* 0b01 at level 3: reserved */
+    l3_t[9] = pa_of(pages[0]) | D_BLOCK | D_NORMAL;               /* 0b01 at level 3: reserved */
     l3_t[10] = (1ull << 44) | D_TABLE | D_NORMAL | D_PXN | D_UXN; /* beyond 44-bit PA */
     l3_t[11] = pa_of(pages[0]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;
     l3_t[12] = pa_of(pages[5]) | D_TABLE | D_ATTR(2) | D_AF | D_PXN | D_UXN; /* non-cacheable,
@@ -95,8 +95,7 @@ static void build_test_region(void)
     l3_hi[5] = pa_of(pages[0]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;
 }
 
-static void test_translations(void)
-{
+static void test_translations(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[0] = 0x1111222233334444ull;
     a[511] = 0x5555666677778888ull;
@@ -109,8 +108,7 @@ static void test_translations(void)
     *(volatile uint64_t *)(RAM_BASE + 0x400000 + 0x12340) = 0x2222;
     CHECK_EQ(probe_load(T + 0x200000 + 0x12340), 0x2222);
     /* 1 GiB block aliasing all of RAM. */
-    CHECK_EQ(probe_load(T + (1ull << 30) + (pa_of(pages[0]) - RAM_BASE)),
-             0x1111222233334444ull);
+    CHECK_EQ(probe_load(T + (1ull << 30) + (pa_of(pages[0]) - RAM_BASE)), 0x1111222233334444ull);
     /* TTBR1 half. */
     CHECK_EQ(probe_load(T_HI + 5 * PAGE + 0xff8), 0x5555666677778888ull);
     /* Code at an executable alias. */
@@ -119,9 +117,12 @@ static void test_translations(void)
     check_no_fault("translations");
 }
 
-static void test_translation_faults(void)
-{
-    struct { uint64_t va; uint32_t fsc; const char *name; } cases[] = {
+static void test_translation_faults(void) {
+    struct {
+        uint64_t va;
+        uint32_t fsc;
+        const char *name;
+    } cases[] = {
         {T + 3 * PAGE + 0x10, 0x07, "level 3 invalid"},
         {T + 9 * PAGE, 0x07, "level 3 reserved 0b01"},
         {T + 2 * 0x200000 + 0x20, 0x06, "level 2 invalid"},
@@ -148,8 +149,7 @@ static void test_translation_faults(void)
     CHECK_EQ(exc_vector, 4); /* current EL with SP_ELx, synchronous */
 }
 
-static void test_access_flag_and_permissions(void)
-{
+static void test_access_flag_and_permissions(void) {
     exc_reset();
     probe_load(T + 2 * PAGE + 0x30);
     check_fault("access flag", esr_dabt(0x0b, false), T + 2 * PAGE + 0x30);
@@ -183,8 +183,7 @@ static void test_access_flag_and_permissions(void)
     check_fault("STTR to EL0 read-only", esr_dabt(0x0f, true), T + 8 * PAGE + 0x100);
 }
 
-static void test_tlbi(void)
-{
+static void test_tlbi(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     volatile uint64_t *b = (volatile uint64_t *)pages[1];
     a[2] = 0xaaaa;
@@ -206,13 +205,11 @@ static void test_tlbi(void)
     check_no_fault("remapped after TLBI VMALLE1");
 }
 
-static void test_at(void)
-{
+static void test_at(void) {
     /* PAR_EL1 success: ATTR [63:56], PA [47:12], bit 11 RES1, SH [8:7]; NS (bit 9) is not
      * looked at (UNKNOWN for a Non-secure regime). Failure: FST [6:1], F = 1. */
     const uint64_t ns = 1ull << 9;
-    CHECK_EQ(at_s1e1r(T + 0x123) & ~ns, 0xff00000000000000ull | pa_of(pages[0]) | 1 << 11 |
-                                             3 << 7);
+    CHECK_EQ(at_s1e1r(T + 0x123) & ~ns, 0xff00000000000000ull | pa_of(pages[0]) | 1 << 11 | 3 << 7);
     CHECK_EQ(at_s1e1r(T + 12 * PAGE) & ~ns, 0x4400000000000000ull | pa_of(pages[5]) | 1 << 11);
     CHECK_EQ(at_s1e1r(T + 0x200000 + 0x5000) & ~ns,
              0xff00000000000000ull | (RAM_BASE + 0x405000) | 1 << 11 | 3 << 7);
@@ -221,15 +218,14 @@ static void test_at(void)
     CHECK_EQ(at_s1e1w(T + PAGE), 0x0f << 1 | 1 | 1 << 11);
     CHECK_EQ(at_s1e1r(T + PAGE) & 1, 0);
     CHECK_EQ(at_s1e0r(T + 7 * PAGE), 0x0f << 1 | 1 | 1 << 11);
-    CHECK_EQ(at_s1e0r(T + 8 * PAGE) & ~ns, 0xff00000000000000ull | pa_of(pages[4]) | 1 << 11 |
-                                               3 << 7);
+    CHECK_EQ(at_s1e0r(T + 8 * PAGE) & ~ns,
+             0xff00000000000000ull | pa_of(pages[4]) | 1 << 11 | 3 << 7);
     CHECK_EQ(at_s1e1r(0x0000010000000000ull), 0x04 << 1 | 1 | 1 << 11);
     exc_reset();
     check_no_fault("AT never faults");
 }
 
-static void test_tbi(void)
-{
+static void test_tbi(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[3] = 0x7b1;
     exc_reset();
@@ -245,8 +241,7 @@ static void test_tbi(void)
     tlbi_all();
 }
 
-static void test_wxn(void)
-{
+static void test_wxn(void) {
     put_code(pa_of(pages[3]), 43);
     exc_reset();
     CHECK_EQ(probe_call(T + 4 * PAGE, 7), 43);
@@ -263,8 +258,7 @@ static void test_wxn(void)
     check_no_fault("WXN off again");
 }
 
-int main(void)
-{
+int main(void) {
     mmu_install_vectors();
     build_identity();
     build_test_region();

@@ -16,11 +16,11 @@
 
 #include "runtime.h"
 
-#define MRS(reg)                                                                       \
-    ({                                                                                 \
-        uint64_t v_;                                                                   \
-        __asm__ volatile("mrs %0, " #reg : "=r"(v_));                                  \
-        v_;                                                                            \
+#define MRS(reg)                                                                                   \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrs %0, " #reg : "=r"(v_));                                              \
+        v_;                                                                                        \
     })
 #define MSR(reg, v) __asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(v)) : "memory")
 
@@ -71,14 +71,12 @@ __asm__(".section .text.mmu_vectors, \"ax\"\n"
 extern char mmu_vectors[];
 extern char __bss_start[];
 
-static inline void mmu_install_vectors(void)
-{
+static inline void mmu_install_vectors(void) {
     MSR(vbar_el1, (uint64_t)mmu_vectors);
     __asm__ volatile("isb" ::: "memory");
 }
 
-static inline void exc_reset(void)
-{
+static inline void exc_reset(void) {
     exc_count = 0;
     exc_esr = exc_far = exc_elr = 0;
     exc_vector = ~0ull;
@@ -86,47 +84,41 @@ static inline void exc_reset(void)
 
 /* ---- Probes ---- */
 
-static inline uint64_t probe_load(uint64_t va)
-{
+static inline uint64_t probe_load(uint64_t va) {
     uint64_t v = 0xdeadbeefdeadbeefull;
     __asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
     return v;
 }
 
-static inline void probe_store(uint64_t va, uint64_t v)
-{
+static inline void probe_store(uint64_t va, uint64_t v) {
     __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
 /* LDTR / STTR: unprivileged (EL0) accesses from EL1 (C6.2.146). */
-static inline uint64_t probe_load_el0(uint64_t va)
-{
+static inline uint64_t probe_load_el0(uint64_t va) {
     uint64_t v = 0xdeadbeefdeadbeefull;
     __asm__ volatile("ldtr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
     return v;
 }
 
-static inline void probe_store_el0(uint64_t va, uint64_t v)
-{
+static inline void probe_store_el0(uint64_t va, uint64_t v) {
     __asm__ volatile("sttr %0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
 /* Calls the code at va (BLR); returns its w0, or `none` if it never ran. */
-static inline uint64_t probe_call(uint64_t va, uint64_t none)
-{
+static inline uint64_t probe_call(uint64_t va, uint64_t none) {
     register uint64_t x0 __asm__("x0") = none;
     register uint64_t x9 __asm__("x9") = va;
     __asm__ volatile("blr x9"
                      : "+r"(x0), "+r"(x9)
                      :
-                     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x10", "x11", "x12",
-                       "x13", "x14", "x15", "x16", "x17", "x30", "memory", "cc");
+                     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x10", "x11", "x12", "x13",
+                       "x14", "x15", "x16", "x17", "x30", "memory", "cc");
     return x0;
 }
 
 /* Expects exactly one exception since exc_reset() with this ESR and FAR. */
-static inline void check_fault(const char *what, uint64_t esr, uint64_t far)
-{
+static inline void check_fault(const char *what, uint64_t esr, uint64_t far) {
     if (exc_count != 1 || exc_esr != esr || exc_far != far) {
         uart_puts("FAIL ");
         uart_puts(what);
@@ -145,8 +137,7 @@ static inline void check_fault(const char *what, uint64_t esr, uint64_t far)
     }
 }
 
-static inline void check_no_fault(const char *what)
-{
+static inline void check_no_fault(const char *what) {
     if (exc_count != 0) {
         uart_puts("FAIL ");
         uart_puts(what);
@@ -160,13 +151,14 @@ static inline void check_no_fault(const char *what)
 }
 
 /* ESR_EL1 of a data abort from EL1 (EC 0x25, IL = 1), D17.2.37. */
-static inline uint64_t esr_dabt(uint32_t dfsc, bool write)
-{
+static inline uint64_t esr_dabt(uint32_t dfsc, bool write) {
     return 0x96000000ull | (write ? 1u << 6 : 0) | dfsc;
 }
 
 /* ESR_EL1 of an instruction abort from EL1 (EC 0x21, IL = 1). */
-static inline uint64_t esr_iabt(uint32_t ifsc) { return 0x86000000ull | ifsc; }
+static inline uint64_t esr_iabt(uint32_t ifsc) {
+    return 0x86000000ull | ifsc;
+}
 
 /* ---- MMU control ---- */
 
@@ -195,18 +187,15 @@ static inline uint64_t esr_iabt(uint32_t ifsc) { return 0x86000000ull | ifsc; }
 #define D_NORMAL (D_ATTR(1) | D_SH_INNER | D_AF)
 #define D_DEVICE (D_ATTR(0) | D_AF | D_PXN | D_UXN)
 
-static inline void tlbi_all(void)
-{
+static inline void tlbi_all(void) {
     __asm__ volatile("dsb ishst\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
 }
 
-static inline void tlbi_va(uint64_t va)
-{
+static inline void tlbi_va(uint64_t va) {
     __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb" : : "r"(va >> 12) : "memory");
 }
 
-static inline void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
-{
+static inline void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1) {
     MSR(mair_el1, TEST_MAIR);
     MSR(tcr_el1, tcr);
     MSR(ttbr0_el1, ttbr0);
@@ -217,38 +206,33 @@ static inline void mmu_enable(uint64_t tcr, uint64_t ttbr0, uint64_t ttbr1)
     __asm__ volatile("isb" ::: "memory");
 }
 
-static inline void mmu_disable(void)
-{
+static inline void mmu_disable(void) {
     MSR(sctlr_el1, MRS(sctlr_el1) & ~(SCTLR_M | SCTLR_WXN));
     __asm__ volatile("isb" ::: "memory");
     tlbi_all();
 }
 
-static inline uint64_t at_s1e1r(uint64_t va)
-{
+static inline uint64_t at_s1e1r(uint64_t va) {
     __asm__ volatile("at s1e1r, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
 }
 
-static inline uint64_t at_s1e1w(uint64_t va)
-{
+static inline uint64_t at_s1e1w(uint64_t va) {
     __asm__ volatile("at s1e1w, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
 }
 
-static inline uint64_t at_s1e0r(uint64_t va)
-{
+static inline uint64_t at_s1e0r(uint64_t va) {
     __asm__ volatile("at s1e0r, %0\n isb" : : "r"(va) : "memory");
     return MRS(par_el1);
 }
 
 /* Writes `mov w0, #imm; ret` at pa (through the identity map) and makes it visible to
  * instruction fetch (B2.4.4). */
-static inline void put_code(uint64_t pa, uint32_t imm)
-{
+static inline void put_code(uint64_t pa, uint32_t imm) {
     volatile uint32_t *p = (volatile uint32_t *)pa;
     p[0] = 0x52800000u | (imm & 0xffff) << 5; /* MOVZ w0, #imm */
-    p[1] = 0xd65f03c0u;                        /* RET */
+    p[1] = 0xd65f03c0u;                       /* RET */
     __asm__ volatile("dc cvau, %0\n dsb ish\n ic iallu\n dsb ish\n isb" : : "r"(pa) : "memory");
 }
 

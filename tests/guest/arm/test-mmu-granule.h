@@ -27,8 +27,7 @@ static unsigned pool_used;
 static uint8_t pages[6][GRAN] __attribute__((aligned(GRAN)));
 static uint64_t *root0, *root1;
 
-static uint64_t *pool_alloc(void)
-{
+static uint64_t *pool_alloc(void) {
     if (pool_used == sizeof(pool) / sizeof(pool[0])) {
         uart_puts("FAIL: page table pool exhausted\n");
         guest_exit(1);
@@ -36,15 +35,13 @@ static uint64_t *pool_alloc(void)
     return (uint64_t *)pool[pool_used++];
 }
 
-static unsigned level_index(uint64_t va, int level)
-{
+static unsigned level_index(uint64_t va, int level) {
     unsigned bits = level == START_LEVEL ? VA_BITS - LEVEL_SHIFT(level) : STRIDE;
     return (unsigned)((va >> LEVEL_SHIFT(level)) & ((1ull << bits) - 1));
 }
 
 /* The descriptor slot for va at `level`, creating tables above it. */
-static uint64_t *slot(uint64_t *root, uint64_t va, int level)
-{
+static uint64_t *slot(uint64_t *root, uint64_t va, int level) {
     uint64_t *table = root;
     for (int l = START_LEVEL; l < level; l++) {
         uint64_t *d = &table[level_index(va, l)];
@@ -58,8 +55,7 @@ static uint64_t *slot(uint64_t *root, uint64_t va, int level)
 
 /* Every page of the image's first L2-sized region is a level 3 page (the image executable,
  * everything else PXN); the rest of 128 MiB of RAM and the Device region are blocks. */
-static void build_identity(void)
-{
+static void build_identity(void) {
     uint64_t code_hi = ((uint64_t)__bss_start + GRAN - 1) & ~(GRAN - 1);
     for (uint64_t pa = 0; pa < 0x10000000ull; pa += L2_SIZE) {
         *slot(root0, pa, 2) = pa | D_BLOCK | D_DEVICE;
@@ -77,8 +73,7 @@ static void build_identity(void)
 #define T (1ull << (VA_BITS - 1))
 #define T_HI (~0ull << VA_BITS)
 
-static void build_test_region(void)
-{
+static void build_test_region(void) {
     *slot(root0, T, 3) = (uint64_t)pages[0] | D_TABLE | D_NORMAL | D_PXN | D_UXN;
     *slot(root0, T + GRAN, 3) =
         (uint64_t)pages[1] | D_TABLE | D_NORMAL | D_AP_EL1_RO | D_PXN | D_UXN;
@@ -97,8 +92,7 @@ static void build_test_region(void)
 
 /* TCR: TxSZ = 64 - VA_BITS, TG0/TG1 for the granule, WB cacheable, inner shareable,
  * IPS 44 bits. */
-static uint64_t tcr_value(void)
-{
+static uint64_t tcr_value(void) {
     uint64_t tsz = 64 - VA_BITS;
     uint64_t tg0 = GRAN_BITS == 16 ? 1 : GRAN_BITS == 14 ? 2 : 0;
     uint64_t tg1 = GRAN_BITS == 16 ? 3 : GRAN_BITS == 14 ? 1 : 2;
@@ -106,8 +100,7 @@ static uint64_t tcr_value(void)
            1ull << 26 | 3ull << 28 | tg1 << 30 | 4ull << 32;
 }
 
-static void test_translations(void)
-{
+static void test_translations(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[0] = 0x0123456789abcdefull;
     a[GRAN / 8 - 1] = 0xfedcba9876543210ull;
@@ -123,9 +116,12 @@ static void test_translations(void)
     check_no_fault("translations");
 }
 
-static void test_faults(void)
-{
-    struct { uint64_t va; uint64_t esr; const char *name; } cases[] = {
+static void test_faults(void) {
+    struct {
+        uint64_t va;
+        uint64_t esr;
+        const char *name;
+    } cases[] = {
         {T + 3 * GRAN + 0x40, esr_dabt(0x07, false), "level 3 invalid"},
         {T + 2 * L2_SIZE + 0x80, esr_dabt(0x06, false), "level 2 invalid"},
         {1ull << VA_BITS, esr_dabt(0x04, false), "above the TTBR0 range"},
@@ -150,8 +146,7 @@ static void test_faults(void)
     check_fault("fetch from EL0-writable", esr_iabt(0x0f), T + 6 * GRAN);
 }
 
-static void test_tlbi_and_at(void)
-{
+static void test_tlbi_and_at(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0], *b = (volatile uint64_t *)pages[1];
     a[5] = 0xa5;
     b[5] = 0xb5;
@@ -177,8 +172,7 @@ static void test_tlbi_and_at(void)
 #ifdef TEST_PAN
 /* PSTATE.PAN (ARMv8.1, D8.4.2): privileged data accesses to EL0-accessible pages fault,
  * instruction fetches do not. */
-static void test_pan(void)
-{
+static void test_pan(void) {
     put_code((uint64_t)pages[3], 33);
     exc_reset();
     CHECK_EQ(probe_load(T + 6 * GRAN), probe_load_el0(T + 6 * GRAN));
@@ -190,7 +184,7 @@ static void test_pan(void)
     check_fault("store with PAN", esr_dabt(0x0f, true), T + 6 * GRAN + 8);
     exc_reset();
     CHECK_EQ(probe_load(T), 0x0123456789abcdefull); /* EL1-only page: unaffected */
-    CHECK_EQ(probe_call(T + 7 * GRAN, 7), 33);        /* EL0-readable code: fetch unaffected */
+    CHECK_EQ(probe_call(T + 7 * GRAN, 7), 33);      /* EL0-readable code: fetch unaffected */
     check_no_fault("PAN leaves EL1-only data and fetches alone");
     CHECK_EQ(MRS(s3_0_c4_c2_3) /* PAN */, 1ull << 22);
     __asm__ volatile(".inst 0xd500409f\n isb" /* MSR PAN, #0 */ ::: "memory");
@@ -200,8 +194,7 @@ static void test_pan(void)
 }
 #endif
 
-int main(void)
-{
+int main(void) {
     mmu_install_vectors();
     root0 = pool_alloc();
     root1 = pool_alloc();
