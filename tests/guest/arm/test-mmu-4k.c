@@ -177,6 +177,13 @@ static void test_access_flag_and_permissions(void) {
     probe_store_el0(T + 6 * PAGE + 0x100, 0x77);
     CHECK_EQ(probe_load_el0(T + 6 * PAGE + 0x100), 0x77);
     check_no_fault("EL0 RW page");
+    /* Needs LDTR/STTR at EL1 to use ARM_MMU_IDX_EL0 (decode-a64-ldst.c, trans_ldst_imm9). */
+    exc_reset();
+    probe_load_el0(T + 7 * PAGE + 0x100);
+    check_fault("LDTR of EL1-only page", esr_dabt(0x0f, false), T + 7 * PAGE + 0x100);
+    exc_reset();
+    probe_store_el0(T + 7 * PAGE + 0x100, 1);
+    check_fault("STTR to EL1-only page", esr_dabt(0x0f, true), T + 7 * PAGE + 0x100);
     exc_reset();
     CHECK_EQ(probe_load_el0(T + 8 * PAGE + 0x100), 0x77);
     probe_store_el0(T + 8 * PAGE + 0x100, 1);
