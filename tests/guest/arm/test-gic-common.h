@@ -3,8 +3,9 @@
  * gic_* operations for its GIC (memory-mapped GICv2 CPU interface, or GICv3 ICC_* system
  * registers) and includes this. Checks, with SGIs sent by the CPU to itself: HPPIR, IAR and
  * EOI, the running priority, PMR masking, preemption only by a higher priority, a spurious
- * 1023 when nothing is pending, and an IRQ exception taken through VBAR_EL1 once PSTATE.I is
- * cleared (the handler acknowledges and EOIs). Single-threaded bare metal at EL1.
+ * 1023 when nothing is pending, an IRQ exception taken through VBAR_EL1 once PSTATE.I is
+ * cleared (the handler acknowledges and EOIs), and the physical generic timer waking a WFI
+ * and then raising its IRQ (PPI 14). Single-threaded bare metal at EL1.
  */
 #ifndef TEST_GIC_COMMON_H
 #define TEST_GIC_COMMON_H
@@ -29,11 +30,17 @@ static void gic_config_sgi(int id, uint8_t prio); /* enable with this priority *
 static volatile uint32_t irq_seen_iar = 0xffffffff;
 static volatile int irq_count;
 
+#define TIMER_PPI_NS_PHYS 30 /* INTID of the non-secure physical timer on virt (PPI 14) */
+
 void gic_irq_handler(void)
 {
     uint32_t iar = gic_iar();
     irq_seen_iar = iar;
     irq_count++;
+    if ((iar & 0x3ff) == TIMER_PPI_NS_PHYS) {
+        /* The timer output is a level: mask it before EOI or it is taken again at once. */
+        __asm__ volatile("msr cntp_ctl_el0, %0\n isb" : : "r"(3ul) : "memory");
+    }
     gic_eoi(iar);
 }
 
@@ -149,6 +156,44 @@ static void test_irq_exception(void)
     CHECK_EQ(gic_rpr(), 0xff);
 }
 
+/* The physical timer through the GIC: WFI with PSTATE.I set sleeps until the timer's
+ * interrupt is pending (ARM ARM D1.16.2: WFI wakes on a pending interrupt even if masked),
+ * never before the deadline; unmasking then takes it as an IRQ exception with INTID 30. */
+static void test_timer_wfi(void)
+{
+    uint64_t freq, now, cval, ctl;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    gic_config_sgi(TIMER_PPI_NS_PHYS, 0x40);
+    irq_count = 0;
+    irq_seen_iar = 0xffffffff;
+    __asm__ volatile("msr daifset, #2\n"
+                     "mrs %0, cntpct_el0\n" : "=r"(now) : : "memory");
+    cval = now + freq / 100; /* 10 ms */
+    __asm__ volatile("msr cntp_cval_el0, %0\n"
+                     "msr cntp_ctl_el0, %1\n"
+                     "isb\n" : : "r"(cval), "r"(1ul) : "memory");
+    int wakeups = 0;
+    do {
+        __asm__ volatile("dsb sy\n wfi" ::: "memory");
+        wakeups++;
+        __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(ctl));
+    } while (!(ctl & 4) && wakeups < 1000);
+    __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(now) : : "memory");
+    CHECK_EQ(ctl & 4, 4);             /* ISTATUS: the deadline has passed */
+    CHECK_EQ(now >= cval, 1);         /* not woken before it */
+    CHECK_EQ(wakeups <= 10, 1);       /* WFI slept: no busy loop of wake-ups */
+    CHECK_EQ(irq_count, 0);           /* still masked by PSTATE.I */
+    CHECK_EQ(gic_hppir() & 0x3ff, TIMER_PPI_NS_PHYS);
+    __asm__ volatile("msr daifclr, #2\n isb" ::: "memory");
+    for (int i = 0; i < 1000000 && irq_count == 0; i++) {
+        __asm__ volatile("nop");
+    }
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    CHECK_EQ(irq_count, 1);
+    CHECK_EQ(irq_seen_iar & 0x3ff, TIMER_PPI_NS_PHYS);
+    __asm__ volatile("msr cntp_ctl_el0, xzr\n isb" ::: "memory");
+}
+
 int main(void)
 {
     __asm__ volatile("msr daifset, #3" ::: "memory");
@@ -157,6 +202,7 @@ int main(void)
     test_pmr();
     test_preemption();
     test_irq_exception();
+    test_timer_wfi();
     return guest_report();
 }
 
