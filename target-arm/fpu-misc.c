@@ -10,34 +10,26 @@
 /* ---- ordering of unpacked non-NaN values ---- */
 static int fp_cmp_vals(const FPVal *a, const FPVal *b)
 {
-    /* magnitude rank: zero < finite < infinity; finite ones compared exactly */
     if (a->type == FPT_ZERO && b->type == FPT_ZERO)
-        return 0;
+        return 0; /* +0 == -0 */
+    if (a->sign != b->sign)
+        return a->sign ? -1 : 1;
+    /* same sign: compare magnitudes, zero < finite < infinity */
+    int ra = a->type == FPT_ZERO ? 0 : a->type == FPT_NONZERO ? 1 : 2;
+    int rb = b->type == FPT_ZERO ? 0 : b->type == FPT_NONZERO ? 1 : 2;
     int mag;
-    if (a->type == b->type && a->type == FPT_INF) {
-        mag = 0;
-    } else if (a->type != b->type) {
-        int ra = a->type == FPT_ZERO ? 0 : a->type == FPT_NONZERO ? 1 : 2;
-        int rb = b->type == FPT_ZERO ? 0 : b->type == FPT_NONZERO ? 1 : 2;
-        if (a->sign != b->sign && !(ra == 0 || rb == 0))
-            return a->sign ? -1 : 1;
+    if (ra != rb) {
         mag = ra < rb ? -1 : 1;
-        /* zero against a signed value: the sign of the non-zero one decides */
-        if (ra == 0)
-            return b->sign ? 1 : -1;
-        if (rb == 0)
-            return a->sign ? -1 : 1;
+    } else if (ra != 1) {
+        mag = 0;
     } else {
-        if (a->sign != b->sign)
-            return a->sign ? -1 : 1;
-        /* both finite non-zero: compare mant * 2^exp */
         int la = 63 - __builtin_clzll(a->mant) + a->exp;
         int lb = 63 - __builtin_clzll(b->mant) + b->exp;
         if (la != lb) {
             mag = la < lb ? -1 : 1;
         } else {
-            u128 ma = (u128)a->mant << (__builtin_clzll(a->mant));
-            u128 mb = (u128)b->mant << (__builtin_clzll(b->mant));
+            uint64_t ma = a->mant << __builtin_clzll(a->mant);
+            uint64_t mb = b->mant << __builtin_clzll(b->mant);
             mag = ma < mb ? -1 : ma > mb ? 1 : 0;
         }
     }
