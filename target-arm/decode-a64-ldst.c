@@ -18,6 +18,7 @@
 #include <inttypes.h>
 
 #include "cpu-exec/softmmu.h"
+#include "hw/core/memory.h"
 #include "target-arm/translate.h"
 
 static int helper_stxp128_idx;
@@ -274,10 +275,17 @@ static uint64_t helper_stxp128(void *envp, uint64_t addr, uint64_t lo, uint64_t 
     CPUState *cpu = env_cpu(env);
     uint64_t status = 1;
     if (addr & 15) {
-        cpu_fatal(cpu,
-                  "STXP/STLXP of two X registers at unaligned address 0x%016" PRIx64
-                  ": alignment fault (guest exceptions are not implemented yet)",
-                  addr);
+        cpu->arch->unaligned_access(cpu, addr, ACCESS_STORE, (int)mmu_idx);
+    }
+    /* Every fault is raised here, before the lock is taken: a longjmp out of the locked
+     * section would leave the lock held. The 16 bytes lie in one page; it must translate for
+     * a store and be RAM. */
+    uint64_t paddr;
+    int prot;
+    cpu->arch->tlb_fill(cpu, addr, ACCESS_STORE, (int)mmu_idx, &paddr, &prot, false);
+    paddr |= addr & ~TARGET_PAGE_MASK;
+    if (!address_space_ram_ptr(cpu->as, paddr, 16)) {
+        cpu->arch->bus_error(cpu, addr, paddr, ACCESS_STORE);
     }
     g_mutex_lock(&stxp128_lock);
     uint64_t old_lo = cpu_ld_data(cpu, addr, MO_64, (int)mmu_idx);
