@@ -149,3 +149,60 @@ NO_LOOP_TO_CALL int memcmp(const void *a, const void *b, size_t n)
     }
     return 0;
 }
+
+/* ---- Exceptions: the vector table is vectors.S (ARM ARM D1.10.2) ---- */
+__asm__(".include \"vectors.S\"");
+
+volatile struct exc_record exc_last;
+volatile uint64_t exc_resume_at;
+static exc_handler_fn exc_handlers[4];
+extern char exc_vector_table[], el0_resume[];
+
+void exc_install(void)
+{
+    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"((uint64_t)exc_vector_table) : "memory");
+}
+
+void exc_set_handler(int kind, exc_handler_fn fn)
+{
+    exc_handlers[kind & 3] = fn;
+}
+
+void exc_reset(void)
+{
+    exc_last.esr = exc_last.far = exc_last.elr = exc_last.spsr = 0;
+    exc_last.vector = -1;
+    exc_last.count = 0;
+    exc_resume_at = 0;
+}
+
+void exc_record_handler(struct exc_frame *frame, int vector)
+{
+    exc_last.esr = frame->esr;
+    exc_last.far = frame->far;
+    exc_last.elr = frame->elr;
+    exc_last.spsr = frame->spsr;
+    exc_last.vector = vector;
+    exc_last.count++;
+    if (exc_resume_at) {
+        frame->elr = exc_resume_at;
+        exc_resume_at = 0;
+    } else {
+        frame->elr += 4;
+    }
+}
+
+/* Called by vectors.S. The SVC that ends an el0_call is handled here, before any handler:
+ * resume at el0_resume in EL1h with DAIF masked (SPSR.M = 0b0101). */
+void exc_dispatch(struct exc_frame *frame, int vector);
+void exc_dispatch(struct exc_frame *frame, int vector)
+{
+    if (vector == EXC_LOWER_A64 * 4 + EXC_SYNC &&
+        frame->esr == ESR_MAKE(0x15, 1, EXC_SVC_EL0_RETURN)) {
+        frame->elr = (uint64_t)el0_resume;
+        frame->spsr = 0x3c5;
+        return;
+    }
+    exc_handler_fn fn = exc_handlers[vector & 3];
+    (fn ? fn : exc_record_handler)(frame, vector);
+}

@@ -1,0 +1,17 @@
+#!/bin/sh
+# init.sh — /init of the Linux boot test's initramfs (busybox sh, pid 1). Prints marker lines that
+# tests/linux/run.sh checks, runs a few busybox commands, then powers off (PSCI SYSTEM_OFF).
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "TANDEM-LINUX-BOOT-OK"
+uname -a
+ls /
+head -n 8 /proc/cpuinfo
+echo "cmdline: $(cat /proc/cmdline)"
+dd if=/dev/zero of=/tmp/zero bs=1024 count=1024 2>/dev/null
+echo "md5 $(md5sum /tmp/zero | cut -d' ' -f1)"
+echo "sum $(seq 1 1000 | awk '{s+=$1} END {print s}')"
+echo "TANDEM-LINUX-DONE"
+poweroff -f

@@ -1,0 +1,93 @@
+#!/bin/bash
+# run.sh — boots Debian 12's arm64 cloud kernel with the busybox initramfs (tests/linux/fetch.sh)
+# on the virt board and checks it: the console must show TANDEM-LINUX-BOOT-OK and
+# TANDEM-LINUX-DONE with the right md5sum of 1 MiB of zeros and awk sum of 1..1000 between
+# them, and the emulator must exit with status 0 (the guest's `poweroff -f` is a
+# PSCI SYSTEM_OFF) within the timeout. Prints one line per run with its wall time, then
+# "N passed, N failed"; exits 1 if any run failed. Console output: build/linux/<label>.log.
+#   tests/linux/run.sh [VARIANT...]   variants: jit-gic2 jit-gic3 interp (default: all three)
+#   tests/linux/run.sh --bench        Tandem (jit) and qemu-system-aarch64 on the same boot,
+#                                      both times and their ratio
+# Environment: EMU=build/tandem (any other emulator, e.g. qemu-system-aarch64, runs each variant
+# without the -accel backend option), QEMU=qemu-system-aarch64, LINUX_TIMEOUT=300 (seconds).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+EMU=${EMU:-build/tandem}
+QEMU=${QEMU:-qemu-system-aarch64}
+TIMEOUT=${LINUX_TIMEOUT:-300}
+OUT=build/linux
+
+files=$(tests/linux/fetch.sh) || { echo "run.sh: fetch.sh failed"; exit 1; }
+IMAGE=$(echo "$files" | tail -n 2 | head -n 1)
+INITRD=$(echo "$files" | tail -n 1)
+echo "kernel: $(echo "$files" | head -n 1)"
+
+passed=0 failed=0
+LAST_TIME=0
+
+# ---- one boot: $1 = label, $2 = emulator, rest = extra arguments; sets LAST_TIME ----
+boot_one() {
+    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0 t1
+    shift 2
+    t0=$(date +%s.%N)
+    timeout -k 5 "$TIMEOUT" "$emu" -M virt -cpu cortex-a57 -smp 1 -m 512 -nographic \
+        -kernel "$IMAGE" -initrd "$INITRD" -append "console=ttyAMA0 panic=-1" -no-reboot "$@" \
+        </dev/null >"$log" 2>&1
+    rc=$?
+    t1=$(date +%s.%N)
+    LAST_TIME=$(echo "$t1 - $t0" | bc)
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        status="timeout after ${TIMEOUT}s"
+    elif [ $rc -ne 0 ]; then
+        status="exit status $rc"
+    elif ! grep -q '^TANDEM-LINUX-BOOT-OK' "$log"; then
+        status="no boot marker"
+    elif ! grep -q '^md5 b6d81b360a5672d80c27430f39153e2c' "$log" || \
+         ! grep -q '^sum 500500' "$log"; then
+        status="wrong md5/sum output"
+    elif ! grep -q '^TANDEM-LINUX-DONE' "$log"; then
+        status="no done marker"
+    fi
+    if [ -z "$status" ]; then
+        passed=$((passed + 1))
+        printf 'PASS %-28s %8.2fs\n' "$label" "$LAST_TIME"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %-28s %8.2fs  %s; last console lines (%s):\n' "$label" "$LAST_TIME" \
+            "$status" "$log"
+        tr -d '\r' < "$log" | tail -n 8 | sed 's/^/    | /'
+    fi
+}
+
+# Arguments of a variant on $EMU.
+variant_args() {
+    local accel=()
+    case "$1" in
+        jit-gic2) accel=(-accel tcg,backend=jit); echo "-machine gic-version=2" ;;
+        jit-gic3) accel=(-accel tcg,backend=jit); echo "-machine gic-version=3" ;;
+        interp) accel=(-accel tcg,backend=interp); echo "-machine gic-version=2" ;;
+        *) echo "run.sh: unknown variant $1" >&2; return 1 ;;
+    esac
+    case "$(basename "$EMU")" in
+        tandem*) echo "${accel[@]}" ;;
+    esac
+}
+
+if [ "${1:-}" = "--bench" ]; then
+    boot_one "tandem-jit" "$EMU" -accel tcg,backend=jit
+    t_tandem=$LAST_TIME
+    boot_one "qemu" "$QEMU"
+    t_qemu=$LAST_TIME
+    printf 'boot to poweroff: tandem %.2fs, qemu %.2fs, tandem/qemu %.2f\n' \
+        "$t_tandem" "$t_qemu" "$(echo "$t_tandem / $t_qemu" | bc -l)"
+else
+    variants=("$@")
+    [ ${#variants[@]} -gt 0 ] || variants=(jit-gic2 jit-gic3 interp)
+    for v in "${variants[@]}"; do
+        args=$(variant_args "$v") || exit 1
+        # shellcheck disable=SC2086 # the variant's arguments are words on purpose
+        boot_one "linux-$v" "$EMU" $args
+    done
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
