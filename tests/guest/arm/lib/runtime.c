@@ -187,8 +187,8 @@ void exc_record_handler(struct exc_frame *frame, int vector)
     if (exc_resume_at) {
         frame->elr = exc_resume_at;
         exc_resume_at = 0;
-    } else {
-        frame->elr += 4;
+    } else if (ESR_EC(frame->esr) < 0x15 || ESR_EC(frame->esr) > 0x17) {
+        frame->elr += 4; /* SVC/HVC/SMC calls already return past the instruction */
     }
 }
 

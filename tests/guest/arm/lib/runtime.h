@@ -36,7 +36,8 @@ int memcmp(const void *a, const void *b, size_t n);
  * calls the handler registered for the exception kind (EXC_SYNC/IRQ/FIQ/SERROR); the handler
  * may change frame->elr / frame->spsr / frame->x[] (written back before ERET). Without a
  * handler, exc_record_handler runs: it records the exception in exc_last and resumes at
- * exc_resume_at if set (then clears it), else at ELR + 4 (skips the faulting instruction). */
+ * exc_resume_at if set (then clears it), else past the instruction that trapped (ELR + 4, but
+ * ELR itself for SVC/HVC/SMC, whose preferred return address is already the next one). */
 struct exc_frame {
     uint64_t x[31];
     uint64_t elr, spsr, esr, far;
