@@ -74,7 +74,8 @@ variant_args() {
 }
 
 if [ "${1:-}" = "--bench" ]; then
-    boot_one "tandem-jit" "$EMU" -accel tcg,backend=jit
+    # shellcheck disable=SC2046 # the variant's arguments are words on purpose
+    boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args jit-gic2)
     t_tandem=$LAST_TIME
     boot_one "qemu" "$QEMU"
     t_qemu=$LAST_TIME
