@@ -35,7 +35,7 @@ boot_one() {
         </dev/null >"$log" 2>&1
     rc=$?
     t1=$(date +%s.%N)
-    LAST_TIME=$(echo "$t1 - $t0" | bc)
+    LAST_TIME=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         status="timeout after ${TIMEOUT}s"
     elif [ $rc -ne 0 ]; then
@@ -79,8 +79,8 @@ if [ "${1:-}" = "--bench" ]; then
     t_tandem=$LAST_TIME
     boot_one "qemu" "$QEMU"
     t_qemu=$LAST_TIME
-    printf 'boot to poweroff: tandem %.2fs, qemu %.2fs, tandem/qemu %.2f\n' \
-        "$t_tandem" "$t_qemu" "$(echo "$t_tandem / $t_qemu" | bc -l)"
+    awk -v e="$(basename "$EMU")" -v a="$t_tandem" -v b="$t_qemu" \
+        'BEGIN { printf "boot to poweroff: %s %.2fs, qemu %.2fs, ratio %.2f\n", e, a, b, a / b }'
 else
     variants=("$@")
     [ ${#variants[@]} -gt 0 ] || variants=(jit-gic2 jit-gic3 interp)

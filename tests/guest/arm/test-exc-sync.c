@@ -226,8 +226,7 @@ static void test_readback(void)
     WRITE_SYSREG(vbar_el1, 0x40001800);
     CHECK_EQ(READ_SYSREG(vbar_el1), 0x40001800);
     exc_install();
-    /* An exception overwrites ESR/ELR/SPSR; FAR keeps its value for an SVC? No: UNKNOWN, so
-     * it is not checked. */
+    /* An exception writes ESR_EL1 and ELR_EL1 (FAR_EL1 is UNKNOWN after an SVC: unchecked). */
     uint64_t a;
     exc_reset();
     TRAP_AT("svc #5", a);
