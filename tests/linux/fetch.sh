@@ -3,9 +3,9 @@
 # them): Debian 12's arm64 cloud kernel (the versioned linux-image-*-cloud-arm64 package that the
 # metapackage linux-image-cloud-arm64 depends on) as an uncompressed arm64 `Image`, and an
 # initramfs (cpio newc, gzip) whose /init is a busybox sh script (tests/linux/init.sh) running on
-# busybox-static:arm64 (and cpio, installed when missing). Needs root for `dpkg --add-architecture arm64` and apt-get update (only the
-# first time); packages come through apt-get download, nothing else is fetched.
-#   tests/linux/fetch.sh        prints the paths of Image and initrd.gz on its last two lines
+# busybox-static:arm64. Needs root the first time: `dpkg --add-architecture arm64`, apt-get update,
+# and cpio installed when missing; packages come through apt-get download, nothing else is fetched.
+#   tests/linux/fetch.sh     last three lines: "package version vmlinuz=raw|gzip", Image, initrd
 set -eu
 cd "$(dirname "$0")/../.."
 OUT=build/linux
@@ -21,12 +21,15 @@ if ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
 fi
 command -v cpio >/dev/null || apt-get install -y -q cpio >/dev/null
 # apt-get download as root into a folder _apt cannot read warns; the download is still fine.
-apt_download() { apt-get download -q "$1" 2>&1 >/dev/null | grep -v 'unsandboxed as root' >&2 || true; }
+apt_download() {
+    apt-get download -q "$1" 2>&1 >/dev/null | grep -v 'unsandboxed as root' >&2 || true
+}
 
 # ---- kernel: resolve the metapackage to its versioned image package ----
 if [ ! -s "$IMAGE" ]; then
     pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 | \
-          sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-arm64\)\(:arm64\)\{0,1\}$/\1/p' | head -n 1)
+          sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-arm64\)\(:arm64\)\{0,1\}$/\1/p' | \
+          head -n 1)
     [ -n "$pkg" ] || { echo "fetch.sh: cannot resolve linux-image-cloud-arm64" >&2; exit 1; }
     rm -rf "$OUT/kpkg" && mkdir -p "$OUT/kpkg"
     (cd "$OUT/kpkg" && apt_download "$pkg:arm64")
@@ -44,7 +47,8 @@ if [ ! -s "$IMAGE" ]; then
               cp "$vmlinuz" "$IMAGE.tmp"; fmt=raw ;;
         *) cp "$vmlinuz" "$IMAGE.tmp"; fmt=raw ;;
     esac
-    if [ "$(dd if="$IMAGE.tmp" bs=1 skip=56 count=4 2>/dev/null | od -An -tx1 | tr -d ' ')" != 41524d64 ]; then
+    magic=$(dd if="$IMAGE.tmp" bs=1 skip=56 count=4 2>/dev/null | od -An -tx1 | tr -d ' ')
+    if [ "$magic" != 41524d64 ]; then
         echo "fetch.sh: $vmlinuz did not give an arm64 Image" >&2; exit 1
     fi
     mv "$IMAGE.tmp" "$IMAGE"

@@ -3,14 +3,14 @@
  * stage 1 disabled data accesses are to Device-nGnRnE memory): exact ESR_EL1 (EC 0x25 from
  * EL1, IL = 1, ISV = 0, WnR, DFSC) and FAR_EL1 for loads and stores to physical addresses where
  * the virt board has nothing (synchronous External abort, DFSC 0x10; EA = 0, an IMPLEMENTATION
- * DEFINED choice matched to QEMU), and unaligned exclusives (pairs: their total size) and
- * acquire/release, always an Alignment fault (DFSC 0x21); ELR = the faulting instruction,
- * faulting stores write nothing. Plain unaligned Device accesses, STXR without a monitor and
- * SP alignment (QEMU 7.2 differs from the ARM ARM), and LDXP of two X registers at an 8- but
- * not 16-byte aligned address (Tandem misses it) are in test-exc-armarm.c.pending.
- * The unmapped addresses are holes of
- * the virt memory map (after the PL011's 4 KiB, between virtio-mmio and the platform bus, just
- * past 128 MiB of RAM); 0 is not used because QEMU maps flash there. Bare metal, one CPU.
+ * DEFINED choice matched to QEMU), unaligned exclusives (pairs: their total size) and
+ * acquire/release, always an Alignment fault (DFSC 0x21), and an instruction fetch from a hole
+ * (EC 0x21, IFSC 0x10); ELR = the faulting instruction, faulting stores write nothing. Plain
+ * unaligned Device accesses, STXR without a monitor and SP alignment (QEMU 7.2 differs from the
+ * ARM ARM), and LDXP of two X registers at an 8- but not 16-byte aligned address (Tandem misses
+ * it) are in test-exc-armarm.c.pending. The unmapped addresses are holes of the virt memory map
+ * (after the PL011's 4 KiB, between virtio-mmio and the platform bus, just past 128 MiB of
+ * RAM); 0 is not used because QEMU maps flash there. Bare metal, one CPU.
  */
 #include "runtime.h"
 
@@ -91,10 +91,31 @@ static void test_alignment(void)
     (void)a;
 }
 
+/* A branch to a hole: the fetch takes an Instruction Abort (EC 0x21 from EL1, IFSC 0x10 synchronous
+ * External abort), FAR = ELR = the target; the handler resumes at exc_resume_at. */
+static void test_instruction_abort(void)
+{
+    static const uint64_t holes[] = {0x09100000, 0x0b000000, 0x48000000};
+    for (unsigned i = 0; i < sizeof holes / sizeof holes[0]; i++) {
+        uint64_t resume;
+        exc_reset();
+        __asm__ volatile("adr %0, 2f\n str %0, [%1]\n blr %2\n2:"
+                         : "=&r"(resume)
+                         : "r"(&exc_resume_at), "r"(holes[i])
+                         : "x30", "memory");
+        CHECK_EQ(exc_last.count, 1);
+        CHECK_EQ(exc_last.vector, VEC_EL1H_SYNC);
+        CHECK_EQ(exc_last.esr, ESR_MAKE(0x21, 1, 0x10));
+        CHECK_EQ(exc_last.far, holes[i]);
+        CHECK_EQ(exc_last.elr, holes[i]);
+    }
+}
+
 int main(void)
 {
     exc_install();
     test_external();
     test_alignment();
+    test_instruction_abort();
     return guest_report();
 }

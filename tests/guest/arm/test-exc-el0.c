@@ -5,7 +5,8 @@
  * SCTLR_EL1 traps of EL0 (D17.2.118): WFI with nTWI = 0 (EC 0x01, ISS CV = 1, COND = 0b1110,
  * TI = 0), DAIF access with UMA = 0, CTR_EL0 with UCT = 0, DC ZVA with DZE = 0 and DC CVAU with
  * UCI = 0 (EC 0x18, ISS = Op0 Op2 Op1 CRn Rt CRm Direction), plus DCZID_EL0.DZP reading 1 at EL0
- * when DZE = 0, and SPSR_EL1 on entry from EL0 (M = EL0t, DAIF, NZCV). Each EL0 function runs
+ * when DZE = 0, SPSR_EL1 on entry from EL0 (M = EL0t, DAIF, NZCV), and aborts from EL0 (data
+ * EC 0x24, instruction EC 0x20, PC alignment EC 0x22, with FAR). Each EL0 function runs
  * through el0_call and returns the address of its trapping instruction. Bare metal, one CPU.
  */
 #include "runtime.h"
@@ -51,10 +52,71 @@ EL0_FN(el0_ctr, "mrs x6, ctr_el0")
 EL0_FN(el0_dczva, "dc zva, x5")
 EL0_FN(el0_dccvau, "dc cvau, x5")
 
+static uint64_t el0_double(uint64_t arg) { return arg * 2 + 1; }
+
+/* Aborts from EL0 (EC 0x24 data, 0x20 instruction; PC alignment keeps EC 0x22): the handler
+ * resumes at exc_resume_at, set by the EL0 code itself (memory is flat with the MMU off). */
+static uint64_t el0_load_hole(uint64_t hole)
+{
+    uint64_t a;
+    __asm__ volatile("adr %0, 1f\n1: ldr x6, [%1]" : "=&r"(a) : "r"(hole) : "x6", "memory");
+    return a;
+}
+
+static uint64_t el0_store_hole(uint64_t hole)
+{
+    uint64_t a;
+    __asm__ volatile("adr %0, 1f\n1: strb wzr, [%1]" : "=&r"(a) : "r"(hole) : "memory");
+    return a;
+}
+
+static uint64_t el0_branch_to(uint64_t target)
+{
+    uint64_t resume;
+    __asm__ volatile("adr %0, 2f\n str %0, [%1]\n blr %2\n2:"
+                     : "=&r"(resume)
+                     : "r"(&exc_resume_at), "r"(target)
+                     : "x30", "memory");
+    return 0;
+}
+
+static void test_aborts_from_el0(void)
+{
+    static const uint64_t hole = 0x0b000000;
+    uint64_t a;
+    exc_reset();
+    a = el0_call(el0_load_hole, hole, EXC_SPSR_EL0);
+    CHECK_EQ(exc_last.count, 1);
+    CHECK_EQ(exc_last.vector, VEC_LOWER_SYNC);
+    CHECK_EQ(exc_last.esr, ESR_MAKE(0x24, 1, 0x10));
+    CHECK_EQ(exc_last.far, hole);
+    CHECK_EQ(exc_last.elr, a);
+    exc_reset();
+    a = el0_call(el0_store_hole, hole + 5, EXC_SPSR_EL0);
+    CHECK_EQ(exc_last.count, 1);
+    CHECK_EQ(exc_last.esr, ESR_MAKE(0x24, 1, 0x50));
+    CHECK_EQ(exc_last.far, hole + 5);
+    CHECK_EQ(exc_last.elr, a);
+    exc_reset();
+    el0_call(el0_branch_to, hole, EXC_SPSR_EL0);
+    CHECK_EQ(exc_last.count, 1);
+    CHECK_EQ(exc_last.vector, VEC_LOWER_SYNC);
+    CHECK_EQ(exc_last.esr, ESR_MAKE(0x20, 1, 0x10));
+    CHECK_EQ(exc_last.far, hole);
+    CHECK_EQ(exc_last.elr, hole);
+    exc_reset();
+    uint64_t odd = (uint64_t)el0_double + 2;
+    el0_call(el0_branch_to, odd, EXC_SPSR_EL0);
+    CHECK_EQ(exc_last.count, 1);
+    CHECK_EQ(exc_last.vector, VEC_LOWER_SYNC);
+    CHECK_EQ(exc_last.esr, ESR_MAKE(0x22, 1, 0));
+    CHECK_EQ(exc_last.far, odd);
+    CHECK_EQ(exc_last.elr, odd);
+}
+
 static uint64_t el0_read_daif(uint64_t arg) { return READ_SYSREG(daif); }
 static uint64_t el0_read_ctr(uint64_t arg) { return READ_SYSREG(ctr_el0); }
 static uint64_t el0_read_dczid(uint64_t arg) { return READ_SYSREG(dczid_el0); }
-static uint64_t el0_double(uint64_t arg) { return arg * 2 + 1; }
 
 static uint64_t scratch[16] __attribute__((aligned(64)));
 
@@ -158,5 +220,6 @@ int main(void)
     test_calls();
     test_spsr_from_el0();
     test_sctlr_traps();
+    test_aborts_from_el0();
     return guest_report();
 }

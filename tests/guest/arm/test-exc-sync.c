@@ -6,7 +6,8 @@
  * FAR = ELR = the misaligned target), exact SPSR_EL1 on entry (M, DAIF, NZCV), DAIF masked and
  * SPSel = 1 in the handler, the vector offset for EL1t (0x000) vs EL1h (0x200), ERET restoring
  * NZCV and DAIF, an illegal exception return (SPSR.M = EL2h: PSTATE.IL, then EC 0x0e) and the
- * read-back of ELR/ESR/FAR/SPSR_EL1. Bare metal at EL1, single-threaded; uses the exc_* runtime.
+ * read-back of ELR/ESR/FAR/SPSR_EL1, and an exception nested inside a handler. Bare metal at
+ * EL1, single-threaded; uses the exc_* runtime.
  */
 #include "runtime.h"
 
@@ -213,6 +214,41 @@ static void test_illegal_return(void)
     exc_set_handler(EXC_SYNC, NULL);
 }
 
+/* A synchronous exception inside a handler (ARM ARM D1.10: ELR/SPSR/ESR are overwritten; the
+ * vector saved the outer ones in its frame): the outer SVC still returns to its caller with
+ * its NZCV, and the handler sees the nested ESR and an ELR inside itself. */
+static volatile uint64_t nested_esr, nested_elr, nested_spsr, outer_esr;
+static volatile int nested_depth;
+static void handler_nested(struct exc_frame *f, int vector)
+{
+    if (nested_depth++ == 0) {
+        outer_esr = f->esr;
+        uint64_t a;
+        __asm__ volatile("msr nzcv, xzr\n adr %0, 1f\n1: svc #0x101" : "=&r"(a) : : "cc", "memory");
+        nested_elr = READ_SYSREG(elr_el1) - a; /* 4: the nested SVC's next instruction */
+        nested_esr = READ_SYSREG(esr_el1);
+        nested_spsr = READ_SYSREG(spsr_el1);
+    }
+}
+
+static void test_nested(void)
+{
+    uint64_t nzcv;
+    nested_depth = 0;
+    exc_set_handler(EXC_SYNC, handler_nested);
+    __asm__ volatile("mov x9, #0x60000000\n msr nzcv, x9\n svc #0x100\n mrs %0, nzcv"
+                     : "=r"(nzcv)
+                     :
+                     : "x9", "cc", "memory");
+    exc_set_handler(EXC_SYNC, NULL);
+    CHECK_EQ(nested_depth, 2);
+    CHECK_EQ(outer_esr, 0x56000100);
+    CHECK_EQ(nested_esr, 0x56000101);
+    CHECK_EQ(nested_elr, 4);
+    CHECK_EQ(nested_spsr, 0x3c5); /* from the handler: DAIF masked, NZCV cleared, EL1h */
+    CHECK_EQ(nzcv, 0x60000000);
+}
+
 static void test_readback(void)
 {
     WRITE_SYSREG(elr_el1, 0xfedcba9876543210ull);
@@ -244,6 +280,7 @@ int main(void)
     test_spsel();
     test_eret_restores();
     test_illegal_return();
+    test_nested();
     test_readback();
     return guest_report();
 }

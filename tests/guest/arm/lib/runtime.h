@@ -1,6 +1,8 @@
 /*
  * runtime.h — the tiny runtime of AArch64 guest tests: PL011 output, semihosting exit,
- * PSCI power-off, and CHECK helpers that count failures. Single-threaded bare metal.
+ * PSCI power-off, CHECK helpers that count failures, and an exception API (EL1 vector table in
+ * vectors.S, per-kind C handlers with the saved frame, el0_call to run a function at EL0).
+ * Single-threaded bare metal; handlers run at EL1 with DAIF masked.
  */
 #ifndef GUEST_RUNTIME_H
 #define GUEST_RUNTIME_H
@@ -67,12 +69,13 @@ uint64_t el0_call(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t spsr);
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define ESR_MAKE(ec, il, iss) (((uint64_t)(ec) << 26) | ((uint64_t)(il) << 25) | (uint64_t)(iss))
 
-#define READ_SYSREG(reg)                                                                       \
+#define READ_SYSREG(reg)                                                               \
     ({                                                                                 \
         uint64_t v_;                                                                   \
         __asm__ volatile("mrs %0, " #reg : "=r"(v_));                                  \
         v_;                                                                            \
     })
-#define WRITE_SYSREG(reg, v) __asm__ volatile("msr " #reg ", %0\n isb" : : "r"((uint64_t)(v)) : "memory")
+#define WRITE_SYSREG(reg, v)                                                                   \
+    __asm__ volatile("msr " #reg ", %0\n isb" : : "r"((uint64_t)(v)) : "memory")
 
 #endif
