@@ -446,7 +446,8 @@ static bool sysreg_is_plain_field(const ARMSysReg *r, bool is_read)
 
 static uint32_t sysreg_iss(uint32_t insn, bool is_read)
 {
-    return arm_sysreg_iss((int)(2 + ((insn >> 19) & 1)), (int)((insn >> 16) & 7),
+    /* Op0 is insn[20:19] for MRS/MSR (register), SYS and MSR (immediate) alike. */
+    return arm_sysreg_iss((int)((insn >> 19) & 3), (int)((insn >> 16) & 7),
                           (int)((insn >> 12) & 15), (int)((insn >> 8) & 15),
                           (int)((insn >> 5) & 7), (int)(insn & 31), is_read);
 }

@@ -312,6 +312,33 @@ static void gen_release_after(DisasContext *s) {
     ir_mb(s->f, IR_MB_ST_LD);
 }
 
+static int helper_align_fault_idx;
+
+/* Alignment fault for the exclusive at addr (access ACCESS_LOAD or ACCESS_STORE). */
+static void helper_align_fault(void *envp, uint64_t addr, uint32_t access_mmu)
+{
+    CPUState *cpu = env_cpu((CPUARMState *)envp);
+    cpu->arch->unaligned_access(cpu, addr, (int)(access_mmu & 3), (int)(access_mmu >> 2));
+}
+
+/* Exclusives must be aligned to their whole size, a pair of X registers to 16 bytes, and
+ * the check comes before the monitor compare (ARM ARM B2.5.2, AArch64.ExclusiveMonitorsPass):
+ * a branch around a helper that raises the alignment fault. TEMP temps die at labels, so the
+ * address to use afterwards is returned in a LOCAL temp. */
+static IRTemp gen_check_align(DisasContext *s, IRTemp addr, unsigned bytes, int access) {
+    IRFunc *f = s->f;
+    int ok = ir_label_new(f);
+    IRTemp keep = ir_temp_new_local(f), low = ir_temp_new(f);
+    ir_mov(f, IR_I64, keep, addr);
+    ir_binopi(f, IR_AND, IR_I64, low, keep, bytes - 1);
+    ir_brcond(f, IR_I64, IR_COND_EQ, low, ir_const(f, 0), ok);
+    IRTemp args[3] = {f->env, keep, ir_const(f, (uint64_t)(access | s->mmu_idx << 2))};
+    gen_sync_pc(s);
+    ir_call(f, helper_align_fault_idx, IR_TEMP_NONE, args, 3);
+    ir_set_label(f, ok);
+    return keep;
+}
+
 /* LDXR/LDAXR/LDXP/LDAXP: record the address and the value(s) loaded. */
 static void gen_load_exclusive(DisasContext *s, int size, bool pair, bool acquire, int rt, int rt2,
                                IRTemp addr) {
@@ -333,6 +360,7 @@ static void gen_load_exclusive(DisasContext *s, int size, bool pair, bool acquir
         write_reg(s, rt2, 0, hi);
     } else {
         IRTemp addr2 = ir_temp_new(f), v2 = ir_temp_new(f);
+        addr = gen_check_align(s, addr, 16, ACCESS_LOAD);
         ir_binopi(f, IR_ADD, IR_I64, addr2, addr, 8);
         ir_qemu_ld(f, v1, addr, MO_64 | MO_ALIGN | acq, s->mmu_idx);
         ir_qemu_ld(f, v2, addr2, MO_64 | MO_ALIGN | acq, s->mmu_idx);
@@ -358,6 +386,7 @@ static void gen_store_exclusive(DisasContext *s, int size, bool pair, bool relea
     IRTemp addr = ir_temp_new_local(f);
     int fail = ir_label_new(f), done = ir_label_new(f);
     ir_mov(f, IR_I64, addr, cpu_X[rn]);
+    addr = gen_check_align(s, addr, (pair ? 2u : 1u) << size, ACCESS_STORE);
     ir_brcond(f, IR_I64, IR_COND_NE, addr, cpu_exclusive_addr, fail);
     if (release) {
         gen_release_before(s);
@@ -464,6 +493,10 @@ bool disas_a64_ldst(DisasContext *s, uint32_t insn) {
 }
 
 void a64_ldst_helpers_init(void) {
+    static const IRArgType align_args[] = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32};
+    helper_align_fault_idx =
+        a64_helper_register("align_fault", (void *)helper_align_fault, IR_ARG_VOID, 3,
+                            align_args, IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
     static const IRArgType stxp_args[] = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I64, IR_ARG_I64,
                                           IR_ARG_I32};
     helper_stxp128_idx =

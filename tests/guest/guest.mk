@@ -12,7 +12,7 @@ GUEST_CC ?= aarch64-linux-gnu-gcc
 GUEST_LIB := tests/guest/arm/lib
 GUEST_CFLAGS := -O2 -g -ffreestanding -nostdlib -mgeneral-regs-only -static \
   -Wall -Wextra -Wno-unused-parameter -Wl,--no-warn-rwx-segments -I$(GUEST_LIB)
-GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c \
+GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c $(GUEST_LIB)/vectors.S \
   $(GUEST_LIB)/runtime.h
 
 GUEST_ARM_SRCS := $(wildcard tests/guest/arm/test-*.c tests/guest/arm/test-*.S)

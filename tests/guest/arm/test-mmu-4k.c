@@ -99,7 +99,7 @@ static void test_translations(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[0] = 0x1111222233334444ull;
     a[511] = 0x5555666677778888ull;
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T), 0x1111222233334444ull);
     CHECK_EQ(probe_load(T + 0xff8), 0x5555666677778888ull);
     probe_store(T + 8, 0xabcdef);
@@ -134,15 +134,15 @@ static void test_translation_faults(void) {
         {T + 3 * 0x200000 + 0x48, 0x17, "external abort on walk, level 3"},
     };
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        exc_reset();
+        mmu_exc_reset();
         CHECK_EQ(probe_load(cases[i].va), 0xdeadbeefdeadbeefull);
         check_fault(cases[i].name, esr_dabt(cases[i].fsc, false), cases[i].va);
-        exc_reset();
+        mmu_exc_reset();
         probe_store(cases[i].va, 1);
         check_fault(cases[i].name, esr_dabt(cases[i].fsc, true), cases[i].va);
     }
     /* The handler saw the faulting instruction's address. */
-    exc_reset();
+    mmu_exc_reset();
     uint64_t at;
     __asm__ volatile("adr %0, 1f\n 1: ldr xzr, [%1]" : "=&r"(at) : "r"(T + 3 * PAGE) : "memory");
     CHECK_EQ(exc_elr, at);
@@ -150,41 +150,41 @@ static void test_translation_faults(void) {
 }
 
 static void test_access_flag_and_permissions(void) {
-    exc_reset();
+    mmu_exc_reset();
     probe_load(T + 2 * PAGE + 0x30);
     check_fault("access flag", esr_dabt(0x0b, false), T + 2 * PAGE + 0x30);
-    exc_reset();
+    mmu_exc_reset();
     probe_store(T + PAGE + 0x18, 5);
     check_fault("store to EL1 read-only", esr_dabt(0x0f, true), T + PAGE + 0x18);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T + PAGE), 0);
     check_no_fault("load from read-only");
     /* APTable[1] makes a RW page read-only. */
-    exc_reset();
+    mmu_exc_reset();
     probe_store(T + 4 * 0x200000 + 0x40, 5);
     check_fault("store under APTable[1]", esr_dabt(0x0f, true), T + 4 * 0x200000 + 0x40);
     /* Instruction fetch from a PXN page and from an EL0-writable page (implied PXN). */
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 5 * PAGE, 7), 7);
     check_fault("fetch from PXN", esr_iabt(0x0f), T + 5 * PAGE);
     CHECK_EQ(exc_elr, T + 5 * PAGE);
     put_code(pa_of(pages[4]), 9);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 6 * PAGE, 7), 7);
     check_fault("fetch from EL0-writable", esr_iabt(0x0f), T + 6 * PAGE);
     /* Unprivileged accesses (LDTR/STTR) see EL0 permissions. */
-    exc_reset();
+    mmu_exc_reset();
     probe_store_el0(T + 6 * PAGE + 0x100, 0x77);
     CHECK_EQ(probe_load_el0(T + 6 * PAGE + 0x100), 0x77);
     check_no_fault("EL0 RW page");
     /* Needs LDTR/STTR at EL1 to use ARM_MMU_IDX_EL0 (decode-a64-ldst.c, trans_ldst_imm9). */
-    exc_reset();
+    mmu_exc_reset();
     probe_load_el0(T + 7 * PAGE + 0x100);
     check_fault("LDTR of EL1-only page", esr_dabt(0x0f, false), T + 7 * PAGE + 0x100);
-    exc_reset();
+    mmu_exc_reset();
     probe_store_el0(T + 7 * PAGE + 0x100, 1);
     check_fault("STTR to EL1-only page", esr_dabt(0x0f, true), T + 7 * PAGE + 0x100);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load_el0(T + 8 * PAGE + 0x100), 0x77);
     probe_store_el0(T + 8 * PAGE + 0x100, 1);
     check_fault("STTR to EL0 read-only", esr_dabt(0x0f, true), T + 8 * PAGE + 0x100);
@@ -195,7 +195,7 @@ static void test_tlbi(void) {
     volatile uint64_t *b = (volatile uint64_t *)pages[1];
     a[2] = 0xaaaa;
     b[2] = 0xbbbb;
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T + 11 * PAGE + 16), 0xaaaa);
     l3_t[11] = pa_of(pages[1]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;
     tlbi_va(T + 11 * PAGE);
@@ -207,7 +207,7 @@ static void test_tlbi(void) {
     check_fault("unmapped after TLBI", esr_dabt(0x07, false), T + 11 * PAGE + 16);
     l3_t[11] = pa_of(pages[0]) | D_TABLE | D_NORMAL | D_PXN | D_UXN;
     tlbi_all();
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T + 11 * PAGE + 16), 0xaaaa);
     check_no_fault("remapped after TLBI VMALLE1");
 }
@@ -228,19 +228,19 @@ static void test_at(void) {
     CHECK_EQ(at_s1e0r(T + 8 * PAGE) & ~ns,
              0xff00000000000000ull | pa_of(pages[4]) | 1 << 11 | 3 << 7);
     CHECK_EQ(at_s1e1r(0x0000010000000000ull), 0x04 << 1 | 1 | 1 << 11);
-    exc_reset();
+    mmu_exc_reset();
     check_no_fault("AT never faults");
 }
 
 static void test_tbi(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[3] = 0x7b1;
-    exc_reset();
+    mmu_exc_reset();
     probe_load(0x5a00000000000000ull | (T + 24));
     check_fault("tagged without TBI0", esr_dabt(0x04, false), 0x5a00000000000000ull | (T + 24));
     MSR(tcr_el1, TCR_BASE | TCR_TBI0);
     tlbi_all();
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(0x5a00000000000000ull | (T + 24)), 0x7b1);
     CHECK_EQ(probe_load(0xff00000000000000ull | (T + 24)), 0x7b1);
     check_no_fault("TBI0");
@@ -250,7 +250,7 @@ static void test_tbi(void) {
 
 static void test_wxn(void) {
     put_code(pa_of(pages[3]), 43);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 4 * PAGE, 7), 43);
     MSR(sctlr_el1, MRS(sctlr_el1) | SCTLR_WXN);
     tlbi_all();
@@ -260,7 +260,7 @@ static void test_wxn(void) {
     check_fault("fetch from writable with WXN", esr_iabt(0x0f), T + 4 * PAGE);
     MSR(sctlr_el1, MRS(sctlr_el1) & ~SCTLR_WXN);
     tlbi_all();
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 4 * PAGE, 7), 43);
     check_no_fault("WXN off again");
 }
@@ -270,7 +270,7 @@ int main(void) {
     build_identity();
     build_test_region();
     mmu_enable(TCR_BASE, pa_of(l0) | 0x0042ull << 48, pa_of(l0_hi));
-    exc_reset();
+    mmu_exc_reset();
     uart_puts("MMU on\n");
     check_no_fault("identity map");
     test_translations();

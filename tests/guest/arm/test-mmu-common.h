@@ -76,7 +76,7 @@ static inline void mmu_install_vectors(void) {
     __asm__ volatile("isb" ::: "memory");
 }
 
-static inline void exc_reset(void) {
+static inline void mmu_exc_reset(void) {
     exc_count = 0;
     exc_esr = exc_far = exc_elr = 0;
     exc_vector = ~0ull;
@@ -117,7 +117,7 @@ static inline uint64_t probe_call(uint64_t va, uint64_t none) {
     return x0;
 }
 
-/* Expects exactly one exception since exc_reset() with this ESR and FAR. */
+/* Expects exactly one exception since mmu_exc_reset() with this ESR and FAR. */
 static inline void check_fault(const char *what, uint64_t esr, uint64_t far) {
     if (exc_count != 1 || exc_esr != esr || exc_far != far) {
         uart_puts("FAIL ");

@@ -104,7 +104,7 @@ static void test_translations(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0];
     a[0] = 0x0123456789abcdefull;
     a[GRAN / 8 - 1] = 0xfedcba9876543210ull;
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T), 0x0123456789abcdefull);
     CHECK_EQ(probe_load(T + GRAN - 8), 0xfedcba9876543210ull);
     probe_store(T + 8, 0x99);
@@ -131,17 +131,17 @@ static void test_faults(void) {
 #endif
     };
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        exc_reset();
+        mmu_exc_reset();
         CHECK_EQ(probe_load(cases[i].va), 0xdeadbeefdeadbeefull);
         check_fault(cases[i].name, cases[i].esr, cases[i].va);
     }
-    exc_reset();
+    mmu_exc_reset();
     probe_store(T + GRAN + 0x20, 1);
     check_fault("store to read-only", esr_dabt(0x0f, true), T + GRAN + 0x20);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 5 * GRAN, 7), 7);
     check_fault("fetch from PXN", esr_iabt(0x0f), T + 5 * GRAN);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_call(T + 6 * GRAN, 7), 7);
     check_fault("fetch from EL0-writable", esr_iabt(0x0f), T + 6 * GRAN);
 }
@@ -150,7 +150,7 @@ static void test_tlbi_and_at(void) {
     volatile uint64_t *a = (volatile uint64_t *)pages[0], *b = (volatile uint64_t *)pages[1];
     a[5] = 0xa5;
     b[5] = 0xb5;
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T + 8 * GRAN + 40), 0xa5);
     /* A 4K-page offset inside the granule must map to the same granule. */
     CHECK_EQ(probe_load(T + 8 * GRAN + GRAN / 2 + 40), a[GRAN / 16 + 5]);
@@ -174,21 +174,21 @@ static void test_tlbi_and_at(void) {
  * instruction fetches do not. */
 static void test_pan(void) {
     put_code((uint64_t)pages[3], 33);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T + 6 * GRAN), probe_load_el0(T + 6 * GRAN));
     __asm__ volatile(".inst 0xd500419f\n isb" /* MSR PAN, #1 */ ::: "memory");
     probe_load(T + 6 * GRAN + 8);
     check_fault("load with PAN", esr_dabt(0x0f, false), T + 6 * GRAN + 8);
-    exc_reset();
+    mmu_exc_reset();
     probe_store(T + 6 * GRAN + 8, 3);
     check_fault("store with PAN", esr_dabt(0x0f, true), T + 6 * GRAN + 8);
-    exc_reset();
+    mmu_exc_reset();
     CHECK_EQ(probe_load(T), 0x0123456789abcdefull); /* EL1-only page: unaffected */
     CHECK_EQ(probe_call(T + 7 * GRAN, 7), 33);      /* EL0-readable code: fetch unaffected */
     check_no_fault("PAN leaves EL1-only data and fetches alone");
     CHECK_EQ(MRS(s3_0_c4_c2_3) /* PAN */, 1ull << 22);
     __asm__ volatile(".inst 0xd500409f\n isb" /* MSR PAN, #0 */ ::: "memory");
-    exc_reset();
+    mmu_exc_reset();
     probe_load(T + 6 * GRAN + 8);
     check_no_fault("PAN off");
 }
@@ -201,7 +201,7 @@ int main(void) {
     build_identity();
     build_test_region();
     mmu_enable(tcr_value(), (uint64_t)root0, (uint64_t)root1);
-    exc_reset();
+    mmu_exc_reset();
     uart_puts("MMU on\n");
     check_no_fault("identity map");
     test_translations();
