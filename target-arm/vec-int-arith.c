@@ -168,7 +168,8 @@ bool vec_three_diff(CPUARMState *env, uint32_t insn)
     memcpy(n, env->vregs[rn], 16);
     memcpy(m, env->vregs[rm], 16);
     memcpy(d, env->vregs[rd], 16);
-    int half = scalar ? 1 : 8 >> size, part = q ? half : 0, w = size + 1, eb = 8 << size;
+    int half = scalar ? 1 : 8 >> size, part = q && !scalar ? half : 0, w = size + 1;
+    int eb = 8 << size;
     if (opc == 0x4 || opc == 0x6) { /* ADDHN/RADDHN/SUBHN/RSUBHN: narrow into one half */
         memcpy(r, d, 16);
         if (!q) {

@@ -42,10 +42,10 @@ VecGroup vec_classify(uint32_t insn)
         if (bits1110 == 0) {
             return VEC_G_THREE_DIFF;
         }
-        if (op2017 == 0x8) {
+        if (op2017 == 0x0) { /* bits 21:17 = 10000 */
             return VEC_G_TWO_MISC;
         }
-        if (op2017 == 0xc) {
+        if (op2017 == 0x8) { /* bits 21:17 = 11000 */
             return scalar ? VEC_G_PAIRWISE : VEC_G_ACROSS;
         }
         return VEC_G_UNALLOC; /* AES, SHA (crypto extensions are not advertised) */

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "target-arm/cpu.h"
 
@@ -55,16 +56,14 @@ VecGroup vec_classify(uint32_t insn);
 /* One entry for the helper-implemented groups: routes by vec_classify (vec-int-perm.c). */
 bool vec_exec(CPUARMState *env, uint32_t insn);
 
-/* ---- element access shared by the vec-int-*.c files (little-endian lanes) ---- */
+/* ---- element access shared by the vec-int-*.c files (little-endian host and lanes) ----
+ * memcpy keeps these free of strict-aliasing assumptions: the callers mix lane sizes on the
+ * same uint64_t arrays. */
 static inline uint64_t vec_get(const uint64_t *v, int idx, int size)
 {
-    const uint8_t *b = (const uint8_t *)v;
-    switch (size) {
-    case 0: return b[idx];
-    case 1: return ((const uint16_t *)b)[idx];
-    case 2: return ((const uint32_t *)b)[idx];
-    default: return v[idx];
-    }
+    uint64_t x = 0;
+    memcpy(&x, (const uint8_t *)v + ((size_t)idx << size), (size_t)1 << size);
+    return x;
 }
 
 static inline int64_t vec_sget(const uint64_t *v, int idx, int size)
@@ -76,13 +75,7 @@ static inline int64_t vec_sget(const uint64_t *v, int idx, int size)
 
 static inline void vec_set(uint64_t *v, int idx, int size, uint64_t x)
 {
-    uint8_t *b = (uint8_t *)v;
-    switch (size) {
-    case 0: b[idx] = (uint8_t)x; break;
-    case 1: ((uint16_t *)b)[idx] = (uint16_t)x; break;
-    case 2: ((uint32_t *)b)[idx] = (uint32_t)x; break;
-    default: v[idx] = x; break;
-    }
+    memcpy((uint8_t *)v + ((size_t)idx << size), &x, (size_t)1 << size);
 }
 
 /* ---- saturation (sets FPSR.QC when the value does not fit), results truncated to size ---- */

@@ -2,7 +2,8 @@
  * gen.c — random A64 instruction sequences for the differential test (host program).
  *
  *   gen SEED COUNT [ONLY]   writes an assembly file to stdout: COUNT functions dt_seq_<k>, each
- *                           4-14 random items over the base integer ISA, and the table dt_cases
+ *                           4-14 random items over the base integer ISA and Advanced SIMD
+ *                           integer instructions, and the table dt_cases
  *                           (see dt-case.h) with each case's initial x0-x29, SP offset, NZCV,
  *                           buffer seed and pinned registers. With ONLY, just case ONLY is
  *                           written (same text, same initial state): case k depends only on
@@ -20,11 +21,14 @@
  * (bare-metal guests run with the MMU off, where memory is Device type) and stay inside the
  * buffer. Encodings with UNPREDICTABLE or CONSTRAINED UNPREDICTABLE behaviour are never
  * produced (load pair with Rt == Rt2, writeback with Rt == Rn, store-exclusive status equal to
- * a data or base register, an exclusive pair with a different address or size). Text is
+ * a data or base register, an exclusive pair with a different address or size). V0-V31 are
+ * loaded from the buffer at B - 1024 on entry and stored back there (FPSR at B + 1024) before
+ * the epilogue, so SIMD results and FPSR.QC are part of the hashed state. Text is
  * assembled by aarch64-linux-gnu-as, never encoded here.
  */
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +101,8 @@ static const char *rand_cond(void)
 }
 
 /* Register name: n in 0..30, 31 = the zero register, 32 = the stack pointer. */
+#define VREG_OFF (-1024) /* V0-V31 live at B - 1024 .. B - 513 between sequences */
+#define FPSR_OFF 1024    /* FPSR at B + 1024 */
 #define R_ZR 31
 #define R_SP 32
 static const char *reg(int sf, int n)
@@ -850,9 +856,372 @@ static void gen_call(void)
 }
 
 /* One random item; what is allowed depends on where it is (loop body, subroutine, depth). */
+/* ---- Advanced SIMD integer (V0-V31 are loaded from and stored to the buffer) ---- */
+/* Arrangements, ORDER: the bit masks below index this table. */
+static const char *const ARR[] = { "8b", "16b", "4h", "8h", "2s", "4s", "1d", "2d" };
+enum { A8B = 1, A16B = 2, A4H = 4, A8H = 8, A2S = 16, A4S = 32, A1D = 64, A2D = 128 };
+#define A_BHS (A8B | A16B | A4H | A8H | A2S | A4S)
+#define A_ALL (A_BHS | A2D)
+#define A_HS (A4H | A8H | A2S | A4S)
+
+struct simd_op {
+    const char *name;
+    unsigned arr;
+};
+
+static const struct simd_op SIMD_SAME[] = {
+    {"add", A_ALL}, {"sub", A_ALL}, {"mul", A_BHS}, {"mla", A_BHS}, {"mls", A_BHS},
+    {"cmeq", A_ALL}, {"cmgt", A_ALL}, {"cmhi", A_ALL}, {"cmhs", A_ALL}, {"cmge", A_ALL},
+    {"cmtst", A_ALL}, {"sqadd", A_ALL}, {"uqadd", A_ALL}, {"sqsub", A_ALL}, {"uqsub", A_ALL},
+    {"sshl", A_ALL}, {"ushl", A_ALL}, {"srshl", A_ALL}, {"urshl", A_ALL}, {"sqshl", A_ALL},
+    {"uqshl", A_ALL}, {"sqrshl", A_ALL}, {"uqrshl", A_ALL}, {"smax", A_BHS}, {"smin", A_BHS},
+    {"umax", A_BHS}, {"umin", A_BHS}, {"smaxp", A_BHS}, {"sminp", A_BHS}, {"umaxp", A_BHS},
+    {"uminp", A_BHS}, {"sabd", A_BHS}, {"uabd", A_BHS}, {"saba", A_BHS}, {"uaba", A_BHS},
+    {"addp", A_ALL}, {"shadd", A_BHS}, {"uhadd", A_BHS}, {"srhadd", A_BHS}, {"urhadd", A_BHS},
+    {"shsub", A_BHS}, {"uhsub", A_BHS}, {"pmul", A8B | A16B}, {"sqdmulh", A_HS},
+    {"sqrdmulh", A_HS}, {"and", A8B | A16B}, {"bic", A8B | A16B}, {"orr", A8B | A16B},
+    {"orn", A8B | A16B}, {"eor", A8B | A16B}, {"bsl", A8B | A16B}, {"bit", A8B | A16B},
+    {"bif", A8B | A16B}, {"zip1", A_ALL}, {"zip2", A_ALL}, {"uzp1", A_ALL}, {"uzp2", A_ALL},
+    {"trn1", A_ALL}, {"trn2", A_ALL},
+};
+
+static const struct simd_op SIMD_MISC[] = {
+    {"rev16", A8B | A16B}, {"rev32", A8B | A16B | A4H | A8H}, {"rev64", A_BHS},
+    {"cnt", A8B | A16B}, {"clz", A_BHS}, {"cls", A_BHS}, {"not", A8B | A16B},
+    {"rbit", A8B | A16B}, {"abs", A_ALL}, {"neg", A_ALL}, {"sqabs", A_ALL}, {"sqneg", A_ALL},
+    {"suqadd", A_ALL}, {"usqadd", A_ALL},
+};
+
+/* Two-register misc with "#0": CMEQ/CMGE/CMGT/CMLE/CMLT (zero). */
+static const char *const SIMD_CMZ[] = { "cmeq", "cmge", "cmgt", "cmle", "cmlt" };
+/* Long results: Vd.<2x>, Vn.<x>, Vm.<x> (and the "2" forms on the upper half). */
+static const char *const SIMD_LONG[] = { "saddl", "uaddl", "ssubl", "usubl", "sabal", "uabal",
+    "sabdl", "uabdl", "smlal", "umlal", "smlsl", "umlsl", "smull", "umull" };
+static const char *const SIMD_WIDE[] = { "saddw", "uaddw", "ssubw", "usubw" };
+static const char *const SIMD_HN[] = { "addhn", "raddhn", "subhn", "rsubhn" };
+static const char *const SIMD_SQDL[] = { "sqdmlal", "sqdmlsl", "sqdmull" };
+static const char *const SIMD_XTN[] = { "xtn", "sqxtn", "uqxtn", "sqxtun" };
+static const char *const SIMD_ACROSS[] = { "addv", "smaxv", "sminv", "umaxv", "uminv" };
+static const char *const SIMD_SHR[] = { "sshr", "ushr", "ssra", "usra", "srshr", "urshr",
+    "srsra", "ursra", "sri" };
+static const char *const SIMD_SHL[] = { "shl", "sli", "sqshl", "uqshl", "sqshlu" };
+static const char *const SIMD_SHRN[] = { "shrn", "rshrn", "sqshrn", "uqshrn", "sqrshrn",
+    "uqrshrn", "sqshrun", "sqrshrun" };
+static const char *const SIMD_ELEM[] = { "mul", "mla", "mls", "sqdmulh", "sqrdmulh" };
+static const char *const SIMD_ELEM_LONG[] = { "smull", "umull", "smlal", "umlal", "smlsl",
+    "umlsl", "sqdmull", "sqdmlal", "sqdmlsl" };
+
+#define NELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define PICK(a) ((a)[rng_below((unsigned)NELEMS(a))])
+
+static int vreg(void) { return (int)rng_below(32); }
+
+/* A random arrangement index among the bits of mask. */
+static int pick_arr(unsigned mask)
+{
+    for (;;) {
+        int i = (int)rng_below(8);
+        if (mask & (1u << i)) {
+            return i;
+        }
+    }
+}
+
+static void gen_simd_vector(void)
+{
+    int d = vreg(), n = vreg(), m = vreg();
+    switch (rng_below(14)) {
+    case 0: case 1: case 2: {
+        const struct simd_op *op = &SIMD_SAME[rng_below((unsigned)NELEMS(SIMD_SAME))];
+        const char *t = ARR[pick_arr(op->arr)];
+        emit("%s v%d.%s, v%d.%s, v%d.%s", op->name, d, t, n, t, m, t);
+        break;
+    }
+    case 3: {
+        const struct simd_op *op = &SIMD_MISC[rng_below((unsigned)NELEMS(SIMD_MISC))];
+        const char *t = ARR[pick_arr(op->arr)];
+        emit("%s v%d.%s, v%d.%s", op->name, d, t, n, t);
+        break;
+    }
+    case 4: {
+        int a = pick_arr(A_ALL);
+        const char *cm = PICK(SIMD_CMZ);
+        emit("%s v%d.%s, v%d.%s, #0", cm, d, ARR[a], n, ARR[a]);
+        break;
+    }
+    case 5: { /* long / wide / narrow-high / saturating doubling / pairwise long / shll */
+        int sz = (int)rng_below(3), q = (int)rng_below(2), a = sz * 2 + q, w = sz * 2 + 3;
+        const char *two = q ? "2" : "";
+        switch (rng_below(7)) {
+        case 0: emit("%s%s v%d.%s, v%d.%s, v%d.%s", PICK(SIMD_LONG), two, d, ARR[w], n, ARR[a], m, ARR[a]); break;
+        case 1: emit("%s%s v%d.%s, v%d.%s, v%d.%s", PICK(SIMD_WIDE), two, d, ARR[w], n, ARR[w], m, ARR[a]); break;
+        case 2: emit("%s%s v%d.%s, v%d.%s, v%d.%s", PICK(SIMD_HN), two, d, ARR[a], n, ARR[w], m, ARR[w]); break;
+        case 3:
+            if (sz == 0) {
+                emit("pmull%s v%d.8h, v%d.%s, v%d.%s", two, d, n, ARR[a], m, ARR[a]);
+            } else {
+                emit("%s%s v%d.%s, v%d.%s, v%d.%s", PICK(SIMD_SQDL), two, d, ARR[w], n, ARR[a], m, ARR[a]);
+            }
+            break;
+        case 4: emit("%s%s v%d.%s, v%d.%s", PICK(SIMD_XTN), two, d, ARR[a], n, ARR[w]); break;
+        case 5: emit("shll%s v%d.%s, v%d.%s, #%d", two, d, ARR[w], n, ARR[a], 8 << sz); break;
+        default: {
+            static const char *const p[] = { "saddlp", "uaddlp", "sadalp", "uadalp" };
+            int b = pick_arr(A_BHS); /* Vd has half as many elements, each twice as wide */
+            static const char *const wide[] = { "4h", "8h", "2s", "4s", "1d", "2d" };
+            emit("%s v%d.%s, v%d.%s", PICK(p), d, wide[b], n, ARR[b]);
+            break;
+        }
+        }
+        break;
+    }
+    case 6: { /* across lanes */
+        int a = pick_arr(A8B | A16B | A4H | A8H | A4S);
+        static const char sc[] = "bhs";
+        if (rng_below(3) == 0) {
+            static const char sw[] = "hsd";
+            emit("%s %c%d, v%d.%s", rng_below(2) ? "saddlv" : "uaddlv", sw[a / 2], d, n, ARR[a]);
+        } else {
+            emit("%s %c%d, v%d.%s", PICK(SIMD_ACROSS), sc[a / 2], d, n, ARR[a]);
+        }
+        break;
+    }
+    case 7: { /* shift by immediate */
+        int a = pick_arr(A_ALL), eb = 8 << (a / 2);
+        if (rng_below(2)) {
+            emit("%s v%d.%s, v%d.%s, #%d", PICK(SIMD_SHR), d, ARR[a], n, ARR[a], rng_range(1, eb));
+        } else {
+            emit("%s v%d.%s, v%d.%s, #%d", PICK(SIMD_SHL), d, ARR[a], n, ARR[a], rng_range(0, eb - 1));
+        }
+        break;
+    }
+    case 8: { /* narrowing and widening shifts */
+        int sz = (int)rng_below(3), q = (int)rng_below(2), a = sz * 2 + q, w = sz * 2 + 3;
+        const char *two = q ? "2" : "";
+        if (rng_below(2)) {
+            emit("%s%s v%d.%s, v%d.%s, #%d", PICK(SIMD_SHRN), two, d, ARR[a], n, ARR[w], rng_range(1, 8 << sz));
+        } else {
+            emit("%s%s v%d.%s, v%d.%s, #%d", rng_below(2) ? "sshll" : "ushll", two, d, ARR[w], n, ARR[a], rng_range(0, (8 << sz) - 1));
+        }
+        break;
+    }
+    case 9: { /* by element */
+        int s = (int)rng_below(2), q = (int)rng_below(2);
+        int mm = s ? vreg() : (int)rng_below(16), idx = (int)rng_below(s ? 4 : 8);
+        const char *es = s ? "s" : "h";
+        if (rng_below(2)) {
+            int a = (s + 1) * 2 + q;
+            emit("%s v%d.%s, v%d.%s, v%d.%s[%d]", PICK(SIMD_ELEM), d, ARR[a], n, ARR[a], mm, es, idx);
+        } else {
+            int a = (s + 1) * 2 + q, w = (s + 2) * 2 + 1;
+            emit("%s%s v%d.%s, v%d.%s, v%d.%s[%d]", PICK(SIMD_ELEM_LONG), q ? "2" : "", d, ARR[w], n, ARR[a], mm, es, idx);
+        }
+        break;
+    }
+    case 10: { /* copy */
+        int sz = (int)rng_below(4), idx = (int)rng_below(16u >> sz);
+        static const char es[] = "bhsd";
+        int a = sz == 3 ? 7 : sz * 2 + (int)rng_below(2);
+        switch (rng_below(6)) {
+        case 0: emit("dup v%d.%s, v%d.%c[%d]", d, ARR[a], n, es[sz], idx); break;
+        case 1: emit("dup v%d.%s, %s", d, ARR[a], reg(sz == 3, gen_src())); break;
+        case 2: emit("ins v%d.%c[%d], %s", d, es[sz], idx, reg(sz == 3, gen_src())); break;
+        case 3: emit("ins v%d.%c[%d], v%d.%c[%d]", d, es[sz], idx, n, es[sz], (int)rng_below(16u >> sz)); break;
+        case 4: emit("umov %s, v%d.%c[%d]", reg(sz == 3, gen_dst()), n, es[sz], idx); break;
+        default:
+            if (sz == 3) {
+                emit("dup %c%d, v%d.%c[%d]", es[sz], d, n, es[sz], idx);
+            } else {
+                emit("smov %s, v%d.%c[%d]", reg(sz == 2 ? 1 : (int)rng_below(2), gen_dst()), n, es[sz], idx);
+            }
+            break;
+        }
+        break;
+    }
+    case 11: { /* EXT, TBL, TBX */
+        int q = (int)rng_below(2);
+        const char *t = q ? "16b" : "8b";
+        if (rng_below(2)) {
+            emit("ext v%d.%s, v%d.%s, v%d.%s, #%d", d, t, n, t, m, t, (int)rng_below(q ? 16 : 8));
+        } else {
+            int len = rng_range(1, 4);
+            char list[64];
+            int p = snprintf(list, sizeof(list), "{");
+            for (int i = 0; i < len; i++) {
+                p += snprintf(list + p, sizeof(list) - (size_t)p, "%sv%d.16b", i ? ", " : "", (n + i) % 32);
+            }
+            snprintf(list + p, sizeof(list) - (size_t)p, "}");
+            emit("%s v%d.%s, %s, v%d.%s", rng_below(2) ? "tbl" : "tbx", d, t, list, m, t);
+        }
+        break;
+    }
+    case 12: { /* modified immediate */
+        int imm8 = (int)rng_below(256), q = (int)rng_below(2);
+        switch (rng_below(6)) {
+        case 0: emit("movi v%d.%s, #%d", d, q ? "16b" : "8b", imm8); break;
+        case 1: emit("%s v%d.%s, #%d, lsl #%d", rng_below(2) ? "movi" : "mvni", d, q ? "4s" : "2s", imm8, 8 * (int)rng_below(4)); break;
+        case 2: emit("%s v%d.%s, #%d, lsl #%d", rng_below(2) ? "orr" : "bic", d, q ? "8h" : "4h", imm8, 8 * (int)rng_below(2)); break;
+        case 3: emit("%s v%d.%s, #%d, lsl #%d", rng_below(2) ? "orr" : "bic", d, q ? "4s" : "2s", imm8, 8 * (int)rng_below(4)); break;
+        case 4: emit("%s v%d.%s, #%d, msl #%d", rng_below(2) ? "movi" : "mvni", d, q ? "4s" : "2s", imm8, 8 * rng_range(1, 2)); break;
+        default: {
+            uint64_t v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (rng_below(2) ? 0xffull : 0) << (8 * i);
+            }
+            if (q) {
+                emit("movi v%d.2d, #0x%" PRIx64, d, v);
+            } else {
+                emit("movi d%d, #0x%" PRIx64, d, v);
+            }
+            break;
+        }
+        }
+        break;
+    }
+    default: { /* scalar forms */
+        static const char es[] = "bhsd";
+        int sz = (int)rng_below(4);
+        switch (rng_below(8)) {
+        case 0: {
+            static const char *const o[] = { "add", "sub", "cmeq", "cmgt", "cmhi", "cmhs", "cmge", "cmtst", "sshl", "ushl", "srshl", "urshl" };
+            emit("%s d%d, d%d, d%d", PICK(o), d, n, m);
+            break;
+        }
+        case 1: {
+            static const char *const o[] = { "sqadd", "uqadd", "sqsub", "uqsub", "sqshl", "uqshl", "sqrshl", "uqrshl" };
+            emit("%s %c%d, %c%d, %c%d", PICK(o), es[sz], d, es[sz], n, es[sz], m);
+            break;
+        }
+        case 2: {
+            static const char *const o[] = { "abs", "neg", "sqabs", "sqneg", "suqadd", "usqadd" };
+            int s2 = rng_below(2) ? 3 : sz;
+            const char *op = PICK(o);
+            if (op[0] == 'a' || op[0] == 'n') {
+                s2 = 3;
+            }
+            emit("%s %c%d, %c%d", op, es[s2], d, es[s2], n);
+            break;
+        }
+        case 3: {
+            int s2 = (int)rng_below(3);
+            static const char *const o[] = { "sqxtn", "uqxtn", "sqxtun" };
+            emit("%s %c%d, %c%d", PICK(o), es[s2], d, es[s2 + 1], n);
+            break;
+        }
+        case 4: emit("addp d%d, v%d.2d", d, n); break;
+        case 5: {
+            static const char *const o[] = { "sshr", "ushr", "ssra", "usra", "srshr", "urshr", "srsra", "ursra", "sri" };
+            if (rng_below(2)) {
+                emit("%s d%d, d%d, #%d", PICK(o), d, n, rng_range(1, 64));
+            } else {
+                static const char *const l[] = { "shl", "sli" };
+                emit("%s d%d, d%d, #%d", PICK(l), d, n, rng_range(0, 63));
+            }
+            break;
+        }
+        case 6: {
+            static const char *const o[] = { "sqshl", "uqshl", "sqshlu" };
+            emit("%s %c%d, %c%d, #%d", PICK(o), es[sz], d, es[sz], n, rng_range(0, (8 << sz) - 1));
+            break;
+        }
+        default: {
+            int s2 = rng_range(1, 2);
+            if (rng_below(2)) {
+                static const char *const o[] = { "sqdmulh", "sqrdmulh" };
+                emit("%s %c%d, %c%d, %c%d", PICK(o), es[s2], d, es[s2], n, es[s2], m);
+            } else {
+                emit("%s %c%d, %c%d, %c%d", PICK(SIMD_SQDL), es[s2 + 1], d, es[s2], n, es[s2], m);
+            }
+            break;
+        }
+        }
+        break;
+    }
+    }
+}
+
+/* SIMD&FP loads and stores inside the buffer: LDR/STR B-Q, LDP/STP, LD1-4/ST1-4, LD1R. */
+static void gen_simd_mem(void)
+{
+    static const char es[] = "bhsdq";
+    int t = vreg();
+    switch (rng_below(4)) {
+    case 0: { /* LDR/STR (unsigned offset or unscaled) off B */
+        int sz = (int)rng_below(5), bytes = 1 << sz;
+        /* unsigned scaled offsets up to 1 KiB, or LDUR/STUR's -256 .. -1 */
+        int off = bytes * (rng_below(4) ? rng_range(0, 1024 / bytes - 1) : rng_range(-256 / bytes, -1));
+        emit("%s %c%d, [%s, #%d]", rng_below(2) ? "ldr" : "str", es[sz], t, reg(1, g_base), off);
+        break;
+    }
+    case 1: { /* LDP/STP S, D, Q */
+        int sz = rng_range(2, 4), bytes = 1 << sz, t2;
+        do {
+            t2 = vreg();
+        } while (t2 == t);
+        int off = bytes * rng_range(-32, 31);
+        emit("%s %c%d, %c%d, [%s, #%d]", rng_below(2) ? "ldp" : "stp", es[sz], t, es[sz], t2, reg(1, g_base), off);
+        break;
+    }
+    case 2: { /* LD1-4/ST1-4 (multiple structures), post-indexed by the size */
+        int a = pick_arr(A_ALL), k = rng_range(1, 4), q = a & 1;
+        if (k > 1 && a == 6) {
+            a = 7;
+        }
+        int s = emit_set_scratch(16, 0);
+        char list[80];
+        int p = snprintf(list, sizeof(list), "{");
+        for (int i = 0; i < k; i++) {
+            p += snprintf(list + p, sizeof(list) - (size_t)p, "%sv%d.%s", i ? ", " : "", (t + i) % 32, ARR[a]);
+        }
+        snprintf(list + p, sizeof(list) - (size_t)p, "}");
+        int n = rng_range(1, 4);
+        bool ld = rng_below(2);
+        if (rng_below(2)) {
+            emit("%s%d %s, [%s], #%d", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s), k * (q || a == 7 ? 16 : 8));
+        } else {
+            emit("%s%d %s, [%s]", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s));
+        }
+        emit_end_scratch(s);
+        break;
+    }
+    default: { /* single structure lanes and LDnR */
+        int sz = (int)rng_below(4), k = rng_range(1, 4), s = emit_set_scratch(8, 0);
+        static const char *const arrs[4][2] = { {"8b", "16b"}, {"4h", "8h"}, {"2s", "4s"}, {"1d", "2d"} };
+        char list[80];
+        int rep = rng_below(3) == 0;
+        const char *ar = rep ? arrs[sz][rng_below(2)] : (const char[]){es[sz], 0};
+        int p = snprintf(list, sizeof(list), "{");
+        for (int i = 0; i < k; i++) {
+            p += snprintf(list + p, sizeof(list) - (size_t)p, "%sv%d.%s", i ? ", " : "", (t + i) % 32, ar);
+        }
+        snprintf(list + p, sizeof(list) - (size_t)p, "}");
+        if (rep) {
+            emit("ld%dr %s, [%s], #%d", k, list, reg(1, s), k << sz);
+        } else {
+            emit("%s%d %s[%d], [%s], #%d", rng_below(2) ? "ld" : "st", k, list, (int)rng_below(16u >> sz), reg(1, s), k << sz);
+        }
+        emit_end_scratch(s);
+        break;
+    }
+    }
+}
+
+static void gen_simd(void)
+{
+    if (rng_below(5) == 0) {
+        gen_simd_mem();
+    } else {
+        gen_simd_vector();
+    }
+}
+
 static void gen_item(void)
 {
     for (;;) {
+        if (rng_below(100) < 35) {
+            gen_simd();
+            return;
+        }
         unsigned r = rng_below(100);
         if (r < 17) {
             gen_dp_imm();
@@ -965,9 +1334,20 @@ static void gen_case(uint64_t seed, unsigned k, FILE *table)
     g_ninsn = 0;
 
     printf("\n    .balign 4\n    .type dt_seq_%u, %%function\ndt_seq_%u:\n", k, k);
+    /* V0-V31 start from the (seeded) buffer at B - 1024 and FPSR from zero */
+    for (int i = 0; i < 16; i++) {
+        emit("ldp q%d, q%d, [%s, #%d]", 2 * i, 2 * i + 1, reg(1, g_base), VREG_OFF + 32 * i);
+    }
+    emit("msr fpsr, xzr");
     gen_items(rng_range(4, 14));
+    /* V0-V31 and FPSR (QC) go back to the hashed buffer */
+    for (int i = 0; i < 16; i++) {
+        emit("stp q%d, q%d, [%s, #%d]", 2 * i, 2 * i + 1, reg(1, g_base), VREG_OFF + 32 * i);
+    }
     /* epilogue (dt-case.h): x30 beside the buffer, B in x30, back to the trampoline */
     emit("str x30, [%s, #%d]", reg(1, g_base), XFER_X30);
+    emit("mrs x30, fpsr");
+    emit("str x30, [%s, #%d]", reg(1, g_base), FPSR_OFF);
     emit("mov x30, %s", reg(1, g_base));
     emit("b dt_seq_return");
     g_in_sub = 1;

@@ -54,7 +54,9 @@ check_encodings() {
               "ubfm:lsl,lsr,ubfiz,ubfx,uxtb,uxth extr:ror mov:orr,movz,movn " \
               "orn:mvn sbc:ngc sbcs:ngcs csinc:cinc,cset csinv:cinv,csetm csneg:cneg " \
               "lslv:lsl lsrv:lsr asrv:asr rorv:ror madd:mul msub:mneg smaddl:smull " \
-              "smsubl:smnegl umaddl:umull umsubl:umnegl", pairs, " ")
+              "smsubl:smnegl umaddl:umull umsubl:umnegl " \
+              "ldr:ldur str:stur umov:mov ins:mov dup:mov not:mvn sshll:sxtl ushll:uxtl " \
+              "sshll2:sxtl2 ushll2:uxtl2", pairs, " ")
         for (i in pairs) {
             split(pairs[i], kv, ":"); n = split(kv[2], al, ",")
             for (j = 1; j <= n; j++) ok[kv[1] "/" al[j]] = 1
