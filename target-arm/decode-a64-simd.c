@@ -2,9 +2,9 @@
  * decode-a64-simd.c — top-level dispatch of the "Data Processing -- Scalar Floating-Point and
  * Advanced SIMD" encodings (ARM ARM C4.1.6): scalar FP goes to a64_fp_scalar(), the FP opcodes
  * of the mixed Advanced SIMD groups to the a64_simd_fp_* hooks (decode-a64-simd.h), and the
- * integer instructions are emitted here. The hot and simple ones (the logical three-same ops
- * and ADD/SUB/CMEQ on 64-bit lanes, MOVI/MVNI/ORR/BIC/FMOV immediate, DUP, INS, UMOV, SMOV) are
- * inline IR on 64-bit halves; the rest calls one helper that runs vec_exec() (vec-int-*.c),
+ * integer instructions are emitted here. The hot and simple ones (the logical three-same ops,
+ * ADD/SUB/CMEQ of every lane size and CMEQ #0/NOT as lane-wise (SWAR) 64-bit arithmetic,
+ * MOVI/MVNI/ORR/BIC/FMOV immediate, DUP, INS, UMOV, SMOV) are inline IR on 64-bit halves; the rest calls one helper that runs vec_exec() (vec-int-*.c),
  * whose decoding also decides here whether an encoding is allocated. Crypto and the ARMv8.1+
  * groups are not advertised by the CPU models and raise UNDEF.
  * Runs on the translating vCPU thread; the helper on the owner vCPU thread.
@@ -55,20 +55,72 @@ static IRTemp gen_dup64(DisasContext *s, IRTemp x, int size)
 
 /* ---- inline three same on 64-bit halves ---- */
 
-/* AND BIC ORR ORN EOR (opcode 00011, U:size 0..4) and ADD/SUB/CMEQ of .2D; others: false. */
+/* The top bit of every lane of `size` in a 64-bit half. */
+static uint64_t lane_high_bits(int size)
+{
+    static const uint64_t h[4] = {0x8080808080808080ull, 0x8000800080008000ull,
+                                  0x8000000080000000ull, 0x8000000000000000ull};
+    return h[size];
+}
+
+/* Lane-wise a + b (or a - b) within 64 bits without carries between lanes (SWAR): the low
+ * bits of each lane add normally, the top bit is the XOR of the operands' top bits and the
+ * carry into it. */
+static IRTemp gen_swar_addsub(DisasContext *s, IRTemp a, IRTemp b, int size, bool sub)
+{
+    IRFunc *f = s->f;
+    IRTemp hc = ir_const(f, lane_high_bits(size)), t1 = ir_temp_new(f), t2 = ir_temp_new(f);
+    IRTemp r = ir_temp_new(f);
+    if (sub) { /* ((a | H) - (b & ~H)) ^ (~(a ^ b) & H) */
+        ir_or(f, IR_I64, t1, a, hc);
+        ir_binop(f, IR_ANDC, IR_I64, t2, b, hc);
+        ir_sub(f, IR_I64, r, t1, t2);
+        ir_xor(f, IR_I64, t1, a, b);
+        ir_binop(f, IR_ANDC, IR_I64, t1, hc, t1);
+        ir_xor(f, IR_I64, r, r, t1);
+    } else { /* ((a & ~H) + (b & ~H)) ^ ((a ^ b) & H) */
+        ir_binop(f, IR_ANDC, IR_I64, t1, a, hc);
+        ir_binop(f, IR_ANDC, IR_I64, t2, b, hc);
+        ir_add(f, IR_I64, r, t1, t2);
+        ir_xor(f, IR_I64, t1, a, b);
+        ir_and(f, IR_I64, t1, t1, hc);
+        ir_xor(f, IR_I64, r, r, t1);
+    }
+    return r;
+}
+
+/* All ones in every lane of x that is zero, else zero (exact, no false positives):
+ * t = (x & ~H) + ~H sets a lane's top bit iff its low bits are non-zero. */
+static IRTemp gen_swar_zero_lanes(DisasContext *s, IRTemp x, int size)
+{
+    IRFunc *f = s->f;
+    int eb = 8 << size;
+    IRTemp m = ir_const(f, ~lane_high_bits(size)), t = ir_temp_new(f);
+    ir_and(f, IR_I64, t, x, m);
+    ir_add(f, IR_I64, t, t, m);
+    ir_or(f, IR_I64, t, t, x);
+    ir_or(f, IR_I64, t, t, m);
+    ir_unop(f, IR_NOT, IR_I64, t, t);           /* top bit of each zero lane */
+    ir_binopi(f, IR_SHR, IR_I64, t, t, (uint64_t)(eb - 1));
+    ir_binopi(f, IR_MUL, IR_I64, t, t, (1ull << eb) - 1);
+    return t;
+}
+
+/* AND BIC ORR ORN EOR (opcode 00011, U:size 0..4), ADD, SUB and CMEQ (register) of any lane
+ * size, as 64-bit (SWAR) operations on the two halves; other opcodes: false. */
 static bool trans_three_same_inline(DisasContext *s, uint32_t insn)
 {
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1, scalar = (insn >> 28) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 11) & 0x1f;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rd = insn & 31;
-    IROpcode op;
-    bool is_cmeq = false;
+    IROpcode op = IR_NOP;
     if (opc == 0x03 && !scalar && (u << 2 | size) <= 4) {
         static const IROpcode logic[5] = {IR_AND, IR_ANDC, IR_OR, IR_ORC, IR_XOR};
         op = logic[u << 2 | size];
-    } else if ((opc == 0x10 || (opc == 0x11 && u)) && size == 3 && (q || scalar)) {
-        op = opc == 0x11 ? IR_SUB : (u ? IR_SUB : IR_ADD);
-        is_cmeq = opc == 0x11;
+    } else if (opc == 0x10 || (opc == 0x11 && u)) {
+        if (scalar ? size != 3 : (size == 3 && !q)) {
+            return false;
+        }
     } else {
         return false;
     }
@@ -79,11 +131,60 @@ static bool trans_three_same_inline(DisasContext *s, uint32_t insn)
     IRTemp r[2];
     for (int i = 0; i < halves; i++) {
         IRTemp a = ld_half(s, rn, i), b = ld_half(s, rm, i);
-        r[i] = ir_temp_new(s->f);
-        if (is_cmeq) {
-            ir_negsetcond(s->f, IR_I64, IR_COND_EQ, r[i], a, b);
-        } else {
+        if (op != IR_NOP) {
+            r[i] = ir_temp_new(s->f);
             ir_binop(s->f, op, IR_I64, r[i], a, b);
+        } else if (opc == 0x11) { /* CMEQ: lanes of a ^ b that are zero */
+            IRTemp x = ir_temp_new(s->f);
+            ir_xor(s->f, IR_I64, x, a, b);
+            if (size == 3) {
+                r[i] = ir_temp_new(s->f);
+                ir_negsetcond(s->f, IR_I64, IR_COND_EQ, r[i], x, ir_const(s->f, 0));
+            } else {
+                r[i] = gen_swar_zero_lanes(s, x, size);
+            }
+        } else if (size == 3) {
+            r[i] = ir_temp_new(s->f);
+            ir_binop(s->f, u ? IR_SUB : IR_ADD, IR_I64, r[i], a, b);
+        } else {
+            r[i] = gen_swar_addsub(s, a, b, size, u);
+        }
+    }
+    for (int i = 0; i < halves; i++) {
+        st_half(s, rd, i, r[i]);
+    }
+    if (halves == 1) {
+        clear_vec_high(s, rd);
+    }
+    return true;
+}
+
+/* CMEQ #0 and NOT (two-register misc), inline on the halves; others: false. */
+static bool trans_two_misc_inline(DisasContext *s, uint32_t insn)
+{
+    bool q = (insn >> 30) & 1, u = (insn >> 29) & 1, scalar = (insn >> 28) & 1;
+    int size = (insn >> 22) & 3, opc = (insn >> 12) & 0x1f;
+    int rn = (insn >> 5) & 31, rd = insn & 31;
+    bool is_cmeq0 = !u && opc == 0x09 && !scalar && (size != 3 || q);
+    bool is_not = u && opc == 0x05 && size == 0 && !scalar;
+    if (!is_cmeq0 && !is_not) {
+        return false;
+    }
+    if (!fp_access_check(s)) {
+        return true;
+    }
+    int halves = q ? 2 : 1;
+    IRTemp r[2];
+    for (int i = 0; i < halves; i++) {
+        IRTemp a = ld_half(s, rn, i);
+        if (is_not) {
+            r[i] = ir_temp_new(s->f);
+            ir_unop(s->f, IR_NOT, IR_I64, r[i], a);
+        } else if (size == 3) {
+            r[i] = ir_temp_new(s->f);
+            ir_negsetcond(s->f, IR_I64, IR_COND_EQ, r[i], a, ir_const(s->f, 0));
+        } else {
+            r[i] = gen_swar_zero_lanes(s, a, size);
         }
     }
     for (int i = 0; i < halves; i++) {
@@ -272,6 +373,9 @@ bool disas_a64_simd_fp(DisasContext *s, uint32_t insn)
         }
         break;
     case VEC_G_TWO_MISC:
+        if (trans_two_misc_inline(s, insn)) {
+            return true;
+        }
         if (!vec_two_misc(NULL, insn)) {
             return a64_simd_fp_two_reg_misc(s, insn, scalar);
         }
