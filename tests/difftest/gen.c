@@ -1145,7 +1145,20 @@ static void gen_simd_mem(void)
 {
     static const char es[] = "bhsdq";
     int t = vreg();
-    switch (rng_below(4)) {
+    switch (rng_below(5)) {
+    case 4: { /* LDR/STR register offset: B-D through the integer generator's index forms */
+        int sz = (int)rng_below(5);
+        char addr[64];
+        if (sz < 4) {
+            emit_reg_offset(addr, sizeof(addr), g_base, 1 << sz);
+        } else { /* Q: a scaled unsigned index 0 .. 127 keeps the access in the buffer */
+            int idx = gen_dst();
+            emit("and %s, %s, #0x7f", reg(1, idx), reg(1, gen_src()));
+            snprintf(addr, sizeof(addr), "[%s, %s, lsl #4]", reg(1, g_base), reg(1, idx));
+        }
+        emit("%s %c%d, %s", rng_below(2) ? "ldr" : "str", es[sz], t, addr);
+        break;
+    }
     case 0: { /* LDR/STR (unsigned offset or unscaled) off B */
         int sz = (int)rng_below(5), bytes = 1 << sz;
         /* unsigned scaled offsets up to 1 KiB, or LDUR/STUR's -256 .. -1 */
@@ -1176,8 +1189,13 @@ static void gen_simd_mem(void)
         snprintf(list + p, sizeof(list) - (size_t)p, "}");
         int n = rng_range(1, 4);
         bool ld = rng_below(2);
-        if (rng_below(2)) {
-            emit("%s%d %s, [%s], #%d", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s), k * (q || a == 7 ? 16 : 8));
+        int total = k * (q || a == 7 ? 16 : 8);
+        if (rng_below(3) == 0) { /* post-index by a register holding the same amount */
+            int inc = gen_dst_avoid(1u << s);
+            emit("mov %s, #%d", reg(1, inc), total);
+            emit("%s%d %s, [%s], %s", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s), reg(1, inc));
+        } else if (rng_below(2)) {
+            emit("%s%d %s, [%s], #%d", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s), total);
         } else {
             emit("%s%d %s, [%s]", ld ? "ld" : "st", n == 1 ? 1 : k, list, reg(1, s));
         }

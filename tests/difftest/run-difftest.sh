@@ -1,8 +1,8 @@
 #!/bin/bash
 # run-difftest.sh — the random differential test: generated A64 sequences run as a Linux
 # user-mode program under qemu-aarch64 (the oracle) and as a bare-metal guest under the emulator
-# being tested; the text outputs (one hash of x0-x30, SP, NZCV and the scratch buffer per sequence)
-# must be identical. On a mismatch the first differing sequence is rebuilt alone with full
+# being tested; the text outputs (one hash of x0-x30, SP, NZCV and the scratch buffer per sequence,
+# the buffer holding V0-V31 and FPSR at the end, see gen.c) must be identical. On a mismatch the first differing sequence is rebuilt alone with full
 # register dumps and printed with its disassembly. Before running, every generated instruction
 # is checked to disassemble (objdump) as the mnemonic the generator meant (or one of its aliases).
 #
