@@ -1057,7 +1057,20 @@ static void gen_simd_vector(void)
     }
     case 12: { /* modified immediate */
         int imm8 = (int)rng_below(256), q = (int)rng_below(2);
-        switch (rng_below(6)) {
+        switch (rng_below(7)) {
+        case 6: { /* FMOV (vector, immediate): (-1)^s * (16 + m) / 16 * 2^e, e in -3 .. 4 */
+            static const char *const arr[] = { "2s", "4s", "2d" };
+            int e = rng_range(-3, 4), mnt = rng_range(16, 31);
+            double v = (rng_below(2) ? -1.0 : 1.0) * mnt / 16.0;
+            for (; e > 0; e--) {
+                v *= 2;
+            }
+            for (; e < 0; e++) {
+                v /= 2;
+            }
+            emit("fmov v%d.%s, #%.7f", d, arr[q ? 1 + (int)rng_below(2) : 0], v);
+            break;
+        }
         case 0: emit("movi v%d.%s, #%d", d, q ? "16b" : "8b", imm8); break;
         case 1: emit("%s v%d.%s, #%d, lsl #%d", rng_below(2) ? "movi" : "mvni", d, q ? "4s" : "2s", imm8, 8 * (int)rng_below(4)); break;
         case 2: emit("%s v%d.%s, #%d, lsl #%d", rng_below(2) ? "orr" : "bic", d, q ? "8h" : "4h", imm8, 8 * (int)rng_below(2)); break;
