@@ -10,8 +10,10 @@
 
 GUEST_CC ?= aarch64-linux-gnu-gcc
 GUEST_LIB := tests/guest/arm/lib
-GUEST_CFLAGS := -O2 -g -ffreestanding -nostdlib -mgeneral-regs-only -static \
+GUEST_CFLAGS = -O2 -g -ffreestanding -nostdlib $(GUEST_REGS_ONLY) -static \
   -Wall -Wextra -Wno-unused-parameter -Wl,--no-warn-rwx-segments -I$(GUEST_LIB)
+# FP and SIMD tests (test-fp-*, test-simd-*) may use V registers; crt0 enables FP (CPACR_EL1).
+GUEST_REGS_ONLY = $(if $(filter test-fp-% test-simd-%,$(notdir $(basename $@))),,-mgeneral-regs-only)
 GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c $(GUEST_LIB)/vectors.S \
   $(GUEST_LIB)/runtime.h
 
