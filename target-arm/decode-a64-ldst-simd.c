@@ -10,13 +10,11 @@
  */
 #include "target-arm/translate.h"
 
-static MemOp ldst_align(DisasContext *s)
-{
+static MemOp ldst_align(DisasContext *s) {
     return (s->tbflags & ARM_TBFLAG_ALIGN) ? MO_ALIGN : 0;
 }
 
-static IRTemp addr_plus(DisasContext *s, IRTemp addr, int64_t off)
-{
+static IRTemp addr_plus(DisasContext *s, IRTemp addr, int64_t off) {
     if (off == 0) {
         return addr;
     }
@@ -26,8 +24,7 @@ static IRTemp addr_plus(DisasContext *s, IRTemp addr, int64_t off)
 }
 
 /* Whole-register load (zeroing the rest) or store of `size` (0..4, 4 = Q) at addr. */
-static void gen_ldst_vreg(DisasContext *s, bool load, int rt, int size, IRTemp addr)
-{
+static void gen_ldst_vreg(DisasContext *s, bool load, int rt, int size, IRTemp addr) {
     IRFunc *f = s->f;
     MemOp mop = (MemOp)(size == 4 ? MO_64 : size) | ldst_align(s);
     int parts = size == 4 ? 2 : 1;
@@ -47,8 +44,7 @@ static void gen_ldst_vreg(DisasContext *s, bool load, int rt, int size, IRTemp a
     }
 }
 
-static void gen_writeback(DisasContext *s, int rn, IRTemp addr, IRTemp inc)
-{
+static void gen_writeback(DisasContext *s, int rn, IRTemp addr, IRTemp inc) {
     IRTemp t = ir_temp_new(s->f);
     ir_add(s->f, IR_I64, t, addr, inc);
     write_reg_sp(s, rn, 1, t);
@@ -56,8 +52,7 @@ static void gen_writeback(DisasContext *s, int rn, IRTemp addr, IRTemp inc)
 
 /* ---- single registers: LDR/STR (all offsets), literal ---- */
 
-static bool trans_ldst_reg(DisasContext *s, uint32_t insn)
-{
+static bool trans_ldst_reg(DisasContext *s, uint32_t insn) {
     int size = (insn >> 30) & 3, opc = (insn >> 22) & 3;
     int rn = (insn >> 5) & 31, rt = insn & 31;
     bool load = opc & 1;
@@ -118,8 +113,7 @@ static bool trans_ldst_reg(DisasContext *s, uint32_t insn)
     return true;
 }
 
-static bool trans_ld_literal(DisasContext *s, uint32_t insn)
-{
+static bool trans_ld_literal(DisasContext *s, uint32_t insn) {
     int opc = (insn >> 30) & 3;
     if (opc == 3 || ((insn >> 24) & 1)) {
         return false;
@@ -136,8 +130,7 @@ static bool trans_ld_literal(DisasContext *s, uint32_t insn)
 
 /* ---- pairs: LDP/STP/LDNP/STNP of S, D, Q ---- */
 
-static bool trans_ldst_pair(DisasContext *s, uint32_t insn)
-{
+static bool trans_ldst_pair(DisasContext *s, uint32_t insn) {
     int opc = (insn >> 30) & 3, idx = (insn >> 23) & 7;
     int rt = insn & 31, rn = (insn >> 5) & 31, rt2 = (insn >> 10) & 31;
     bool load = (insn >> 22) & 1;
@@ -162,25 +155,44 @@ static bool trans_ldst_pair(DisasContext *s, uint32_t insn)
 /* ---- structures: LD1-4/ST1-4 multiple and single, LD1R-LD4R ---- */
 
 /* Post-index increment: Xm, or the immediate (bytes transferred) when Rm = 31. */
-static IRTemp struct_increment(DisasContext *s, int rm, int64_t bytes)
-{
+static IRTemp struct_increment(DisasContext *s, int rm, int64_t bytes) {
     return rm == 31 ? ir_const(s->f, (uint64_t)bytes) : read_reg(s, rm, 1);
 }
 
-static bool trans_ldst_multiple(DisasContext *s, uint32_t insn)
-{
+static bool trans_ldst_multiple(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, load = (insn >> 22) & 1, post = (insn >> 23) & 1;
     int opcode = (insn >> 12) & 0xf, size = (insn >> 10) & 3;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rt = insn & 31;
     int rpt, selem;
     switch (opcode) {
-    case 0x0: rpt = 1; selem = 4; break;
-    case 0x2: rpt = 4; selem = 1; break;
-    case 0x4: rpt = 1; selem = 3; break;
-    case 0x6: rpt = 3; selem = 1; break;
-    case 0x7: rpt = 1; selem = 1; break;
-    case 0x8: rpt = 1; selem = 2; break;
-    case 0xa: rpt = 2; selem = 1; break;
+    case 0x0:
+        rpt = 1;
+        selem = 4;
+        break;
+    case 0x2:
+        rpt = 4;
+        selem = 1;
+        break;
+    case 0x4:
+        rpt = 1;
+        selem = 3;
+        break;
+    case 0x6:
+        rpt = 3;
+        selem = 1;
+        break;
+    case 0x7:
+        rpt = 1;
+        selem = 1;
+        break;
+    case 0x8:
+        rpt = 1;
+        selem = 2;
+        break;
+    case 0xa:
+        rpt = 2;
+        selem = 1;
+        break;
     default: return false;
     }
     if ((size == 3 && !q && selem > 1) || (!post && rm != 0) || ((insn >> 21) & 1)) {
@@ -227,8 +239,7 @@ static bool trans_ldst_multiple(DisasContext *s, uint32_t insn)
     return true;
 }
 
-static bool trans_ldst_single(DisasContext *s, uint32_t insn)
-{
+static bool trans_ldst_single(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, load = (insn >> 22) & 1, post = (insn >> 23) & 1;
     int opcode = (insn >> 13) & 7, sbit = (insn >> 12) & 1, size = (insn >> 10) & 3;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rt = insn & 31;
@@ -307,8 +318,7 @@ static bool trans_ldst_single(DisasContext *s, uint32_t insn)
 
 /* ---- the group decoder (bit 26 = 1 of C4.1.4) ---- */
 
-bool disas_a64_ldst_simd(DisasContext *s, uint32_t insn)
-{
+bool disas_a64_ldst_simd(DisasContext *s, uint32_t insn) {
     switch ((insn >> 28) & 3) {
     case 0: /* Advanced SIMD load/store structures: 0 Q 0011 0 P ... */
         if ((insn >> 31) & 1) {

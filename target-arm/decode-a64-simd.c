@@ -4,24 +4,22 @@
  * of the mixed Advanced SIMD groups to the a64_simd_fp_* hooks (decode-a64-simd.h), and the
  * integer instructions are emitted here. The hot and simple ones (the logical three-same ops,
  * ADD/SUB/CMEQ of every lane size and CMEQ #0/NOT as lane-wise (SWAR) 64-bit arithmetic,
- * MOVI/MVNI/ORR/BIC/FMOV immediate, DUP, INS, UMOV, SMOV) are inline IR on 64-bit halves; the rest calls one helper that runs vec_exec() (vec-int-*.c),
- * whose decoding also decides here whether an encoding is allocated. Crypto and the ARMv8.1+
- * groups are not advertised by the CPU models and raise UNDEF.
- * Runs on the translating vCPU thread; the helper on the owner vCPU thread.
+ * MOVI/MVNI/ORR/BIC/FMOV immediate, DUP, INS, UMOV, SMOV) are inline IR on 64-bit halves; the rest
+ * calls one helper that runs vec_exec() (vec-int-*.c), whose decoding also decides here whether an
+ * encoding is allocated. Crypto and the ARMv8.1+ groups are not advertised by the CPU models and
+ * raise UNDEF. Runs on the translating vCPU thread; the helper on the owner vCPU thread.
  */
 #include "target-arm/decode-a64-simd.h"
 #include "target-arm/vec-int.h"
 
 static int helper_simd_exec_idx;
 
-static void helper_simd_exec(void *envp, uint32_t insn)
-{
+static void helper_simd_exec(void *envp, uint32_t insn) {
     vec_exec(envp, insn);
 }
 
 /* Emits the call that runs the whole instruction in C. */
-static bool gen_simd_helper(DisasContext *s, uint32_t insn)
-{
+static bool gen_simd_helper(DisasContext *s, uint32_t insn) {
     if (!fp_access_check(s)) {
         return true;
     }
@@ -30,19 +28,16 @@ static bool gen_simd_helper(DisasContext *s, uint32_t insn)
     return true;
 }
 
-static IRTemp ld_half(DisasContext *s, int reg, int half)
-{
+static IRTemp ld_half(DisasContext *s, int reg, int half) {
     return read_vec_element(s, reg, half, MO_64);
 }
 
-static void st_half(DisasContext *s, int reg, int half, IRTemp v)
-{
+static void st_half(DisasContext *s, int reg, int half, IRTemp v) {
     write_vec_element(s, v, reg, half, MO_64);
 }
 
 /* x replicated into every lane of a 64-bit value (x already zero-extended to the lane). */
-static IRTemp gen_dup64(DisasContext *s, IRTemp x, int size)
-{
+static IRTemp gen_dup64(DisasContext *s, IRTemp x, int size) {
     static const uint64_t rep[4] = {0x0101010101010101ull, 0x0001000100010001ull,
                                     0x0000000100000001ull, 1};
     if (size == 3) {
@@ -56,8 +51,7 @@ static IRTemp gen_dup64(DisasContext *s, IRTemp x, int size)
 /* ---- inline three same on 64-bit halves ---- */
 
 /* The top bit of every lane of `size` in a 64-bit half. */
-static uint64_t lane_high_bits(int size)
-{
+static uint64_t lane_high_bits(int size) {
     static const uint64_t h[4] = {0x8080808080808080ull, 0x8000800080008000ull,
                                   0x8000000080000000ull, 0x8000000000000000ull};
     return h[size];
@@ -66,8 +60,7 @@ static uint64_t lane_high_bits(int size)
 /* Lane-wise a + b (or a - b) within 64 bits without carries between lanes (SWAR): the low
  * bits of each lane add normally, the top bit is the XOR of the operands' top bits and the
  * carry into it. */
-static IRTemp gen_swar_addsub(DisasContext *s, IRTemp a, IRTemp b, int size, bool sub)
-{
+static IRTemp gen_swar_addsub(DisasContext *s, IRTemp a, IRTemp b, int size, bool sub) {
     IRFunc *f = s->f;
     IRTemp hc = ir_const(f, lane_high_bits(size)), t1 = ir_temp_new(f), t2 = ir_temp_new(f);
     IRTemp r = ir_temp_new(f);
@@ -91,8 +84,7 @@ static IRTemp gen_swar_addsub(DisasContext *s, IRTemp a, IRTemp b, int size, boo
 
 /* All ones in every lane of x that is zero, else zero (exact, no false positives):
  * t = (x & ~H) + ~H sets a lane's top bit iff its low bits are non-zero. */
-static IRTemp gen_swar_zero_lanes(DisasContext *s, IRTemp x, int size)
-{
+static IRTemp gen_swar_zero_lanes(DisasContext *s, IRTemp x, int size) {
     IRFunc *f = s->f;
     int eb = 8 << size;
     IRTemp m = ir_const(f, ~lane_high_bits(size)), t = ir_temp_new(f);
@@ -100,7 +92,7 @@ static IRTemp gen_swar_zero_lanes(DisasContext *s, IRTemp x, int size)
     ir_add(f, IR_I64, t, t, m);
     ir_or(f, IR_I64, t, t, x);
     ir_or(f, IR_I64, t, t, m);
-    ir_unop(f, IR_NOT, IR_I64, t, t);           /* top bit of each zero lane */
+    ir_unop(f, IR_NOT, IR_I64, t, t); /* top bit of each zero lane */
     ir_binopi(f, IR_SHR, IR_I64, t, t, (uint64_t)(eb - 1));
     ir_binopi(f, IR_MUL, IR_I64, t, t, (1ull << eb) - 1);
     return t;
@@ -108,8 +100,7 @@ static IRTemp gen_swar_zero_lanes(DisasContext *s, IRTemp x, int size)
 
 /* AND BIC ORR ORN EOR (opcode 00011, U:size 0..4), ADD, SUB and CMEQ (register) of any lane
  * size, as 64-bit (SWAR) operations on the two halves; other opcodes: false. */
-static bool trans_three_same_inline(DisasContext *s, uint32_t insn)
-{
+static bool trans_three_same_inline(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1, scalar = (insn >> 28) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 11) & 0x1f;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rd = insn & 31;
@@ -160,8 +151,7 @@ static bool trans_three_same_inline(DisasContext *s, uint32_t insn)
 }
 
 /* CMEQ #0 and NOT (two-register misc), inline on the halves; others: false. */
-static bool trans_two_misc_inline(DisasContext *s, uint32_t insn)
-{
+static bool trans_two_misc_inline(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1, scalar = (insn >> 28) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0x1f;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -198,8 +188,7 @@ static bool trans_two_misc_inline(DisasContext *s, uint32_t insn)
 
 /* ---- copy: DUP, INS, UMOV, SMOV (C7.2) ---- */
 
-static bool trans_copy(DisasContext *s, uint32_t insn)
-{
+static bool trans_copy(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, op = (insn >> 29) & 1, scalar = (insn >> 28) & 1;
     int imm5 = (insn >> 16) & 31, imm4 = (insn >> 11) & 15;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -227,7 +216,8 @@ static bool trans_copy(DisasContext *s, uint32_t insn)
         return true;
     }
     switch (imm4) {
-    case 0x0: case 0x1: { /* DUP (element) / DUP (general) */
+    case 0x0:
+    case 0x1: { /* DUP (element) / DUP (general) */
         if (size == 3 && !q) {
             return false;
         }
@@ -265,7 +255,8 @@ static bool trans_copy(DisasContext *s, uint32_t insn)
         write_vec_element(s, read_reg(s, rn, 1), rd, idx, (MemOp)size);
         return true;
     }
-    case 0x5: case 0x7: { /* SMOV / UMOV */
+    case 0x5:
+    case 0x7: { /* SMOV / UMOV */
         bool is_signed = imm4 == 0x5;
         bool valid = is_signed ? (size < 2 || (size == 2 && q)) : (q ? size == 3 : size < 3);
         if (!valid) {
@@ -285,14 +276,17 @@ static bool trans_copy(DisasContext *s, uint32_t insn)
 /* ---- modified immediate: MOVI, MVNI, ORR, BIC, FMOV (vector, immediate) ---- */
 
 /* AdvSIMDExpandImm (ARM ARM J1, shared/functions/vector): the 64-bit pattern of one half. */
-static uint64_t simd_expand_imm(int op, int cmode, uint64_t imm8)
-{
+static uint64_t simd_expand_imm(int op, int cmode, uint64_t imm8) {
     uint64_t imm = 0;
     switch (cmode >> 1) {
-    case 0: case 1: case 2: case 3: /* 32-bit lanes, imm8 << 8 * (cmode >> 1) */
+    case 0:
+    case 1:
+    case 2:
+    case 3: /* 32-bit lanes, imm8 << 8 * (cmode >> 1) */
         imm = imm8 << (8 * (cmode >> 1));
         return imm | imm << 32;
-    case 4: case 5: /* 16-bit lanes */
+    case 4:
+    case 5: /* 16-bit lanes */
         imm = imm8 << (8 * ((cmode >> 1) & 1));
         return imm * 0x0001000100010001ull;
     case 6: /* 32-bit, shifting ones in */
@@ -312,8 +306,7 @@ static uint64_t simd_expand_imm(int op, int cmode, uint64_t imm8)
         }
         if (!op) { /* FMOV single: a:NOT(b):bbbbb:c:defgh:Zeros(19) */
             uint64_t b = (imm8 >> 6) & 1;
-            imm = (imm8 >> 7) << 31 | (b ^ 1) << 30 | (b ? 0x1full : 0) << 25 |
-                  (imm8 & 0x3f) << 19;
+            imm = (imm8 >> 7) << 31 | (b ^ 1) << 30 | (b ? 0x1full : 0) << 25 | (imm8 & 0x3f) << 19;
             return imm | imm << 32;
         }
         { /* FMOV double: a:NOT(b):bbbbbbbb:cdefgh:Zeros(48) */
@@ -324,8 +317,7 @@ static uint64_t simd_expand_imm(int op, int cmode, uint64_t imm8)
     }
 }
 
-static bool trans_modimm(DisasContext *s, uint32_t insn)
-{
+static bool trans_modimm(DisasContext *s, uint32_t insn) {
     bool q = (insn >> 30) & 1, op = (insn >> 29) & 1;
     int cmode = (insn >> 12) & 15, o2 = (insn >> 11) & 1, rd = insn & 31;
     uint64_t imm8 = ((insn >> 11) & 0xe0) | ((insn >> 5) & 0x1f);
@@ -344,8 +336,7 @@ static bool trans_modimm(DisasContext *s, uint32_t insn)
         IRTemp v;
         if (is_orr_bic) {
             v = ir_temp_new(s->f);
-            ir_binop(s->f, op ? IR_ANDC : IR_OR, IR_I64, v, ld_half(s, rd, i),
-                     ir_const(s->f, imm));
+            ir_binop(s->f, op ? IR_ANDC : IR_OR, IR_I64, v, ld_half(s, rd, i), ir_const(s->f, imm));
         } else {
             v = ir_const(s->f, invert ? ~imm : imm);
         }
@@ -359,8 +350,7 @@ static bool trans_modimm(DisasContext *s, uint32_t insn)
 
 /* ---- the group dispatch ---- */
 
-bool disas_a64_simd_fp(DisasContext *s, uint32_t insn)
-{
+bool disas_a64_simd_fp(DisasContext *s, uint32_t insn) {
     bool scalar = (insn >> 28) & 1;
     switch (vec_classify(insn)) {
     case VEC_G_FP_SCALAR: return a64_fp_scalar(s, insn);
@@ -406,7 +396,10 @@ bool disas_a64_simd_fp(DisasContext *s, uint32_t insn)
     }
     case VEC_G_COPY: return trans_copy(s, insn);
     case VEC_G_MODIMM: return trans_modimm(s, insn);
-    case VEC_G_THREE_DIFF: case VEC_G_PERMUTE: case VEC_G_EXT: case VEC_G_TBL: break;
+    case VEC_G_THREE_DIFF:
+    case VEC_G_PERMUTE:
+    case VEC_G_EXT:
+    case VEC_G_TBL: break;
     default: return false;
     }
     if (!vec_exec(NULL, insn)) {
@@ -415,8 +408,7 @@ bool disas_a64_simd_fp(DisasContext *s, uint32_t insn)
     return gen_simd_helper(s, insn);
 }
 
-void a64_simd_helpers_init(void)
-{
+void a64_simd_helpers_init(void) {
     static const IRArgType args[] = {IR_ARG_PTR, IR_ARG_I32};
     helper_simd_exec_idx =
         a64_helper_register("simd_exec", (void *)helper_simd_exec, IR_ARG_VOID, 2, args,

@@ -9,17 +9,17 @@
 
 #include "target-arm/vec-int.h"
 
-static uint64_t vec_mask(int size) { return size == 3 ? ~0ull : (1ull << (8 << size)) - 1; }
+static uint64_t vec_mask(int size) {
+    return size == 3 ? ~0ull : (1ull << (8 << size)) - 1;
+}
 
 /* Writes res to Vd: vector results of 64 bits (Q = 0) and scalars zero the rest. */
-static void vec_put(CPUARMState *env, int rd, const uint64_t *res, bool full)
-{
+static void vec_put(CPUARMState *env, int rd, const uint64_t *res, bool full) {
     env->vregs[rd][0] = res[0];
     env->vregs[rd][1] = full ? res[1] : 0;
 }
 
-static uint64_t vec_pmul8(uint64_t a, uint64_t b, int bits)
-{
+static uint64_t vec_pmul8(uint64_t a, uint64_t b, int bits) {
     uint64_t r = 0;
     for (int i = 0; i < bits; i++) {
         if ((b >> i) & 1) {
@@ -29,12 +29,23 @@ static uint64_t vec_pmul8(uint64_t a, uint64_t b, int bits)
     return r;
 }
 
+/* SQDMULL (acc_sign 0), SQDMLAL (+1), SQDMLSL (-1) of one element pair into width w: the
+ * doubled product saturates first, then the accumulation (ARM ARM C7.2 SQDMLAL). */
+static uint64_t vec_sqdml(CPUARMState *env, __int128 a, __int128 b, int w, int acc_sign,
+                          int64_t acc) {
+    int sh = 64 - (8 << w);
+    __int128 p = (int64_t)(vec_sat_s(env, 2 * a * b, w) << sh) >> sh;
+    if (acc_sign == 0) {
+        return (uint64_t)p;
+    }
+    return vec_sat_s(env, acc_sign > 0 ? acc + p : acc - p, w);
+}
+
 /* ---- three same ---- */
 
 /* One element of the integer three-same opcode (opc = bits 15:11); d is the old Vd element. */
-static uint64_t vec_same_elem(CPUARMState *env, int opc, bool u, int size, uint64_t a,
-                              uint64_t b, uint64_t d)
-{
+static uint64_t vec_same_elem(CPUARMState *env, int opc, bool u, int size, uint64_t a, uint64_t b,
+                              uint64_t d) {
     int sh = 64 - (8 << size), eb = 8 << size;
     int64_t sa = (int64_t)(a << sh) >> sh, sb = (int64_t)(b << sh) >> sh;
     __int128 xa = u ? (__int128)a : sa, xb = u ? (__int128)b : sb;
@@ -47,7 +58,10 @@ static uint64_t vec_same_elem(CPUARMState *env, int opc, bool u, int size, uint6
     case 0x05: return u ? vec_sat_u(env, xa - xb, size) : vec_sat_s(env, xa - xb, size);
     case 0x06: return xa > xb ? ones : 0;
     case 0x07: return xa >= xb ? ones : 0;
-    case 0x08: case 0x09: case 0x0a: case 0x0b: {
+    case 0x08:
+    case 0x09:
+    case 0x0a:
+    case 0x0b: {
         int s8 = (int8_t)b;
         __int128 r = vec_shift_exact(xa, s8, opc & 2);
         if (!(opc & 1)) {
@@ -55,8 +69,10 @@ static uint64_t vec_same_elem(CPUARMState *env, int opc, bool u, int size, uint6
         }
         return u ? vec_sat_u(env, r, size) : vec_sat_s(env, r, size);
     }
-    case 0x0c: case 0x14: return (uint64_t)(xa > xb ? xa : xb);
-    case 0x0d: case 0x15: return (uint64_t)(xa < xb ? xa : xb);
+    case 0x0c:
+    case 0x14: return (uint64_t)(xa > xb ? xa : xb);
+    case 0x0d:
+    case 0x15: return (uint64_t)(xa < xb ? xa : xb);
     case 0x0e: return (uint64_t)(xa > xb ? xa - xb : xb - xa);
     case 0x0f: return d + (uint64_t)(xa > xb ? xa - xb : xb - xa);
     case 0x10: return u ? a - b : a + b;
@@ -71,8 +87,7 @@ static uint64_t vec_same_elem(CPUARMState *env, int opc, bool u, int size, uint6
     }
 }
 
-bool vec_three_same(CPUARMState *env, uint32_t insn)
-{
+bool vec_three_same(CPUARMState *env, uint32_t insn) {
     bool scalar = (insn >> 28) & 1, q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 11) & 0x1f;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rd = insn & 31;
@@ -81,8 +96,16 @@ bool vec_three_same(CPUARMState *env, uint32_t insn)
     }
     if (scalar) {
         switch (opc) {
-        case 0x01: case 0x05: case 0x09: case 0x0b: break;
-        case 0x06: case 0x07: case 0x08: case 0x0a: case 0x10: case 0x11:
+        case 0x01:
+        case 0x05:
+        case 0x09:
+        case 0x0b: break;
+        case 0x06:
+        case 0x07:
+        case 0x08:
+        case 0x0a:
+        case 0x10:
+        case 0x11:
             if (size != 3) {
                 return false;
             }
@@ -149,8 +172,7 @@ bool vec_three_same(CPUARMState *env, uint32_t insn)
 
 /* ---- three different ---- */
 
-bool vec_three_diff(CPUARMState *env, uint32_t insn)
-{
+bool vec_three_diff(CPUARMState *env, uint32_t insn) {
     bool scalar = (insn >> 28) & 1, q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0xf;
     int rm = (insn >> 16) & 31, rn = (insn >> 5) & 31, rd = insn & 31;
@@ -198,25 +220,19 @@ bool vec_three_diff(CPUARMState *env, uint32_t insn)
         __int128 a = u ? (__int128)ua : sa, b = u ? (__int128)ub : sb;
         uint64_t acc = vec_get(d, i, w), x;
         switch (opc) {
-        case 0x0: case 0x1: x = (uint64_t)(a + b); break;
-        case 0x2: case 0x3: x = (uint64_t)(a - b); break;
+        case 0x0:
+        case 0x1: x = (uint64_t)(a + b); break;
+        case 0x2:
+        case 0x3: x = (uint64_t)(a - b); break;
         case 0x5: x = acc + (uint64_t)(a > b ? a - b : b - a); break;
         case 0x7: x = (uint64_t)(a > b ? a - b : b - a); break;
         case 0x8: x = acc + (uint64_t)(a * b); break;
         case 0xa: x = acc - (uint64_t)(a * b); break;
         case 0xc: x = (uint64_t)(a * b); break;
         case 0xe: x = vec_pmul8(ua, ub, 8); break;
-        default: { /* SQDMLAL 9, SQDMLSL b, SQDMULL d */
-            __int128 p = (__int128)vec_sat_s(env, 2 * a * b, w);
-            p = (int64_t)((uint64_t)p << (64 - (8 << w))) >> (64 - (8 << w));
-            if (opc == 0xd) {
-                x = (uint64_t)p;
-            } else {
-                __int128 sacc = vec_sget(d, i, w);
-                x = vec_sat_s(env, opc == 0x9 ? sacc + p : sacc - p, w);
-            }
+        default: /* SQDMLAL 9, SQDMLSL b, SQDMULL d */
+            x = vec_sqdml(env, a, b, w, opc == 0xd ? 0 : (opc == 0x9 ? 1 : -1), vec_sget(d, i, w));
             break;
-        }
         }
         vec_set(r, i, w, x);
     }
@@ -226,8 +242,7 @@ bool vec_three_diff(CPUARMState *env, uint32_t insn)
 
 /* ---- two-register miscellaneous ---- */
 
-static uint64_t vec_cls(uint64_t x, int eb)
-{
+static uint64_t vec_cls(uint64_t x, int eb) {
     int n = 0;
     uint64_t sign = (x >> (eb - 1)) & 1;
     for (int i = eb - 2; i >= 0 && ((x >> i) & 1) == sign; i--) {
@@ -236,8 +251,7 @@ static uint64_t vec_cls(uint64_t x, int eb)
     return (uint64_t)n;
 }
 
-static uint64_t vec_clz(uint64_t x, int eb)
-{
+static uint64_t vec_clz(uint64_t x, int eb) {
     int n = 0;
     for (int i = eb - 1; i >= 0 && !((x >> i) & 1); i--) {
         n++;
@@ -246,27 +260,28 @@ static uint64_t vec_clz(uint64_t x, int eb)
 }
 
 /* Integer two-register misc opcodes: which are allocated, vector and scalar (C4.1.6). */
-static bool vec_misc_valid(bool scalar, bool u, int size, bool q, int opc)
-{
+static bool vec_misc_valid(bool scalar, bool u, int size, bool q, int opc) {
     switch (opc) {
-    case 0x00: return !scalar && size < (u ? 2 : 3);       /* REV64 / REV32 */
-    case 0x01: return !scalar && !u && size == 0;          /* REV16 */
-    case 0x02: case 0x06: return !scalar && size != 3;     /* [SU]ADDLP, [SU]ADALP */
-    case 0x03: case 0x07: return size != 3 || q || scalar; /* SUQADD/USQADD, SQABS/SQNEG */
-    case 0x04: return !scalar && size != 3;                /* CLS / CLZ */
+    case 0x00: return !scalar && size < (u ? 2 : 3); /* REV64 / REV32 */
+    case 0x01: return !scalar && !u && size == 0;    /* REV16 */
+    case 0x02:
+    case 0x06: return !scalar && size != 3; /* [SU]ADDLP, [SU]ADALP */
+    case 0x03:
+    case 0x07: return size != 3 || q || scalar;              /* SUQADD/USQADD, SQABS/SQNEG */
+    case 0x04: return !scalar && size != 3;                  /* CLS / CLZ */
     case 0x05: return !scalar && (u ? size < 2 : size == 0); /* CNT / NOT, RBIT */
-    case 0x08: case 0x09: case 0x0b:                       /* CMGT/CMGE, CMEQ/CMLE #0, ABS/NEG */
-        return scalar ? size == 3 : (size != 3 || q);
+    case 0x08:
+    case 0x09:
+    case 0x0b: /* CMGT/CMGE, CMEQ/CMLE #0, ABS/NEG */ return scalar ? size == 3 : (size != 3 || q);
     case 0x0a: return !u && (scalar ? size == 3 : (size != 3 || q)); /* CMLT #0 */
-    case 0x12: return size != 3 && (u || !scalar);         /* XTN / SQXTUN */
-    case 0x13: return u && !scalar && size != 3;           /* SHLL */
-    case 0x14: return size != 3;                           /* SQXTN / UQXTN */
+    case 0x12: return size != 3 && (u || !scalar);                   /* XTN / SQXTUN */
+    case 0x13: return u && !scalar && size != 3;                     /* SHLL */
+    case 0x14: return size != 3;                                     /* SQXTN / UQXTN */
     default: return false;
     }
 }
 
-bool vec_two_misc(CPUARMState *env, uint32_t insn)
-{
+bool vec_two_misc(CPUARMState *env, uint32_t insn) {
     bool scalar = (insn >> 28) & 1, q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0x1f;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -376,8 +391,7 @@ bool vec_two_misc(CPUARMState *env, uint32_t insn)
 
 /* ---- across lanes and scalar pairwise ---- */
 
-bool vec_across(CPUARMState *env, uint32_t insn)
-{
+bool vec_across(CPUARMState *env, uint32_t insn) {
     bool q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0x1f;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -409,8 +423,7 @@ bool vec_across(CPUARMState *env, uint32_t insn)
     return true;
 }
 
-bool vec_pairwise_scalar(CPUARMState *env, uint32_t insn)
-{
+bool vec_pairwise_scalar(CPUARMState *env, uint32_t insn) {
     bool u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0x1f;
     if (u || size != 3 || opc != 0x1b) {
@@ -426,8 +439,7 @@ bool vec_pairwise_scalar(CPUARMState *env, uint32_t insn)
 
 /* ---- x indexed element ---- */
 
-bool vec_indexed(CPUARMState *env, uint32_t insn)
-{
+bool vec_indexed(CPUARMState *env, uint32_t insn) {
     bool scalar = (insn >> 28) & 1, q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 0xf;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -437,10 +449,17 @@ bool vec_indexed(CPUARMState *env, uint32_t insn)
     }
     bool ok;
     switch (opc) {
-    case 0x0: case 0x4: ok = u && !scalar; break;                  /* MLA, MLS */
-    case 0x2: case 0x6: case 0xa: ok = !scalar; break;            /* [SU]MLAL [SU]MLSL [SU]MULL */
-    case 0x3: case 0x7: case 0xb: case 0xc: case 0xd: ok = !u; break; /* SQDML*L SQDMULL SQ(R)DMULH */
-    case 0x8: ok = !u && !scalar; break;                          /* MUL */
+    case 0x0:
+    case 0x4: ok = u && !scalar; break; /* MLA, MLS */
+    case 0x2:
+    case 0x6:
+    case 0xa: ok = !scalar; break; /* [SU]MLAL [SU]MLSL [SU]MULL */
+    case 0x3:
+    case 0x7:
+    case 0xb:
+    case 0xc:
+    case 0xd: ok = !u; break;            /* SQDML*L SQDMULL SQ(R)DMULH */
+    case 0x8: ok = !u && !scalar; break; /* MUL */
     default: ok = false; break;
     }
     if (!ok) {
@@ -494,17 +513,9 @@ bool vec_indexed(CPUARMState *env, uint32_t insn)
         case 0x2: x = acc + (uint64_t)(a * b); break;
         case 0x6: x = acc - (uint64_t)(a * b); break;
         case 0xa: x = (uint64_t)(a * b); break;
-        default: {
-            __int128 p = vec_sat_s(env, 2 * a * b, w);
-            p = (int64_t)((uint64_t)p << (64 - (8 << w))) >> (64 - (8 << w));
-            if (opc == 0xb) {
-                x = (uint64_t)p;
-            } else {
-                __int128 sacc = vec_sget(d, i, w);
-                x = vec_sat_s(env, opc == 0x3 ? sacc + p : sacc - p, w);
-            }
+        default: /* SQDMLAL 3, SQDMLSL 7, SQDMULL b */
+            x = vec_sqdml(env, a, b, w, opc == 0xb ? 0 : (opc == 0x3 ? 1 : -1), vec_sget(d, i, w));
             break;
-        }
         }
         vec_set(r, i, w, x);
     }

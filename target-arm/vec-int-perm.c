@@ -11,8 +11,7 @@
 
 /* ---- the group classifier (C4.1.6 "Data Processing -- Scalar FP and Advanced SIMD") ---- */
 
-VecGroup vec_classify(uint32_t insn)
-{
+VecGroup vec_classify(uint32_t insn) {
     bool bit28 = (insn >> 28) & 1, bit24 = (insn >> 24) & 1;
     bool b21 = (insn >> 21) & 1, b15 = (insn >> 15) & 1, b10 = (insn >> 10) & 1;
     if (bit28 && !((insn >> 30) & 1)) {
@@ -76,8 +75,7 @@ VecGroup vec_classify(uint32_t insn)
 
 /* ---- permute, EXT, TBL/TBX ---- */
 
-bool vec_permute(CPUARMState *env, uint32_t insn)
-{
+bool vec_permute(CPUARMState *env, uint32_t insn) {
     bool q = (insn >> 30) & 1;
     int size = (insn >> 22) & 3, opc = (insn >> 12) & 7;
     if (opc == 0 || opc == 4 || (size == 3 && !q)) {
@@ -116,8 +114,7 @@ bool vec_permute(CPUARMState *env, uint32_t insn)
     return true;
 }
 
-bool vec_ext(CPUARMState *env, uint32_t insn)
-{
+bool vec_ext(CPUARMState *env, uint32_t insn) {
     bool q = (insn >> 30) & 1;
     int imm4 = (insn >> 11) & 0xf;
     if (!q && imm4 >= 8) {
@@ -135,8 +132,7 @@ bool vec_ext(CPUARMState *env, uint32_t insn)
     return true;
 }
 
-bool vec_tbl(CPUARMState *env, uint32_t insn)
-{
+bool vec_tbl(CPUARMState *env, uint32_t insn) {
     if (!env) {
         return true;
     }
@@ -167,8 +163,7 @@ bool vec_tbl(CPUARMState *env, uint32_t insn)
 
 /* ---- the helper entry ---- */
 
-bool vec_exec(CPUARMState *env, uint32_t insn)
-{
+bool vec_exec(CPUARMState *env, uint32_t insn) {
     switch (vec_classify(insn)) {
     case VEC_G_THREE_SAME: return vec_three_same(env, insn);
     case VEC_G_THREE_DIFF: return vec_three_diff(env, insn);

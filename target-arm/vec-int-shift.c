@@ -10,8 +10,7 @@
 
 #include "target-arm/vec-int.h"
 
-bool vec_shift_imm(CPUARMState *env, uint32_t insn)
-{
+bool vec_shift_imm(CPUARMState *env, uint32_t insn) {
     bool scalar = (insn >> 28) & 1, q = (insn >> 30) & 1, u = (insn >> 29) & 1;
     int immh = (insn >> 19) & 0xf, immhb = (insn >> 16) & 0x7f, opc = (insn >> 11) & 0x1f;
     int rn = (insn >> 5) & 31, rd = insn & 31;
@@ -23,13 +22,19 @@ bool vec_shift_imm(CPUARMState *env, uint32_t insn)
     bool narrow = opc >= 0x10 && opc <= 0x13, widen = opc == 0x14;
     bool ok;
     switch (opc) {
-    case 0x00: case 0x02: case 0x04: case 0x06: ok = true; break;
-    case 0x08: ok = u; break;                      /* SRI */
-    case 0x0a: case 0x0e: ok = true; break;        /* SHL/SLI, SQSHL/UQSHL */
-    case 0x0c: ok = u; break;                      /* SQSHLU */
-    case 0x10: case 0x11: ok = !scalar || u; break; /* SHRN RSHRN / SQSHRUN SQRSHRUN */
-    case 0x12: case 0x13: ok = true; break;        /* [SU]Q(R)SHRN */
-    case 0x14: ok = !scalar; break;                /* SSHLL/USHLL */
+    case 0x00:
+    case 0x02:
+    case 0x04:
+    case 0x06: ok = true; break;
+    case 0x08: ok = u; break; /* SRI */
+    case 0x0a:
+    case 0x0e: ok = true; break; /* SHL/SLI, SQSHL/UQSHL */
+    case 0x0c: ok = u; break;    /* SQSHLU */
+    case 0x10:
+    case 0x11: ok = !scalar || u; break; /* SHRN RSHRN / SQSHRUN SQRSHRUN */
+    case 0x12:
+    case 0x13: ok = true; break;    /* [SU]Q(R)SHRN */
+    case 0x14: ok = !scalar; break; /* SSHLL/USHLL */
     default: ok = false; break;
     }
     if (!ok) {
@@ -62,8 +67,8 @@ bool vec_shift_imm(CPUARMState *env, uint32_t insn)
         for (int i = 0; i < half; i++) {
             /* SQSHRUN and SQSHRN take signed input, UQSHRN unsigned; SHRN's is irrelevant */
             bool src_signed = opc <= 0x11 ? u : !u;
-            __int128 x = src_signed ? (__int128)vec_sget(n, i, size + 1)
-                                    : (__int128)vec_get(n, i, size + 1);
+            __int128 x =
+                src_signed ? (__int128)vec_sget(n, i, size + 1) : (__int128)vec_get(n, i, size + 1);
             x = vec_shift_exact(x, -sh, round);
             uint64_t y;
             if ((opc == 0x10 || opc == 0x11) && !u) {
@@ -96,7 +101,10 @@ bool vec_shift_imm(CPUARMState *env, uint32_t insn)
         uint64_t x = vec_get(n, i, size), acc = vec_get(d, i, size), y;
         __int128 v = u ? (__int128)x : (__int128)vec_sget(n, i, size);
         switch (opc) {
-        case 0x00: case 0x02: case 0x04: case 0x06:
+        case 0x00:
+        case 0x02:
+        case 0x04:
+        case 0x06:
             y = (uint64_t)vec_shift_exact(v, -rsh, opc & 4);
             if (opc & 2) {
                 y += acc;

@@ -59,28 +59,24 @@ bool vec_exec(CPUARMState *env, uint32_t insn);
 /* ---- element access shared by the vec-int-*.c files (little-endian host and lanes) ----
  * memcpy keeps these free of strict-aliasing assumptions: the callers mix lane sizes on the
  * same uint64_t arrays. */
-static inline uint64_t vec_get(const uint64_t *v, int idx, int size)
-{
+static inline uint64_t vec_get(const uint64_t *v, int idx, int size) {
     uint64_t x = 0;
     memcpy(&x, (const uint8_t *)v + ((size_t)idx << size), (size_t)1 << size);
     return x;
 }
 
-static inline int64_t vec_sget(const uint64_t *v, int idx, int size)
-{
+static inline int64_t vec_sget(const uint64_t *v, int idx, int size) {
     uint64_t x = vec_get(v, idx, size);
     int sh = 64 - (8 << size);
     return (int64_t)(x << sh) >> sh;
 }
 
-static inline void vec_set(uint64_t *v, int idx, int size, uint64_t x)
-{
+static inline void vec_set(uint64_t *v, int idx, int size, uint64_t x) {
     memcpy((uint8_t *)v + ((size_t)idx << size), &x, (size_t)1 << size);
 }
 
 /* ---- saturation (sets FPSR.QC when the value does not fit), results truncated to size ---- */
-static inline uint64_t vec_sat_s(CPUARMState *env, __int128 v, int size)
-{
+static inline uint64_t vec_sat_s(CPUARMState *env, __int128 v, int size) {
     __int128 max = ((__int128)1 << ((8 << size) - 1)) - 1, min = -max - 1;
     if (v > max || v < min) {
         if (env) {
@@ -91,8 +87,7 @@ static inline uint64_t vec_sat_s(CPUARMState *env, __int128 v, int size)
     return (uint64_t)v;
 }
 
-static inline uint64_t vec_sat_u(CPUARMState *env, __int128 v, int size)
-{
+static inline uint64_t vec_sat_u(CPUARMState *env, __int128 v, int size) {
     __int128 max = ((__int128)1 << (8 << size)) - 1;
     if (v > max || v < 0) {
         if (env) {
@@ -106,8 +101,7 @@ static inline uint64_t vec_sat_u(CPUARMState *env, __int128 v, int size)
 /* x shifted by sh (left when positive, right when negative, rounding the right shift when
  * round), exactly as the unbounded integers of the pseudocode (ARM ARM J1: SSHL, SRSHL ...);
  * x is an element value of at most 64 significant bits. */
-static inline __int128 vec_shift_exact(__int128 x, int sh, bool round)
-{
+static inline __int128 vec_shift_exact(__int128 x, int sh, bool round) {
     if (sh >= 0) {
         return sh >= 64 ? (x == 0 ? 0 : (x < 0 ? -((__int128)1 << 120) : ((__int128)1 << 120)))
                         : x << sh;
