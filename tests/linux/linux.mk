@@ -4,10 +4,9 @@
 #   make bench-linux   the same boot on Tandem (jit) and qemu-system-aarch64: both times, ratio
 #   make check-linux-oracle  the flow on qemu-system-aarch64 alone (validates the test itself)
 # The first run fetches the packages (tests/linux/fetch.sh, cached under build/linux/; needs
-# root and apt). check-linux joins `make check` only with LINUX_IN_CHECK=1, until Tandem has the
-# GIC, the generic timer and FP/SIMD that Linux needs.
+# root and apt). check-linux is part of `make check` (LINUX_IN_CHECK=0 leaves it out, e.g. offline).
 
-LINUX_IN_CHECK ?= 0
+LINUX_IN_CHECK ?= 1
 
 .PHONY: check-linux bench-linux check-linux-oracle
 check-linux: build/tandem
