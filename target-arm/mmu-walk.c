@@ -7,8 +7,8 @@
  * external aborts first (in walk order), then address size, access flag, permission.
  *
  * IMPLEMENTATION DEFINED / CONSTRAINED UNPREDICTABLE choices (D8.1.x, "Reserved values"):
- *  - TG0 = 0b11 / TG1 = 0b00 (reserved), and 16K when !has_16k, act as 4 KiB. mmu.c's TLBI
- *    granule (tlbi_granule) makes the same choice, so the two stay in step.
+ *  - TG0 = 0b11 / TG1 = 0b00 (reserved), and 16K when !has_16k, act as 4 KiB (mmu.c's TLBI
+ *    by address uses arm_mmu_granule_bits too, so the two cannot disagree).
  *  - TxSZ outside 16..39 (ARMv8.0 has no LVA / TTST) is clamped into that range.
  *  - TCR.IPS values above the implemented PA size (and the reserved 0b110/0b111) act as the
  *    implemented size: output size = min(IPS, pa_bits).
@@ -69,7 +69,7 @@ static bool mmu_fail(ARMMMUFault *fault, ARMFaultType type, int level) {
 }
 
 /* TG0 (00 4K, 01 64K, 10 16K) and TG1 (01 16K, 10 4K, 11 64K) to log2(granule). */
-static unsigned mmu_granule_bits(const ARMMMURegime *r, bool hi) {
+unsigned arm_mmu_granule_bits(const ARMMMURegime *r, bool hi) {
     unsigned tg = hi ? (r->tcr >> TCR_TG1_SHIFT) & 3 : (r->tcr >> TCR_TG0_SHIFT) & 3;
     bool is16 = hi ? tg == 1 : tg == 2;
     bool is64 = hi ? tg == 3 : tg == 1;
@@ -100,7 +100,7 @@ static void mmu_walk_params(const ARMMMURegime *r, bool hi, WalkParams *p) {
     *p = (WalkParams){
         .ttbr = hi ? r->ttbr1 : r->ttbr0,
         .va_bits = 64 - txsz,
-        .gran_bits = mmu_granule_bits(r, hi),
+        .gran_bits = arm_mmu_granule_bits(r, hi),
         .out_bits = mmu_out_bits(r),
         .tbi = (r->tcr & (hi ? TCR_TBI1 : TCR_TBI0)) != 0,
         .epd = (r->tcr & (hi ? TCR_EPD1 : TCR_EPD0)) != 0,

@@ -67,6 +67,10 @@ bool arm_mmu_translate(const ARMMMURegime *r, uint64_t va, ARMMMUAccess access, 
                        bool pan, ARMPhysRead64 read, void *opaque, ARMMMUResult *res,
                        ARMMMUFault *fault);
 
+/* log2 of the translation granule of the TTBR0 (hi = false) or TTBR1 (hi = true) half, from
+ * TCR.TG0/TG1; reserved encodings and an unsupported 16K act as 4 KiB. */
+unsigned arm_mmu_granule_bits(const ARMMMURegime *r, bool hi);
+
 /* The fault status code (DFSC/IFSC, ESR_ELx ISS[5:0]) of a fault, ARM ARM D17.2.40. */
 uint32_t arm_mmu_fault_status(const ARMMMUFault *fault);
 

@@ -120,24 +120,6 @@ static void tlbi_flush_all(CPUState *cpu, void *arg)
     tlb_flush(cpu);
 }
 
-/* Granule of the half of the address space va belongs to (TCR_EL1.TG0 / TG1). */
-static uint64_t tlbi_granule(const CPUARMState *env, uint64_t va)
-{
-    uint64_t tcr = env->tcr_el1;
-    if ((va >> 55) & 1) {
-        switch ((tcr >> 30) & 3) { /* TG1: 01 16K, 10 4K, 11 64K */
-        case 1: return env_archcpu((CPUARMState *)env)->model->has_16k ? 16384 : 4096;
-        case 3: return 65536;
-        default: return 4096;
-        }
-    }
-    switch ((tcr >> 14) & 3) { /* TG0: 00 4K, 01 64K, 10 16K */
-    case 1: return 65536;
-    case 2: return env_archcpu((CPUARMState *)env)->model->has_16k ? 16384 : 4096;
-    default: return 4096;
-    }
-}
-
 static void tlbi_flush_va(CPUState *cpu, uint64_t va)
 {
     CPUARMState *env = cpu_env(cpu);
@@ -148,7 +130,9 @@ static void tlbi_flush_va(CPUState *cpu, uint64_t va)
         tlbi_flush_all(cpu, NULL);
         return;
     }
-    uint64_t g = tlbi_granule(env, va);
+    ARMMMURegime r;
+    arm_mmu_regime(env, &r);
+    uint64_t g = 1ull << arm_mmu_granule_bits(&r, (va >> 55) & 1);
     uint64_t base = va & ~(g - 1);
     for (uint64_t off = 0; off < g; off += TARGET_PAGE_SIZE) {
         tlb_flush_page(cpu, base + off);
