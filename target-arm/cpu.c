@@ -117,14 +117,6 @@ void arm_cpu_set_boot_info(ARMCPU *cpu, uint64_t entry, uint64_t x0, int el)
 #define SCTLR_NTWE (1ull << 18)
 #define SCTLR_UCI (1ull << 26)
 
-int arm_data_mmu_idx(const CPUARMState *env)
-{
-    if (env->el == 0) {
-        return ARM_MMU_IDX_EL0;
-    }
-    return env->pan ? ARM_MMU_IDX_EL1_PAN : ARM_MMU_IDX_EL1;
-}
-
 uint32_t arm_tb_flags(const CPUARMState *env)
 {
     uint32_t f = env->el & ARM_TBFLAG_EL_MASK;

@@ -258,20 +258,6 @@ static bool trans_msr_imm(DisasContext *s, uint32_t insn) {
     if (op1 != 3 || (op2 != 6 && op2 != 7)) {
         return false; /* UAO, DIT, SSBS, TCO, ...: not implemented, UNDEFINED */
     }
-    if (s->el == 0) {
-        /* EL0 access to DAIF goes through SCTLR_EL1.UMA: the DAIF register's access check
-         * raises the trap (EC 0x18) when it is not allowed. */
-        IRTemp v = ir_temp_new(f);
-        ir_ld(f, IR_LD32U, v, f->env, ENV_OFF(daif));
-        if (op2 == 6) {
-            ir_binopi(f, IR_OR, IR_I64, v, v, crm << 6);
-        } else {
-            ir_binopi(f, IR_AND, IR_I64, v, v, ~(uint64_t)(crm << 6));
-        }
-        gen_sysreg_write(s, arm_sysreg_find(3, 3, 4, 2, 1), v, 31);
-        s->is_jmp = DISAS_UPDATE;
-        return true;
-    }
     IRTemp t = ir_temp_new(f);
     ir_ld(f, IR_LD32U, t, f->env, ENV_OFF(daif));
     if (op2 == 6) { /* DAIFSet */
@@ -279,7 +265,13 @@ static bool trans_msr_imm(DisasContext *s, uint32_t insn) {
     } else { /* DAIFClr */
         ir_binopi(f, IR_AND, IR_I64, t, t, ~(uint64_t)(crm << 6));
     }
-    ir_st(f, IR_ST32, t, f->env, ENV_OFF(daif));
+    if (s->el == 0) {
+        /* EL0 access to DAIF goes through SCTLR_EL1.UMA: the DAIF register's access check
+         * raises the trap (EC 0x18) when it is not allowed. */
+        gen_sysreg_write(s, arm_sysreg_find(3, 3, 4, 2, 1), t, 31);
+    } else {
+        ir_st(f, IR_ST32, t, f->env, ENV_OFF(daif));
+    }
     s->is_jmp = DISAS_UPDATE; /* an unmasked pending interrupt is taken at once */
     return true;
 }

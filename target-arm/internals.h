@@ -103,8 +103,6 @@ uint64_t arm_pstate_read(const CPUARMState *env);
 /* ERET from EL1: restores PSTATE from SPSR_EL1 and pc from ELR_EL1 (owner thread). */
 void arm_exception_return(CPUARMState *env);
 
-/* MMU index for data accesses at this EL (PAN aware) and for fetches. */
-int arm_data_mmu_idx(const CPUARMState *env);
 /* The TB flags for the current state (also used by the translator's consistency checks). */
 uint32_t arm_tb_flags(const CPUARMState *env);
 
