@@ -123,8 +123,7 @@ void cpu_exec_vcpu_init(CPUState *cpu)
         cpu->code_region = r;
         tb_gen_reset_region(cpu);
     }
-    tb_jmp_cache_clear(cpu);
-    tlb_flush(cpu);
+    tlb_init(cpu);
 }
 
 /* ---- leaving generated code ---- */
@@ -176,12 +175,13 @@ static TranslationBlock *tb_find(CPUState *cpu, uint64_t pc, uint32_t flags, uin
     if (tb_matches(tb, pc, flags, cflags)) {
         return tb;
     }
-    uint64_t phys_pc = tlb_code_phys(cpu, pc, cpu_exec_fetch_mmu_idx(cpu, flags));
+    int mmu_idx = cpu_exec_fetch_mmu_idx(cpu, flags);
+    uint64_t phys_pc = tlb_code_phys(cpu, pc, mmu_idx);
     tb = tb_cache_lookup(phys_pc, pc, flags, cflags);
     if (!tb) {
         tb = tb_gen_code(cpu, pc, phys_pc, flags, cflags);
     }
-    atomic_store_explicit(&cpu->tb_jmp_cache[idx], tb, memory_order_release);
+    tb_jmp_cache_set(cpu, tb, tlb_code_nonglobal(cpu, pc, mmu_idx));
     return tb;
 }
 
@@ -200,14 +200,15 @@ static void *helper_lookup_tb_ptr(void *env)
     uint32_t idx = tb_jmp_cache_hash(pc);
     TranslationBlock *tb = atomic_load_explicit(&cpu->tb_jmp_cache[idx], memory_order_acquire);
     if (!tb_matches(tb, pc, flags, 0)) {
-        if (!tlb_code_phys_probe(cpu, pc, cpu_exec_fetch_mmu_idx(cpu, flags), &phys_pc)) {
+        int mmu_idx = cpu_exec_fetch_mmu_idx(cpu, flags);
+        if (!tlb_code_phys_probe(cpu, pc, mmu_idx, &phys_pc)) {
             return (void *)be->exit_ptr();
         }
         tb = tb_cache_lookup(phys_pc, pc, flags, 0);
         if (!tb) {
             return (void *)be->exit_ptr();
         }
-        atomic_store_explicit(&cpu->tb_jmp_cache[idx], tb, memory_order_release);
+        tb_jmp_cache_set(cpu, tb, tlb_code_nonglobal(cpu, pc, mmu_idx));
     }
     cpu->current_tb = tb;
     if (log_enabled(LOG_EXEC)) {

@@ -47,11 +47,23 @@ typedef struct CPUTLBEntry {
 typedef struct CPUTLBEntryFull {
     uint64_t paddr; /* guest physical address of the page */
     void *mr;       /* MemoryRegion backing the page */
+    bool nonglobal; /* the translation belongs to the current address space (PAGE_NONGLOBAL) */
 } CPUTLBEntryFull;
+
+/* A mapping larger than a page cached in the TLB: base is aligned to 2^lg; lg 0 is an empty
+ * slot, TLB_LARGE_GONE one whose block was flushed. */
+typedef struct TLBLargeBlock {
+    uint64_t base;
+    uint8_t lg;
+} TLBLargeBlock;
+#define TLB_LARGE_BITS 7
+#define TLB_LARGE_SLOTS (1u << TLB_LARGE_BITS)
+#define TLB_LARGE_GONE 0xff
 
 /* ---- jump cache ---- */
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_PAGE_FILTER_BITS 4096
 
 struct TranslationBlock;
 struct CPUState;
@@ -91,7 +103,11 @@ typedef struct CPUArchOps {
     int cs_arch, cs_mode;
     /*
      * Translate vaddr for an access (0 load, 1 store, 2 fetch) in mmu_idx: fills the guest
-     * physical address of the page and the allowed accesses (PAGE_READ|PAGE_WRITE|PAGE_EXEC).
+     * physical address of the page and the allowed accesses (PAGE_READ|PAGE_WRITE|PAGE_EXEC),
+     * plus PAGE_NONGLOBAL when the translation is tied to the current address space (ARM
+     * nG=1, x86 G=0), so that tlb_flush_nonglobal drops it on an address-space switch, and
+     * PAGE_LG(lg) when it comes from a mapping of 2^lg bytes larger than a page, so that
+     * tlb_flush_page anywhere in it drops all of it.
      * On a translation fault it raises the guest exception (cpu_loop_exit), unless probe is
      * set, in which case it returns false.
      */
@@ -112,7 +128,9 @@ typedef struct CPUArchOps {
     int (*fetch_mmu_idx)(struct CPUState *cpu, uint32_t tb_flags);
 } CPUArchOps;
 
-enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4 };
+enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4, PAGE_NONGLOBAL = 8 };
+#define PAGE_LG(lg) ((int)(lg) << 8)
+#define PAGE_LG_OF(prot) (((unsigned)(prot) >> 8) & 0x3f)
 enum { ACCESS_LOAD = 0, ACCESS_STORE = 1, ACCESS_FETCH = 2 };
 
 typedef struct CPUState {
@@ -145,8 +163,25 @@ typedef struct CPUState {
     /* ---- per-vCPU jump cache (owner reads; invalidation from any thread clears entries
      * with atomic stores) ---- */
     _Atomic(struct TranslationBlock *) tb_jmp_cache[TB_JMP_CACHE_SIZE];
+    /* Owner only (tb-jmp-cache.c): slots filled since the last clear, slots whose TB was found
+     * through a non-global translation, slots whose TB reaches into a second page. */
+    uint64_t tb_jmp_used[TB_JMP_CACHE_SIZE / 64];
+    uint64_t tb_jmp_nonglobal[TB_JMP_CACHE_SIZE / 64];
+    uint64_t tb_jmp_span[TB_JMP_CACHE_SIZE / 64];
+    /* A filter over the virtual pages the cached TBs touch (bit = hash of the page): a page
+     * whose bit is clear has nothing to drop. */
+    uint64_t tb_jmp_pages[TB_JMP_PAGE_FILTER_BITS / 64];
 
-    /* ---- softmmu ---- */
+    /* ---- softmmu (owner only) ---- */
+    /* Slots filled since they were last cleared, so that a flush costs what was used, not the
+     * whole table: Linux switches address space on every kernel entry and exit. */
+    uint64_t tlb_used[NB_MMU_MODES][CPU_TLB_SIZE / 64];
+    /* Mappings larger than a page, which the TLB holds as page entries (tlb-large.c): an
+     * open-addressed set of blocks, the sizes present, and the span of blocks that found no
+     * slot. */
+    TLBLargeBlock tlb_large[TLB_LARGE_SLOTS];
+    uint64_t tlb_large_sizes; /* bit n: some block is 2^n bytes */
+    uint64_t tlb_large_lo, tlb_large_hi;
     CPUTLBEntryFull tlb_full[NB_MMU_MODES][CPU_TLB_SIZE];
     CPUTLBEntry tlb[NB_MMU_MODES][CPU_TLB_SIZE]; /* last: generated code indexes it from env */
 } CPUState;

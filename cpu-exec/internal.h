@@ -48,7 +48,14 @@ static inline uint32_t tb_jmp_cache_hash(uint64_t pc)
 }
 /* Owner thread: empties this vCPU's jump cache. */
 void tb_jmp_cache_clear(CPUState *cpu);
-/* Owner thread: drops entries whose TB starts in the virtual page of vaddr. */
+/* Owner thread: stores tb in the jump cache slot for its pc; nonglobal: it was found through a
+ * translation tlb_flush_nonglobal drops (a TB reaching into a second page counts as such). */
+void tb_jmp_cache_set(CPUState *cpu, TranslationBlock *tb, bool nonglobal);
+/* Owner thread: empties the slots tb_jmp_cache_set marked non-global. */
+void tb_jmp_cache_clear_nonglobal(CPUState *cpu);
+/* Owner thread: drops entries whose TB touches [first, last]. */
+void tb_jmp_cache_clear_range(CPUState *cpu, uint64_t first, uint64_t last);
+/* Owner thread: drops entries whose TB touches the virtual page of vaddr. */
 void tb_jmp_cache_clear_page(CPUState *cpu, uint64_t vaddr);
 /* Any thread: removes tb from every registered vCPU's jump cache. */
 void tb_jmp_cache_remove_all(TranslationBlock *tb);
@@ -96,12 +103,27 @@ void tb_gen_reset_regions(void);
 void tb_gen_reset_region(CPUState *cpu);
 
 /* ---- softmmu.c ---- */
+/* Empties a new vCPU's TLB and jump cache completely (tlb_flush clears only what was used). */
+void tlb_init(CPUState *cpu);
 /* Guest physical address of the code at vaddr (fills the TLB code entry; may raise). */
 uint64_t tlb_code_phys(CPUState *cpu, uint64_t vaddr, int mmu_idx);
 /* Same without filling or raising; false on a TLB miss. */
 bool tlb_code_phys_probe(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr);
+/* Whether the TLB entry just used for code at vaddr is non-global (after tlb_code_phys or a
+ * successful probe). */
+bool tlb_code_nonglobal(CPUState *cpu, uint64_t vaddr, int mmu_idx);
 /* Owner thread: drops this vCPU's entries that map the physical page of paddr. */
 void tlb_flush_phys_page(CPUState *cpu, uint64_t paddr);
+
+/* ---- tlb-large.c: mappings larger than a page (owner thread) ---- */
+/* The TLB now holds a page of the 2^lg-byte mapping around vaddr. */
+void tlb_large_note(CPUState *cpu, uint64_t vaddr, unsigned lg);
+/* The range to flush with vaddr: every recorded block that contains it, and the span of blocks
+ * that found no slot if that does. Forgets them (the caller flushes the range). False: vaddr
+ * lies in no larger mapping the TLB holds. */
+bool tlb_large_take(CPUState *cpu, uint64_t vaddr, uint64_t *first, uint64_t *last);
+/* Forgets everything (the TLB was emptied). */
+void tlb_large_reset(CPUState *cpu);
 
 /* ---- exclusive.c: the section in which no vCPU runs generated code ---- */
 /* Around cpu_exec() on a vCPU thread: counts the thread as running; waits while an exclusive

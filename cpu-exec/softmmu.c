@@ -93,7 +93,12 @@ static CPUTLBEntry *tlb_fill_entry(CPUState *cpu, uint64_t vaddr, int access, in
         e->addr_write = TLB_INVALID;
     }
     e->addend = ram ? (uintptr_t)(mr->ram + offset) - (uintptr_t)page : 0;
-    cpu->tlb_full[mmu_idx][idx] = (CPUTLBEntryFull){.paddr = paddr, .mr = ram ? mr : NULL};
+    cpu->tlb_full[mmu_idx][idx] = (CPUTLBEntryFull){
+        .paddr = paddr, .mr = ram ? mr : NULL, .nonglobal = (prot & PAGE_NONGLOBAL) != 0};
+    cpu->tlb_used[mmu_idx][idx / 64] |= 1ull << (idx % 64);
+    if (PAGE_LG_OF(prot) > TARGET_PAGE_BITS) {
+        tlb_large_note(cpu, vaddr, PAGE_LG_OF(prot));
+    }
     if (log_enabled(LOG_MMU)) {
         tlog("tlb_fill cpu %d idx %d: 0x%016" PRIx64 " -> 0x%016" PRIx64 " prot %d%s\n",
              cpu->cpu_index, mmu_idx, page, paddr, prot, ram ? "" : " (mmio)");
@@ -446,21 +451,92 @@ uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *padd
 
 /* ---- maintenance ---- */
 
-void tlb_flush(CPUState *cpu)
+/* Clears the entries filled since the last flush (only the non-global ones if asked). */
+static void tlb_flush_used(CPUState *cpu, bool nonglobal_only)
 {
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+            uint64_t used = cpu->tlb_used[m][w], kept = 0;
+            while (used) {
+                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
+                used &= used - 1;
+                if (nonglobal_only && !cpu->tlb_full[m][i].nonglobal) {
+                    kept |= 1ull << (i % 64);
+                } else {
+                    tlb_entry_clear(&cpu->tlb[m][i]);
+                }
+            }
+            cpu->tlb_used[m][w] = kept;
+        }
+    }
+}
+
+void tlb_init(CPUState *cpu)
+{
+    /* Every entry, not only the used ones: a zeroed entry would map virtual page 0. */
     for (int m = 0; m < NB_MMU_MODES; m++) {
         for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
             tlb_entry_clear(&cpu->tlb[m][i]);
         }
     }
-    memset(cpu->tlb_full, 0, sizeof(cpu->tlb_full));
+    memset(cpu->tlb_used, 0, sizeof(cpu->tlb_used));
+    tlb_large_reset(cpu);
+    tb_jmp_cache_clear(cpu);
+}
+
+void tlb_flush(CPUState *cpu)
+{
+    tlb_flush_used(cpu, false);
+    tlb_large_reset(cpu);
     /* Jump cache entries were found through the old translations (DESIGN: flushed together). */
     tb_jmp_cache_clear(cpu);
 }
 
+void tlb_flush_nonglobal(CPUState *cpu)
+{
+    tlb_flush_used(cpu, true);
+    tb_jmp_cache_clear_nonglobal(cpu);
+}
+
+bool tlb_code_nonglobal(CPUState *cpu, uint64_t vaddr, int mmu_idx)
+{
+    return cpu->tlb_full[mmu_idx][tlb_index(vaddr)].nonglobal;
+}
+
+/* The virtual page an entry maps, from any of its tags; false if it maps nothing. */
+static bool tlb_entry_page(const CPUTLBEntry *e, uint64_t *page)
+{
+    uint64_t tag = !(e->addr_read & TLB_INVALID)    ? e->addr_read
+                   : !(e->addr_write & TLB_INVALID) ? e->addr_write
+                                                    : e->addr_code;
+    *page = tag & TARGET_PAGE_MASK;
+    return !(tag & TLB_INVALID);
+}
+
+/* Drops every entry for a page in [first, last] (a larger mapping being invalidated). */
+static void tlb_flush_range(CPUState *cpu, uint64_t first, uint64_t last)
+{
+    for (int m = 0; m < NB_MMU_MODES; m++) {
+        for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+            for (uint64_t used = cpu->tlb_used[m][w]; used; used &= used - 1) {
+                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
+                uint64_t page;
+                if (tlb_entry_page(&cpu->tlb[m][i], &page) && page >= (first & TARGET_PAGE_MASK) &&
+                    page <= last) {
+                    tlb_entry_clear(&cpu->tlb[m][i]);
+                }
+            }
+        }
+    }
+    tb_jmp_cache_clear_range(cpu, first, last);
+}
+
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
 {
-    uint64_t page = vaddr & TARGET_PAGE_MASK;
+    uint64_t page = vaddr & TARGET_PAGE_MASK, first, last;
+    if (tlb_large_take(cpu, vaddr, &first, &last)) {
+        tlb_flush_range(cpu, first, last);
+    }
     for (int m = 0; m < NB_MMU_MODES; m++) {
         CPUTLBEntry *e = &cpu->tlb[m][tlb_index(vaddr)];
         if (tlb_tag_hit(e->addr_read, page) || tlb_tag_hit(e->addr_write, page) ||
@@ -475,10 +551,13 @@ void tlb_flush_phys_page(CPUState *cpu, uint64_t paddr)
 {
     uint64_t page = paddr & TARGET_PAGE_MASK;
     for (int m = 0; m < NB_MMU_MODES; m++) {
-        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
-            CPUTLBEntry *e = &cpu->tlb[m][i];
-            if (!(e->addr_write & TLB_INVALID) && cpu->tlb_full[m][i].paddr == page) {
-                tlb_entry_clear(e);
+        for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+            for (uint64_t used = cpu->tlb_used[m][w]; used; used &= used - 1) {
+                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
+                CPUTLBEntry *e = &cpu->tlb[m][i];
+                if (!(e->addr_write & TLB_INVALID) && cpu->tlb_full[m][i].paddr == page) {
+                    tlb_entry_clear(e);
+                }
             }
         }
     }

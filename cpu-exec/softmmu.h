@@ -29,6 +29,11 @@ uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *padd
 uint8_t cpu_ldub_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr);
 
 void tlb_flush(CPUState *cpu);
+/* An address-space switch (new ASID or table base): drops the translations filled with
+ * PAGE_NONGLOBAL and the jump cache entries found through them; global ones stay, as on a
+ * TLB tagged with ASIDs. */
+void tlb_flush_nonglobal(CPUState *cpu);
+/* Drops the translations of vaddr's page, and all of a larger mapping (PAGE_LG) holding it. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
 /* Every vCPU's write entries for this physical page lose/gain TLB_CODE. */
 void tlb_flush_phys_page_all(uint64_t paddr);

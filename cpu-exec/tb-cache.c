@@ -1,16 +1,13 @@
 /*
  * tb-cache.c — where translated blocks are found: the global hash table keyed by (physical pc,
- * virtual pc, flags, cflags) and the per-vCPU direct-mapped jump cache in front of it.
+ * virtual pc, flags, cflags). The per-vCPU jump cache in front of it is tb-jmp-cache.c.
  *
  * Global table: a fixed array of buckets, each a singly-linked list through tb->hash_next,
  * published with release stores and walked with acquire loads, so lookups take no lock and may
  * run on any thread. Insertion and removal serialize on tb_cache_lock. A removed TB keeps its
  * hash_next, so a reader standing on it still reaches the rest of the bucket; TB memory is only
  * reused after tb_flush_all(), which runs as safe work when no reader can exist.
- *
- * Jump cache: CPUState.tb_jmp_cache, read and filled by the owner vCPU; any thread removes a
- * TB from every vCPU's cache with compare-and-swap. Readers also check tb->invalid, because an
- * owner may store a TB it looked up just before another thread invalidated it.
+
  */
 #include <glib.h>
 #include <stdatomic.h>
@@ -135,36 +132,3 @@ void tb_cache_reset(void (*fn)(TranslationBlock *tb))
 }
 
 unsigned tb_cache_count(void) { return atomic_load(&tb_cache_nb); }
-
-/* ---- per-vCPU jump cache ---- */
-
-void tb_jmp_cache_clear(CPUState *cpu)
-{
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        atomic_store_explicit(&cpu->tb_jmp_cache[i], NULL, memory_order_relaxed);
-    }
-}
-
-void tb_jmp_cache_clear_page(CPUState *cpu, uint64_t vaddr)
-{
-    uint64_t page = vaddr & TARGET_PAGE_MASK;
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        TranslationBlock *tb = atomic_load_explicit(&cpu->tb_jmp_cache[i], memory_order_relaxed);
-        /* A TB can reach into the next page (x86), so both pages it touches count. */
-        if (tb && ((tb->pc & TARGET_PAGE_MASK) == page ||
-                   ((tb->pc + (tb->size ? tb->size - 1 : 0)) & TARGET_PAGE_MASK) == page)) {
-            atomic_store_explicit(&cpu->tb_jmp_cache[i], NULL, memory_order_relaxed);
-        }
-    }
-}
-
-void tb_jmp_cache_remove_all(TranslationBlock *tb)
-{
-    uint32_t idx = tb_jmp_cache_hash(tb->pc);
-    int n = vcpu_count();
-    for (int i = 0; i < n; i++) {
-        CPUState *cpu = vcpu_get(i);
-        TranslationBlock *expected = tb;
-        atomic_compare_exchange_strong(&cpu->tb_jmp_cache[idx], &expected, NULL);
-    }
-}

@@ -96,6 +96,7 @@ static void arm_cpu_reset(CPUState *cpu)
     env->ZF = 1; /* Z clear */
     /* SCTLR_EL1 reset: MMU and caches off, RES1 bits set (D17.2.118). */
     env->sctlr_el1 = 0x30d00800;
+    arm_rebuild_tb_flags(env);
     env->oslsr_el1 = 0xa; /* OS lock implemented and locked out of a cold reset */
     cpu->halted = false;
     arm_gtimer_reset(acpu);
@@ -117,16 +118,14 @@ void arm_cpu_set_boot_info(ARMCPU *cpu, uint64_t entry, uint64_t x0, int el)
 #define SCTLR_NTWE (1ull << 18)
 #define SCTLR_UCI (1ull << 26)
 
-uint32_t arm_tb_flags(const CPUARMState *env)
+/* The part of the TB flags that depends on SCTLR_EL1 and CPACR_EL1, for code running at el. */
+static uint32_t arm_tb_flags_regs(const CPUARMState *env, unsigned el)
 {
-    uint32_t f = env->el & ARM_TBFLAG_EL_MASK;
+    uint32_t f = 0;
     uint64_t sctlr = env->sctlr_el1;
-    if (env->el == 1 && env->pan) {
-        f |= ARM_TBFLAG_PAN;
-    }
     /* CPACR_EL1.FPEN (D17.2.30): 0b01 traps EL0 only, 0b00 and 0b10 trap EL0 and EL1. */
     unsigned fpen = (env->cpacr_el1 >> 20) & 3;
-    if (fpen != 3 && !(fpen == 1 && env->el == 1)) {
+    if (fpen != 3 && !(fpen == 1 && el == 1)) {
         f |= ARM_TBFLAG_FPTRAP;
     }
     /* Alignment checks: SCTLR_EL1.A. With the MMU off data accesses are to Device memory,
@@ -136,9 +135,6 @@ uint32_t arm_tb_flags(const CPUARMState *env)
     if (sctlr & SCTLR_A) {
         f |= ARM_TBFLAG_ALIGN;
     }
-    if (env->pstate_il) {
-        f |= ARM_TBFLAG_IL;
-    }
     f |= (sctlr & SCTLR_UMA) ? ARM_TBFLAG_UMA : 0;
     f |= (sctlr & SCTLR_UCT) ? ARM_TBFLAG_UCT : 0;
     f |= (sctlr & SCTLR_DZE) ? ARM_TBFLAG_DZE : 0;
@@ -146,6 +142,12 @@ uint32_t arm_tb_flags(const CPUARMState *env)
     f |= (sctlr & SCTLR_NTWI) ? ARM_TBFLAG_NTWI : 0;
     f |= (sctlr & SCTLR_NTWE) ? ARM_TBFLAG_NTWE : 0;
     return f;
+}
+
+void arm_rebuild_tb_flags(CPUARMState *env)
+{
+    env->tb_flags_el[0] = arm_tb_flags_regs(env, 0);
+    env->tb_flags_el[1] = arm_tb_flags_regs(env, 1);
 }
 
 static void arm_get_tb_key(CPUState *cpu, uint64_t *pc, uint32_t *flags)

@@ -55,6 +55,9 @@ typedef struct CPUARMState {
     uint32_t last_exc_esr;
     /* semihosting enabled (-semihosting): HLT #0xF000 performs the call */
     uint32_t semihosting;
+    /* TB flags that follow from SCTLR_EL1 and CPACR_EL1, for EL0 and EL1: every TB lookup needs
+     * them, so arm_rebuild_tb_flags() refreshes them whenever either register changes. */
+    uint32_t tb_flags_el[2];
 } CPUARMState;
 
 typedef struct ARMCPU {
@@ -66,8 +69,9 @@ typedef struct ARMCPU {
     const struct ARMCPUModel *model;
     /* The board wired a GICv3: the ICC_* system registers exist (ID_AA64PFR0_EL1.GIC = 1). */
     bool gicv3_cpuif;
-    /* Span of virtual addresses the TLB holds from mappings larger than 4 KiB (mmu.c). */
-    uint64_t tlb_large_lo, tlb_large_hi;
+    /* The TLB may hold an address whose top byte is not the sign extension of bit 55 (TBI):
+     * a TLBI by address must then flush everything (mmu.c). */
+    bool tlb_tagged;
     /* Generic timer of this CPU (target-arm/gtimer.c), created by arm_cpu_new. */
     struct ARMGenericTimer *gtimer;
 } ARMCPU;

@@ -103,7 +103,15 @@ uint64_t arm_pstate_read(const CPUARMState *env);
 /* ERET from EL1: restores PSTATE from SPSR_EL1 and pc from ELR_EL1 (owner thread). */
 void arm_exception_return(CPUARMState *env);
 
+/* Recomputes env->tb_flags_el after a write to SCTLR_EL1 or CPACR_EL1 (or a reset). */
+void arm_rebuild_tb_flags(CPUARMState *env);
+
 /* The TB flags for the current state (also used by the translator's consistency checks). */
-uint32_t arm_tb_flags(const CPUARMState *env);
+static inline uint32_t arm_tb_flags(const CPUARMState *env)
+{
+    uint32_t f = env->tb_flags_el[env->el & 1] | (env->el & ARM_TBFLAG_EL_MASK);
+    f |= (env->el == 1 && env->pan) ? ARM_TBFLAG_PAN : 0;
+    return f | (env->pstate_il ? ARM_TBFLAG_IL : 0);
+}
 
 #endif

@@ -18,10 +18,6 @@
 #include "target-arm/internals.h"
 #include "target-arm/mmu-walk.h"
 
-/* The TLB holds 4 KiB pages; a block or larger granule mapping is cached as several entries.
- * ARMCPU.tlb_large_lo/hi remember the span such mappings cover, so a TLBI by address inside it
- * flushes them all. */
-
 static void arm_mmu_regime(CPUARMState *env, ARMMMURegime *r)
 {
     const ARMCPUModel *m = env_archcpu(env)->model;
@@ -80,19 +76,14 @@ bool arm_tlb_fill(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx, uint64
         }
         arm_raise_abort(env, vaddr, access, arm_mmu_fault_status(&fault), false);
     }
-    if (res.page_size > TARGET_PAGE_SIZE) {
-        ARMCPU *acpu = arm_cpu(cpu);
-        uint64_t lo = vaddr & ~(res.page_size - 1), hi = lo + res.page_size;
-        if (acpu->tlb_large_hi == 0) {
-            acpu->tlb_large_lo = lo;
-            acpu->tlb_large_hi = hi;
-        } else {
-            acpu->tlb_large_lo = MIN(acpu->tlb_large_lo, lo);
-            acpu->tlb_large_hi = MAX(acpu->tlb_large_hi, hi);
-        }
+    if ((uint64_t)((int64_t)(vaddr << 8) >> 8) != vaddr) {
+        arm_cpu(cpu)->tlb_tagged = true;
     }
     *paddr = res.paddr & TARGET_PAGE_MASK;
-    *prot = res.prot;
+    /* The TLB holds 4 KiB pages: softmmu remembers blocks and larger granules (PAGE_LG) so
+     * that a TLBI anywhere in one drops all of its pages. */
+    *prot = res.prot | (res.global ? 0 : PAGE_NONGLOBAL) |
+            (res.page_size > TARGET_PAGE_SIZE ? PAGE_LG(__builtin_ctzll(res.page_size)) : 0);
     return true;
 }
 
@@ -116,17 +107,16 @@ G_NORETURN void arm_unaligned_access(CPUState *cpu, uint64_t vaddr, int access, 
 
 static void tlbi_flush_all(CPUState *cpu, void *arg)
 {
-    arm_cpu(cpu)->tlb_large_lo = arm_cpu(cpu)->tlb_large_hi = 0;
+    arm_cpu(cpu)->tlb_tagged = false;
     tlb_flush(cpu);
 }
 
 static void tlbi_flush_va(CPUState *cpu, uint64_t va)
 {
     CPUARMState *env = cpu_env(cpu);
-    /* With TBI, entries may be tagged with any top byte: drop everything. */
+    /* With TBI, entries may be tagged with any top byte: if some are, drop everything. */
     bool tbi = (va >> 55) & 1 ? (env->tcr_el1 >> 38) & 1 : (env->tcr_el1 >> 37) & 1;
-    ARMCPU *acpu = arm_cpu(cpu);
-    if (tbi || (va >= acpu->tlb_large_lo && va < acpu->tlb_large_hi)) {
+    if (tbi && arm_cpu(cpu)->tlb_tagged) {
         tlbi_flush_all(cpu, NULL);
         return;
     }
@@ -139,12 +129,20 @@ static void tlbi_flush_va(CPUState *cpu, uint64_t va)
     }
 }
 
+/* The ASID translations are filled under: TTBR1's or TTBR0's per TCR.A1, 8 or 16 bits per
+ * TCR.AS. */
+static uint16_t arm_current_asid(const CPUARMState *env)
+{
+    uint64_t ttbr = (env->tcr_el1 >> 22) & 1 ? env->ttbr1_el1 : env->ttbr0_el1;
+    return (uint16_t)((ttbr >> 48) & ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff));
+}
+
 /*
  * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (op = CRm << 4 | op2).
- * ASID-specific invalidation removes at least what it names: Tandem's TLB is flushed whenever
- * the ASID changes (TTBR writes), so it only holds entries of the current ASID and global
- * ones; "by ASID" therefore flushes everything. By-address forms drop that address's pages
- * (whole granule, and every block mapping if it lies in one).
+ * Every TTBR change drops the non-global translations (write_ttbr), so the TLB holds global
+ * ones and those of the current ASID: ASIDE1 drops the non-global ones if it names the current
+ * ASID and has nothing to remove otherwise. By-address forms drop that address's pages (whole
+ * granule, and every block mapping if it lies in one), whatever ASID they name.
  */
 void helper_tlbi(void *envp, uint64_t xt, uint32_t op)
 {
@@ -156,6 +154,11 @@ void helper_tlbi(void *envp, uint64_t xt, uint32_t op)
     uint64_t va = (uint64_t)((int64_t)(xt << 20) >> 8) & ~0xfffull;
     if (by_va) {
         tlbi_flush_va(self, va);
+    } else if (op2 == 2) {
+        uint16_t asid = (uint16_t)((xt >> 48) & ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff));
+        if (asid == arm_current_asid(env)) {
+            tlb_flush_nonglobal(self);
+        }
     } else {
         tlbi_flush_all(self, NULL);
     }

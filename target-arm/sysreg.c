@@ -76,16 +76,30 @@ static void write_tlb_flush(CPUARMState *env, const ARMSysReg *r, uint64_t v)
     }
 }
 
+/* A new table base or ASID is an address-space switch: translations from global descriptors
+ * stay, as on hardware whose TLB is tagged with ASIDs (changing the tables behind a global
+ * mapping needs a TLBI architecturally). Linux switches on every kernel entry and exit. */
+static void write_ttbr(CPUARMState *env, const ARMSysReg *r, uint64_t v)
+{
+    uint64_t *p = (uint64_t *)((char *)env + r->field);
+    if (*p != v) {
+        *p = v;
+        tlb_flush_nonglobal(env_cpu(env));
+    }
+}
+
 static void write_sctlr(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 {
     /* RES1 bits of SCTLR_EL1 in ARMv8.0: 29, 28, 23, 22, 20, 11 (D17.2.118). */
     v |= (1ull << 29) | (1ull << 28) | (1ull << 23) | (1ull << 22) | (1ull << 20) | (1ull << 11);
     write_tlb_flush(env, r, v);
+    arm_rebuild_tb_flags(env);
 }
 
 static void write_cpacr(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 {
     env->cpacr_el1 = v & (3ull << 20); /* FPEN only: no SVE, no trace (TTA RES0 here) */
+    arm_rebuild_tb_flags(env);
 }
 
 /* ---- PSTATE access ---- */
@@ -194,8 +208,8 @@ static const ARMSysReg cpu_sysregs[] = {
     {"SCTLR_EL1", 3, 0, 1, 0, 0, 1, 1, SR_F_END_TB, F(sctlr_el1), 0, NULL, write_sctlr, NULL, NULL},
     RW1("ACTLR_EL1", 3, 0, 1, 0, 1, actlr_el1),
     {"CPACR_EL1", 3, 0, 1, 0, 2, 1, 1, SR_F_END_TB, F(cpacr_el1), 0, NULL, write_cpacr, NULL, NULL},
-    {"TTBR0_EL1", 3, 0, 2, 0, 0, 1, 1, SR_F_END_TB, F(ttbr0_el1), 0, NULL, write_tlb_flush, NULL, NULL},
-    {"TTBR1_EL1", 3, 0, 2, 0, 1, 1, 1, SR_F_END_TB, F(ttbr1_el1), 0, NULL, write_tlb_flush, NULL, NULL},
+    {"TTBR0_EL1", 3, 0, 2, 0, 0, 1, 1, SR_F_END_TB, F(ttbr0_el1), 0, NULL, write_ttbr, NULL, NULL},
+    {"TTBR1_EL1", 3, 0, 2, 0, 1, 1, 1, SR_F_END_TB, F(ttbr1_el1), 0, NULL, write_ttbr, NULL, NULL},
     {"TCR_EL1", 3, 0, 2, 0, 2, 1, 1, SR_F_END_TB, F(tcr_el1), 0, NULL, write_tlb_flush, NULL, NULL},
     {"MAIR_EL1", 3, 0, 10, 2, 0, 1, 1, 0, F(mair_el1), 0, NULL, write_tlb_flush, NULL, NULL},
     RW1("AMAIR_EL1", 3, 0, 10, 3, 0, amair_el1),

@@ -80,11 +80,18 @@ static void fake_dump_state(CPUState *cpu, FILE *out)
     fprintf(out, "PC=%016llx\n", (unsigned long long)((FakeCPU *)cpu)->env.pc);
 }
 
+/* Optional: changes the flat translation of vaddr (*paddr) and returns extra prot bits
+ * (PAGE_NONGLOBAL, PAGE_LG) for tests of TLB maintenance. */
+static int (*fake_fill_hook)(uint64_t vaddr, uint64_t *paddr);
+
 static bool fake_tlb_fill(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx,
                           uint64_t *paddr, int *prot, bool probe)
 {
     *paddr = vaddr & TARGET_PAGE_MASK;
     *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+    if (fake_fill_hook) {
+        *prot |= fake_fill_hook(vaddr, paddr);
+    }
     return true;
 }
 

@@ -145,9 +145,9 @@ Test(tb_cache, jump_cache_invalidation_reaches_every_vcpu)
     tb_init_key(&other, FAKE_RAM_BASE + 0x40, FAKE_RAM_BASE + 0x40, 0);
     uint32_t i = tb_jmp_cache_hash(tb.pc), j = tb_jmp_cache_hash(other.pc);
     cr_assert_neq(i, j);
-    atomic_store(&c0->parent.tb_jmp_cache[i], &tb);
-    atomic_store(&c1->parent.tb_jmp_cache[i], &tb);
-    atomic_store(&c1->parent.tb_jmp_cache[j], &other);
+    tb_jmp_cache_set(&c0->parent, &tb, false);
+    tb_jmp_cache_set(&c1->parent, &tb, false);
+    tb_jmp_cache_set(&c1->parent, &other, false);
 
     tb_jmp_cache_remove_all(&tb);
     cr_assert_null(atomic_load(&c0->parent.tb_jmp_cache[i]));

@@ -4,8 +4,9 @@
  * RAM writable and PXN), turns the MMU on, then checks pages, 2 MiB and 1 GiB blocks, TTBR1
  * addresses, TBI, translation faults at levels 0-3, access flag, permission (AP, PXN, implied
  * PXN for EL0-writable, APTable, LDTR/STTR), address size and walk external aborts with their
- * exact ESR_EL1/FAR_EL1, TLBI after a descriptor change, AT S1E1R/S1E1W/S1E0R into PAR_EL1,
- * and SCTLR.WXN. Runs on -cpu cortex-a57 (44-bit PA). Single-threaded bare metal at EL1.
+ * exact ESR_EL1/FAR_EL1, TLBI after a descriptor change, ASIDs (non-global blocks of two
+ * address spaces, TLBI ASIDE1, TLBI by address inside a block), AT S1E1R/S1E1W/S1E0R into
+ * PAR_EL1, and SCTLR.WXN. Runs on -cpu cortex-a57 (44-bit PA). Single-threaded bare metal at EL1.
  */
 #include "test-mmu-common.h"
 
@@ -26,6 +27,13 @@ static uint64_t l1_hi[512] __attribute__((aligned(4096)));
 static uint64_t l2_hi[512] __attribute__((aligned(4096)));
 static uint64_t l3_hi[512] __attribute__((aligned(4096)));
 static uint8_t pages[8][4096] __attribute__((aligned(4096)));
+/* Two address spaces for the ASID test: l0 and l0_b share the identity and test regions and
+ * map U to different non-global 2 MiB blocks. */
+static uint64_t l0_b[512] __attribute__((aligned(4096)));
+static uint64_t l1_ua[512] __attribute__((aligned(4096)));
+static uint64_t l2_ua[512] __attribute__((aligned(4096)));
+static uint64_t l1_ub[512] __attribute__((aligned(4096)));
+static uint64_t l2_ub[512] __attribute__((aligned(4096)));
 
 /* TCR: T0SZ = T1SZ = 16, TG0 = 4K (00), TG1 = 4K (10), inner/outer WB, inner shareable,
  * IPS = 0b100 (44 bits). */
@@ -34,8 +42,9 @@ static uint8_t pages[8][4096] __attribute__((aligned(4096)));
      3ull << 28 | 2ull << 30 | 4ull << 32)
 #define TCR_TBI0 (1ull << 37)
 
-/* The test region: L0 index 1. */
+/* The test region: L0 index 1; the per-address-space region: L0 index 3. */
 #define T 0x0000008000000000ull
+#define U 0x0000018000000000ull
 #define T_HI 0xffff000000000000ull
 
 /* Page-aligned read-only data: .rodata starts on a page boundary, so every page below this
@@ -212,6 +221,69 @@ static void test_tlbi(void) {
     check_no_fault("remapped after TLBI VMALLE1");
 }
 
+#define ASID(n) ((uint64_t)(n) << 48)
+
+static inline void tlbi_aside1(uint64_t asid) {
+    __asm__ volatile("dsb ishst\n tlbi aside1, %0\n dsb ish\n isb" : : "r"(asid) : "memory");
+}
+
+static inline void tlbi_vae1_asid(uint64_t va, uint64_t asid) {
+    __asm__ volatile("dsb ishst\n tlbi vae1, %0\n dsb ish\n isb"
+                     :
+                     : "r"((va >> 12) | asid)
+                     : "memory");
+}
+
+static void set_ttbr0(uint64_t v) {
+    MSR(ttbr0_el1, v);
+    __asm__ volatile("isb" ::: "memory");
+}
+
+static void test_asid(void) {
+    /* Markers in three 2 MiB blocks of RAM, written through the identity map. */
+    *(volatile uint64_t *)(RAM_BASE + 0x400080) = 0x1111;
+    *(volatile uint64_t *)(RAM_BASE + 0x600080) = 0x2222;
+    *(volatile uint64_t *)(RAM_BASE + 0x800080) = 0x3333;
+    for (int i = 0; i < 512; i++) {
+        l0_b[i] = l0[i];
+    }
+    l0[3] = pa_of(l1_ua) | D_TABLE;
+    l1_ua[0] = pa_of(l2_ua) | D_TABLE;
+    l2_ua[0] = (RAM_BASE + 0x400000) | D_BLOCK | D_NORMAL | D_NG | D_PXN | D_UXN;
+    l0_b[3] = pa_of(l1_ub) | D_TABLE;
+    l1_ub[0] = pa_of(l2_ub) | D_TABLE;
+    l2_ub[0] = (RAM_BASE + 0x600000) | D_BLOCK | D_NORMAL | D_NG | D_PXN | D_UXN;
+    __asm__ volatile("dsb ishst" ::: "memory");
+    mmu_exc_reset();
+    set_ttbr0(pa_of(l0) | ASID(1));
+    CHECK_EQ(probe_load(U + 0x80), 0x1111);
+    /* Another ASID: the non-global translations of ASID 1 do not apply (no TLBI needed). */
+    set_ttbr0(pa_of(l0_b) | ASID(2));
+    CHECK_EQ(probe_load(U + 0x80), 0x2222);
+    CHECK_EQ(probe_load(T), 0x1111222233334444ull); /* global ones still translate */
+    set_ttbr0(pa_of(l0) | ASID(1));
+    CHECK_EQ(probe_load(U + 0x80), 0x1111);
+    /* New block under ASID 1: TLBI ASIDE1 for another ASID need not remove it, for ASID 1
+     * must. */
+    l2_ua[0] = (RAM_BASE + 0x800000) | D_BLOCK | D_NORMAL | D_NG | D_PXN | D_UXN;
+    tlbi_aside1(ASID(1));
+    CHECK_EQ(probe_load(U + 0x80), 0x3333);
+    /* TLBI by an address at the other end of the 2 MiB block removes the whole block. */
+    l2_ua[0] = (RAM_BASE + 0x400000) | D_BLOCK | D_NORMAL | D_NG | D_PXN | D_UXN;
+    tlbi_vae1_asid(U + 0x1ff000, ASID(1));
+    CHECK_EQ(probe_load(U + 0x80), 0x1111);
+    /* Unmapped under ASID 1 after TLBI VAE1 for an address in the block. */
+    l2_ua[0] = 0;
+    tlbi_vae1_asid(U + 0x100000, ASID(1));
+    probe_load(U + 0x80);
+    check_fault("block unmapped after TLBI VAE1", esr_dabt(0x06, false), U + 0x80);
+    set_ttbr0(pa_of(l0) | ASID(0x42));
+    l0[3] = 0;
+    tlbi_all();
+    mmu_exc_reset();
+    check_no_fault("ASIDs");
+}
+
 static void test_at(void) {
     /* PAR_EL1 success: ATTR [63:56], PA [47:12], bit 11 RES1, SH [8:7]; NS (bit 9) is not
      * looked at (UNKNOWN for a Non-secure regime). Failure: FST [6:1], F = 1. */
@@ -277,6 +349,7 @@ int main(void) {
     test_translation_faults();
     test_access_flag_and_permissions();
     test_tlbi();
+    test_asid();
     test_at();
     test_tbi();
     test_wxn();
