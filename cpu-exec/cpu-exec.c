@@ -217,6 +217,45 @@ static void *helper_lookup_tb_ptr(void *env)
     return (void *)be->tb_entry_ptr(tb);
 }
 
+void gen_lookup_and_goto_ptr(IRFunc *f, IRTemp pc)
+{
+    const Backend *be = g_cpu_exec_backend;
+    const TranslationBlock *cur = f->tb;
+    IRTemp t = ir_temp_new(f);
+    /* -d exec logs every TB entry in the helper. */
+    if (be->tb_entry_offset != 0 && cur && !log_enabled(LOG_EXEC)) {
+        _Static_assert(offsetof(TranslationBlock, cflags) == offsetof(TranslationBlock, flags) + 4,
+                       "flags and cflags are compared as one word");
+        int miss = ir_label_new(f);
+        IRTemp slot = ir_temp_new(f), tmp = ir_temp_new(f), tb = ir_temp_new(f);
+        /* slot = env + tb_jmp_cache_hash(pc) * 8, as cpu-exec/internal.h hashes */
+        ir_binopi(f, IR_SHR, IR_I64, slot, pc, 2);
+        ir_binopi(f, IR_SHR, IR_I64, tmp, pc, TARGET_PAGE_BITS + 2);
+        ir_xor(f, IR_I64, slot, slot, tmp);
+        ir_binopi(f, IR_AND, IR_I64, slot, slot, TB_JMP_CACHE_SIZE - 1);
+        ir_binopi(f, IR_SHL, IR_I64, slot, slot, 3);
+        ir_add(f, IR_I64, slot, f->env, slot);
+        ir_ld(f, IR_LD64, tb, slot, CPU_ENV_FIELD_OFFSET(tb_jmp_cache));
+        ir_brcond(f, IR_I64, IR_COND_EQ, tb, ir_const(f, 0), miss);
+        /* tb_matches(): same pc, this TB's flags, cflags 0, still valid */
+        ir_ld(f, IR_LD64, tmp, tb, offsetof(TranslationBlock, pc));
+        ir_brcond(f, IR_I64, IR_COND_NE, tmp, pc, miss);
+        ir_ld(f, IR_LD64, tmp, tb, offsetof(TranslationBlock, flags));
+        ir_brcond(f, IR_I64, IR_COND_NE, tmp, ir_const(f, cur->flags), miss);
+        ir_ld(f, IR_LD8U, tmp, tb, offsetof(TranslationBlock, invalid));
+        ir_brcond(f, IR_I64, IR_COND_NE, tmp, ir_const(f, 0), miss);
+        if (be->tb_entry_offset == TB_ENTRY_IS_TB) {
+            ir_goto_ptr(f, tb);
+        } else {
+            ir_ld(f, IR_LD64, tmp, tb, be->tb_entry_offset);
+            ir_goto_ptr(f, tmp);
+        }
+        ir_set_label(f, miss);
+    }
+    ir_call(f, g_helper_lookup_tb_ptr, t, &f->env, 1);
+    ir_goto_ptr(f, t);
+}
+
 /* ---- the loop ---- */
 
 int cpu_exec(CPUState *cpu)

@@ -44,13 +44,13 @@ static inline void gen_goto_tb_slot(IRFunc *f, int slot)
     ir_exit_tb(f, (uintptr_t)f->tb | (uintptr_t)slot);
 }
 
-/* Ends a TB by looking up the TB for the pc stored in env (indirect branches). */
-static inline void gen_lookup_and_goto_ptr(IRFunc *f)
-{
-    IRTemp t = ir_temp_new(f);
-    ir_call(f, g_helper_lookup_tb_ptr, t, &f->env, 1);
-    ir_goto_ptr(f, t);
-}
+/*
+ * Ends a TB by jumping to the TB for pc, the guest pc just stored in env (indirect branches,
+ * direct ones that leave the page). Generated code probes the vCPU's jump cache itself for a TB
+ * with this TB's flags and calls helper_lookup_tb_ptr only on a miss, so the decode flags must
+ * not have changed since the start of the TB (a state change ends the TB through cpu_exec).
+ */
+void gen_lookup_and_goto_ptr(IRFunc *f, IRTemp pc);
 
 /* Flushes every TB and all jump caches (safe work; all vCPUs outside generated code). */
 void tb_flush_all(void);

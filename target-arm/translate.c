@@ -342,7 +342,7 @@ void gen_goto_tb(DisasContext *s, int slot, uint64_t dest)
     } else if (s->tb->cflags & CF_SINGLE_STEP) {
         ir_exit_tb(s->f, 0);
     } else {
-        gen_lookup_and_goto_ptr(s->f);
+        gen_lookup_and_goto_ptr(s->f, cpu_pc);
     }
     s->is_jmp = DISAS_NORETURN;
 }
@@ -353,7 +353,7 @@ void gen_goto_ptr(DisasContext *s, IRTemp dest)
     if (s->tb->cflags & CF_SINGLE_STEP) {
         ir_exit_tb(s->f, 0);
     } else {
-        gen_lookup_and_goto_ptr(s->f);
+        gen_lookup_and_goto_ptr(s->f, cpu_pc);
     }
     s->is_jmp = DISAS_NORETURN;
 }

@@ -29,6 +29,8 @@ enum {
     TB_EXIT_MASK = 15,
 };
 
+#define TB_ENTRY_IS_TB (-1)
+
 typedef struct Backend {
     const char *name;
     /* One-time set-up (prologue generation, libffi preparation of every registered helper).
@@ -48,6 +50,10 @@ typedef struct Backend {
      * the address that makes generated code return 0 to cpu_exec. */
     const void *(*tb_entry_ptr)(struct TranslationBlock *dest);
     const void *(*exit_ptr)(void);
+    /* Where tb_entry_ptr's answer lives, so generated code can look it up inline: the offset of
+     * a pointer field in the TB, TB_ENTRY_IS_TB if it is the TB pointer itself, or 0 if
+     * indirect branches must always call the lookup helper. */
+    int32_t tb_entry_offset;
     /* Disassemble a TB's host code for -d out_asm (may be NULL). */
     void (*dump_code)(const struct TranslationBlock *tb, FILE *out);
 } Backend;

@@ -38,5 +38,6 @@ const Backend backend_interp = {
     .set_jmp_target = interp_set_jmp_target,
     .tb_entry_ptr = interp_tb_entry_ptr,
     .exit_ptr = interp_exit_ptr,
+    .tb_entry_offset = TB_ENTRY_IS_TB,
     .dump_code = interp_dump_code,
 };

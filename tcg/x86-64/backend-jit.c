@@ -163,5 +163,6 @@ const Backend backend_jit = {
     .set_jmp_target = jit_set_jmp_target,
     .tb_entry_ptr = jit_tb_entry_ptr,
     .exit_ptr = jit_exit_ptr,
+    .tb_entry_offset = offsetof(TranslationBlock, tc_ptr),
     .dump_code = jit_dump_code,
 };

@@ -161,6 +161,7 @@ static const Backend fake_backend = {
     .set_jmp_target = fake_set_jmp_target,
     .tb_entry_ptr = fake_tb_entry_ptr,
     .exit_ptr = fake_exit_ptr,
+    .tb_entry_offset = offsetof(TranslationBlock, tc_ptr),
 };
 
 /* ---- machine ---- */
