@@ -320,6 +320,11 @@ int cpu_exec(CPUState *cpu)
         cpu->current_tb = NULL;
 
         unsigned code = (unsigned)(ret & TB_EXIT_MASK);
+        if (code == TB_EXIT_REQUESTED) {
+            /* The TB saw the exit word at its entry; a chained jump into it stored no pc. */
+            const TranslationBlock *refused = (const TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
+            *(uint64_t *)((char *)env + arch->pc_offset) = refused->pc;
+        }
         if ((ret & ~(uintptr_t)TB_EXIT_MASK) != 0 &&
             (code == TB_EXIT_IDX0 || code == TB_EXIT_IDX1)) {
             last_exit = ret;

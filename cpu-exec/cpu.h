@@ -121,7 +121,8 @@ typedef struct CPUArchOps {
      * stops the machine with a message. */
     G_NORETURN void (*unaligned_access)(struct CPUState *cpu, uint64_t vaddr, int access,
                                         int mmu_idx);
-    /* Offset of the guest pc inside the arch env (for messages). */
+    /* Offset of the guest pc inside the arch env: for messages, and cpu_exec stores there the
+     * pc of a TB that refused to run (chained jumps do not store the pc). */
     int32_t pc_offset;
     /* MMU index the translator fetches with for a TB with these decode flags (cpu-exec uses
      * it to find the physical pc of a TB before translating). Optional: NULL means 0. */

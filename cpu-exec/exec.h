@@ -37,10 +37,15 @@ G_NORETURN void cpu_halt(CPUState *cpu);
 /* Helper index of helper_lookup_tb_ptr(env) -> host code pointer, for indirect branches. */
 extern int g_helper_lookup_tb_ptr;
 
-/* Ends a TB with a direct jump through slot n (pc already stored by the caller). */
-static inline void gen_goto_tb_slot(IRFunc *f, int slot)
+/*
+ * Ends a TB with a direct jump through slot n to the TB at guest pc dest. The pc global is
+ * stored only on the unchained path: a chained jump lands in a TB that starts at dest, and
+ * cpu_exec restores the pc of a TB that refuses to run (TB_EXIT_REQUESTED).
+ */
+static inline void gen_goto_tb_slot(IRFunc *f, int slot, IRTemp pc, uint64_t dest)
 {
     ir_goto_tb(f, slot);
+    ir_movi(f, IR_I64, pc, dest);
     ir_exit_tb(f, (uintptr_t)f->tb | (uintptr_t)slot);
 }
 

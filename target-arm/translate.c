@@ -334,12 +334,15 @@ void gen_sync_pc(DisasContext *s) { ir_movi(s->f, IR_I64, cpu_pc, s->pc); }
 
 void gen_goto_tb(DisasContext *s, int slot, uint64_t dest)
 {
-    ir_movi(s->f, IR_I64, cpu_pc, dest);
     /* Direct chaining only within the TB's page: an MMU change then never needs unchaining. */
     if ((dest & TARGET_PAGE_MASK) == (s->tb->pc & TARGET_PAGE_MASK) &&
         !(s->tb->cflags & (CF_SINGLE_STEP | CF_NO_CHAIN))) {
-        gen_goto_tb_slot(s->f, slot);
-    } else if (s->tb->cflags & CF_SINGLE_STEP) {
+        gen_goto_tb_slot(s->f, slot, cpu_pc, dest);
+        s->is_jmp = DISAS_NORETURN;
+        return;
+    }
+    ir_movi(s->f, IR_I64, cpu_pc, dest);
+    if (s->tb->cflags & CF_SINGLE_STEP) {
         ir_exit_tb(s->f, 0);
     } else {
         gen_lookup_and_goto_ptr(s->f, cpu_pc);

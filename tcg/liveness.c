@@ -34,8 +34,8 @@ void liveness_compute(IRFunc *f) {
         case IR_EXIT_TB:
         case IR_GOTO_TB:
         case IR_GOTO_PTR:
-            /* Nothing after a TB exit reads temps of this TB (fall-through after GOTO_TB is
-             * the EXIT_TB, which needs none either). */
+            /* Nothing after a TB exit reads temps of this TB (the fall-through after GOTO_TB
+             * reads none either: it only stores globals and ends in EXIT_TB). */
             liveness_set_kind(f, live, IR_TEMP_TEMP, 0);
             liveness_set_kind(f, live, IR_TEMP_LOCAL, 0);
             break;

@@ -26,7 +26,11 @@ define guest_link
 	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(1) $(GUEST_LIB)/runtime.c $(2) -o $@
 endef
 
-build/guest/arm/%.elf: tests/guest/arm/%.c $(GUEST_RT_SRCS)
+# Tests share headers (test-gic-common.h, test-mmu-common.h, ...): any of them changing
+# rebuilds every C test.
+GUEST_ARM_HDRS := $(wildcard tests/guest/arm/*.h)
+
+build/guest/arm/%.elf: tests/guest/arm/%.c $(GUEST_RT_SRCS) $(GUEST_ARM_HDRS)
 	$(call guest_link,$(GUEST_LIB)/crt0.S,$<)
 
 # An assembly test that defines the label _start brings its own entry code.

@@ -29,17 +29,35 @@ static void gic_config_sgi(int id, uint8_t prio); /* enable with this priority *
 
 static volatile uint32_t irq_seen_iar = 0xffffffff;
 static volatile int irq_count;
+static volatile uint64_t irq_seen_elr; /* where the last IRQ interrupted the program */
+static volatile uint64_t elr_lo, elr_hi = ~0ull; /* an IRQ outside [elr_lo, elr_hi) is stray */
+static volatile int elr_stray;
+static volatile int timer_rearms; /* timer IRQs that re-arm the timer instead of masking it */
+static volatile int timer_done;   /* set by the timer IRQ that masks the timer */
 
 #define TIMER_PPI_NS_PHYS 30 /* INTID of the non-secure physical timer on virt (PPI 14) */
 
 void gic_irq_handler(void)
 {
     uint32_t iar = gic_iar();
+    uint64_t elr;
+    __asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
+    irq_seen_elr = elr;
+    if (elr < elr_lo || elr >= elr_hi) {
+        elr_stray++;
+    }
     irq_seen_iar = iar;
     irq_count++;
-    if ((iar & 0x3ff) == TIMER_PPI_NS_PHYS) {
+    if ((iar & 0x3ff) == TIMER_PPI_NS_PHYS && timer_rearms > 0) {
+        /* 100 us later: a deadline in the future lowers the timer's level. */
+        uint64_t now, freq;
+        __asm__ volatile("mrs %0, cntfrq_el0\n mrs %1, cntpct_el0" : "=r"(freq), "=r"(now));
+        __asm__ volatile("msr cntp_cval_el0, %0\n isb" : : "r"(now + freq / 10000) : "memory");
+        timer_rearms--;
+    } else if ((iar & 0x3ff) == TIMER_PPI_NS_PHYS) {
         /* The timer output is a level: mask it before EOI or it is taken again at once. */
         __asm__ volatile("msr cntp_ctl_el0, %0\n isb" : : "r"(3ul) : "memory");
+        timer_done = 1;
     }
     gic_eoi(iar);
 }
@@ -194,6 +212,49 @@ static void test_timer_wfi(void)
     __asm__ volatile("msr cntp_ctl_el0, xzr\n isb" ::: "memory");
 }
 
+/* Timer IRQs land in a loop of two TBs that jump to each other (chained, so no pc is stored
+ * on the way round): each must be taken at the instruction the loop had reached and the loop
+ * must go on from there. TB A counts a, TB B counts b; resuming in the wrong TB breaks
+ * a == b + 1 at the exit (through A). 20 IRQs, so a wrong pc cannot escape by luck. */
+static void test_timer_in_chained_loop(void)
+{
+    uint64_t freq, now, start, end, a, b, t;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    gic_config_sgi(TIMER_PPI_NS_PHYS, 0x40);
+    irq_count = 0;
+    timer_done = 0;
+    timer_rearms = 19;
+    elr_stray = 0;
+    __asm__ volatile("mrs %0, cntpct_el0" : "=r"(now));
+    __asm__ volatile("msr cntp_cval_el0, %0\n"
+                     "msr cntp_ctl_el0, %1\n"
+                     "isb\n" : : "r"(now + freq / 10000), "r"(1ul) : "memory");
+    /* One asm statement: bounds published, IRQs unmasked, the loop, IRQs masked. */
+    __asm__ volatile("adr %[start], 1f\n adr %[end], 3f\n"
+                     "str %[start], [%[lo]]\n str %[end], [%[hi]]\n"
+                     "mov %[a], #0\n mov %[b], #0\n"
+                     "msr daifclr, #2\n"
+                     "1: add %[a], %[a], #1\n"
+                     "ldr %w[t], [%[flag]]\n"
+                     "cbnz %w[t], 2f\n"
+                     "add %[b], %[b], #1\n"
+                     "cmp %[a], %[max]\n"
+                     "b.lo 1b\n"
+                     "2: msr daifset, #2\n"
+                     "3:\n"
+                     : [start] "=&r"(start), [end] "=&r"(end), [a] "=&r"(a), [b] "=&r"(b),
+                       [t] "=&r"(t)
+                     : [flag] "r"(&timer_done), [max] "r"(1ul << 34), [lo] "r"(&elr_lo),
+                       [hi] "r"(&elr_hi)
+                     : "memory", "cc");
+    __asm__ volatile("msr cntp_ctl_el0, xzr\n isb" ::: "memory");
+    elr_lo = 0;
+    elr_hi = ~0ull;
+    CHECK_EQ(irq_count, 20);
+    CHECK_EQ(elr_stray, 0);
+    CHECK_EQ(a, b + 1);
+}
+
 int main(void)
 {
     __asm__ volatile("msr daifset, #3" ::: "memory");
@@ -203,6 +264,7 @@ int main(void)
     test_preemption();
     test_irq_exception();
     test_timer_wfi();
+    test_timer_in_chained_loop();
     return guest_report();
 }
 
