@@ -1,11 +1,17 @@
 #!/bin/sh
 # init.sh — /init of the Linux boot test's initramfs (busybox sh, pid 1). Prints marker lines that
-# tests/linux/run.sh checks, runs a few busybox commands, then powers off (PSCI SYSTEM_OFF).
+# tests/linux/run.sh checks, runs a few busybox commands, then powers off (PSCI SYSTEM_OFF), or
+# with tandem.reboot on the command line resets at once (PSCI SYSTEM_RESET).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 echo "TANDEM-LINUX-BOOT-OK"
+# The reset test (run.sh reboot variants) boots with tandem.reboot: every boot resets at once.
+if grep -q tandem.reboot /proc/cmdline; then
+    echo "TANDEM-LINUX-REBOOTING"
+    reboot -f
+fi
 uname -a
 ls /
 head -n 8 /proc/cpuinfo

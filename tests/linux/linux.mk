@@ -1,6 +1,7 @@
 # linux.mk — the Linux boot test (included by the Makefile through tests/*/*.mk).
 #   make check-linux   boots Debian 12's arm64 cloud kernel + busybox initramfs on build/tandem:
-#                      backend=jit with GICv2, jit with GICv3, interp (tests/linux/run.sh)
+#                      backend=jit with GICv2, jit with GICv3, interp, and PSCI SYSTEM_RESET
+#                      (the kernel boots again; with -no-reboot Tandem exits) (tests/linux/run.sh)
 #   make bench-linux   the same boot on Tandem (jit) and qemu-system-aarch64: both times, ratio
 #   make check-linux-oracle  the flow on qemu-system-aarch64 alone (validates the test itself)
 # The first run fetches the packages (tests/linux/fetch.sh, cached under build/linux/; needs
@@ -10,13 +11,13 @@ LINUX_IN_CHECK ?= 1
 
 .PHONY: check-linux bench-linux check-linux-oracle
 check-linux: build/tandem
-	EMU=build/tandem tests/linux/run.sh jit-gic2 jit-gic3 interp
+	EMU=build/tandem tests/linux/run.sh jit-gic2 jit-gic3 interp reboot reboot-exit
 
 bench-linux: build/tandem
 	EMU=build/tandem tests/linux/run.sh --bench
 
 check-linux-oracle:
-	EMU=qemu-system-aarch64 tests/linux/run.sh jit-gic2 jit-gic3
+	EMU=qemu-system-aarch64 tests/linux/run.sh jit-gic2 jit-gic3 reboot reboot-exit
 
 ifeq ($(LINUX_IN_CHECK),1)
 CHECK_TARGETS += check-linux

@@ -5,7 +5,9 @@
 # them, and the emulator must exit with status 0 (the guest's `poweroff -f` is a
 # PSCI SYSTEM_OFF) within the timeout. Prints one line per run with its wall time, then
 # "N passed, N failed"; exits 1 if any run failed. Console output: build/linux/<label>.log.
-#   tests/linux/run.sh [VARIANT...]   variants: jit-gic2 jit-gic3 interp (default: all three)
+#   tests/linux/run.sh [VARIANT...]   variants: jit-gic2 jit-gic3 interp (default: these three),
+#                                      reboot (PSCI SYSTEM_RESET boots the kernel again),
+#                                      reboot-exit (with -no-reboot the reset ends the emulator)
 #   tests/linux/run.sh --bench        Tandem (jit) and qemu-system-aarch64 on the same boot,
 #                                      both times and their ratio
 # Environment: EMU=build/tandem (any other emulator, e.g. qemu-system-aarch64, runs each variant
@@ -59,6 +61,55 @@ boot_one() {
     fi
 }
 
+# ---- PSCI SYSTEM_RESET: $1 = label, $2 = emulator, rest = extra arguments ----
+# Without -no-reboot the machine must come back: init (booted with tandem.reboot) resets at
+# once, so a second TANDEM-LINUX-REBOOTING proves a full reload and boot after the reset; the
+# emulator is then stopped. With -no-reboot the reset must end the emulator with status 0.
+reboot_one() {
+    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0 t1 pid n=0 waited=0 no_reboot=0
+    shift 2
+    case " $* " in *" -no-reboot "*) no_reboot=1 ;; esac
+    t0=$(date +%s.%N)
+    timeout -k 5 "$TIMEOUT" "$emu" -M virt -cpu cortex-a57 -smp 1 -m 512 -nographic \
+        -kernel "$IMAGE" -initrd "$INITRD" -append "console=ttyAMA0 panic=-1 tandem.reboot" \
+        "$@" </dev/null >"$log" 2>&1 &
+    pid=$!
+    if [ $no_reboot -eq 1 ]; then
+        wait $pid
+        rc=$?
+        n=$(grep -c '^TANDEM-LINUX-REBOOTING' "$log")
+        [ $rc -eq 0 ] || status="exit status $rc after the reset"
+        [ -n "$status" ] || [ "$n" -eq 1 ] || status="$n resets seen, want 1"
+    else
+        while kill -0 $pid 2>/dev/null && [ $waited -lt $((TIMEOUT * 5)) ]; do
+            n=$(grep -c '^TANDEM-LINUX-REBOOTING' "$log")
+            [ "$n" -ge 2 ] && break
+            sleep 0.2
+            waited=$((waited + 1))
+        done
+        if kill -0 $pid 2>/dev/null; then
+            kill $pid 2>/dev/null
+            wait $pid 2>/dev/null
+        else
+            wait $pid
+            rc=$?
+            [ "$n" -ge 2 ] || status="emulator ended (status $rc) after $n resets"
+        fi
+        [ -n "$status" ] || [ "$n" -ge 2 ] || status="only $n boots in ${TIMEOUT}s"
+    fi
+    t1=$(date +%s.%N)
+    LAST_TIME=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    if [ -z "$status" ]; then
+        passed=$((passed + 1))
+        printf 'PASS %-28s %8.2fs\n' "$label" "$LAST_TIME"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %-28s %8.2fs  %s; last console lines (%s):\n' "$label" "$LAST_TIME" \
+            "$status" "$log"
+        tr -d '\r' < "$log" | tail -n 8 | sed 's/^/    | /'
+    fi
+}
+
 # Arguments of a variant on $EMU.
 variant_args() {
     local accel=()
@@ -66,6 +117,7 @@ variant_args() {
         jit-gic2) accel=(-accel tcg,backend=jit); echo "-machine gic-version=2" ;;
         jit-gic3) accel=(-accel tcg,backend=jit); echo "-machine gic-version=3" ;;
         interp) accel=(-accel tcg,backend=interp); echo "-machine gic-version=2" ;;
+        reboot | reboot-exit) accel=(-accel tcg,backend=jit) ;;
         *) echo "run.sh: unknown variant $1" >&2; return 1 ;;
     esac
     case "$(basename "$EMU")" in
@@ -87,7 +139,11 @@ else
     for v in "${variants[@]}"; do
         args=$(variant_args "$v") || exit 1
         # shellcheck disable=SC2086 # the variant's arguments are words on purpose
-        boot_one "linux-$v" "$EMU" $args
+        case "$v" in
+            reboot) reboot_one "linux-$v" "$EMU" $args ;;
+            reboot-exit) reboot_one "linux-$v" "$EMU" $args -no-reboot ;;
+            *) boot_one "linux-$v" "$EMU" $args ;;
+        esac
     done
 fi
 echo "$passed passed, $failed failed"
