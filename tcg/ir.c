@@ -153,6 +153,7 @@ void ir_func_reset(IRFunc *f)
     f->nb_temps = 0;
     f->nb_labels = 0;
     f->tb = NULL;
+    memset(f->const_cache, 0, sizeof(f->const_cache)); /* temp 0 is a global, never a const */
     for (int i = 0; i < g_nb_globals; i++) {
         temp_alloc(f, g_globals[i]);
     }
@@ -187,15 +188,16 @@ void ir_temp_free(IRFunc *f, IRTemp t)
 
 IRTemp ir_const(IRFunc *f, uint64_t val)
 {
-    /* Constants are interned by scanning back a short window: TBs are small and most
-     * constants repeat within a few instructions. */
-    uint32_t lo = f->nb_temps > 64 ? f->nb_temps - 64 : 0;
-    for (uint32_t i = f->nb_temps; i-- > lo;) {
-        if (f->temps[i].kind == IR_TEMP_CONST && f->temps[i].val == val) {
-            return i;
-        }
+    /* Constants are interned through a direct-mapped cache: a translation asks for the same
+     * few constants over and over, and this runs for every operand. */
+    unsigned slot = (unsigned)((val * 0x9e3779b97f4a7c15ull) >> 56) % IR_CONST_CACHE;
+    IRTemp c = f->const_cache[slot];
+    if (f->temps[c].kind == IR_TEMP_CONST && f->temps[c].val == val) {
+        return c;
     }
-    return temp_alloc(f, (IRTempInfo){.kind = IR_TEMP_CONST, .val = val});
+    c = temp_alloc(f, (IRTempInfo){.kind = IR_TEMP_CONST, .val = val});
+    f->const_cache[slot] = c;
+    return c;
 }
 
 int ir_label_new(IRFunc *f) { return (int)f->nb_labels++; }

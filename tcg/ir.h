@@ -165,6 +165,8 @@ typedef struct IROp {
     uint64_t args[IR_MAX_ARGS]; /* outputs, inputs (IRTemp), then constants */
 } IROp;
 
+#define IR_CONST_CACHE 256
+
 typedef struct IRFunc {
     IROp *ops;
     uint32_t nb_ops, cap_ops;
@@ -177,6 +179,7 @@ typedef struct IRFunc {
     int32_t exit_request_offset; /* env offset (may be negative) of the 32-bit exit word */
     int32_t tlb_offset;          /* env offset of CPUState.tlb[0][0] */
     void *tb;                    /* the TranslationBlock being built (for EXIT_TB values) */
+    IRTemp const_cache[IR_CONST_CACHE]; /* ir_const interning: slot = hash of the value */
 } IRFunc;
 
 /* Globals: register each guest register once at start-up. */
