@@ -33,9 +33,23 @@
 
 typedef struct PageDesc {
     uintptr_t first; /* TranslationBlock * | k: head of the list through page_next[k] */
+    /* Which 64-byte chunks of the page the listed TBs cover (under the page lock): a store to
+     * a data variable that shares a page with code (common in firmware) then skips the list. */
+    uint64_t code_chunks;
     atomic_bool code;
     bool listed; /* in code_pages (under the page lock) */
 } PageDesc;
+
+#define CHUNK_BITS (TARGET_PAGE_BITS - 6)
+_Static_assert(TARGET_PAGE_SIZE >> CHUNK_BITS == 64, "64 chunks per page");
+
+/* The chunks of a page that page-relative bytes [lo, hi) touch (hi > lo). */
+static inline uint64_t chunk_mask(uint64_t lo, uint64_t hi)
+{
+    unsigned first = (unsigned)(lo >> CHUNK_BITS), last = (unsigned)((hi - 1) >> CHUNK_BITS);
+    uint64_t upto_last = last >= 63 ? ~0ull : (2ull << last) - 1;
+    return upto_last & ~((1ull << first) - 1);
+}
 
 static PageDesc *_Atomic pd_l1[PD_L1_SIZE];
 
@@ -126,6 +140,8 @@ void tb_page_unlock_held(void)
 
 /* ---- page lists ---- */
 
+static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint64_t *hi);
+
 bool tb_page_mark_code(uint64_t paddr)
 {
     PageDesc *pd = page_find(paddr, true);
@@ -157,6 +173,9 @@ void tb_page_add(TranslationBlock *tb)
         /* page_next[k] holds the successor as a tagged entry (TB pointer | its slot). */
         tb->page_next[k] = (TranslationBlock *)pd->first;
         pd->first = (uintptr_t)tb | (uintptr_t)k;
+        uint64_t lo, hi;
+        tb_page_range(tb, k, &lo, &hi);
+        pd->code_chunks |= chunk_mask(lo - tb->page_addr[k], hi - tb->page_addr[k]);
     }
 }
 
@@ -198,10 +217,11 @@ static void tb_phys_invalidate(TranslationBlock *tb)
 static void tb_invalidate_page_locked(uint64_t page, uint64_t start, uint64_t end)
 {
     PageDesc *pd = page_find(page, false);
-    if (!pd) {
+    if (!pd || !(pd->code_chunks & chunk_mask(start - page, end - page))) {
         return;
     }
-    uintptr_t prev = 0; /* entry before cur, 0 = the head */
+    uint64_t chunks = 0; /* of the TBs that stay */
+    uintptr_t prev = 0;  /* entry before cur, 0 = the head */
     uintptr_t cur = pd->first;
     while (cur) {
         TranslationBlock *tb = pd_entry_tb(cur);
@@ -221,10 +241,12 @@ static void tb_invalidate_page_locked(uint64_t page, uint64_t start, uint64_t en
                 tb_phys_invalidate(tb);
             }
         } else {
+            chunks |= chunk_mask(lo - page, hi - page);
             prev = cur;
         }
         cur = next;
     }
+    pd->code_chunks = chunks;
     if (!pd->first) {
         atomic_store(&pd->code, false);
     }
@@ -263,6 +285,7 @@ void tb_flush_all(void)
         sync_mutex_lock(lock);
         PageDesc *pd = page_find(paddr, false);
         pd->first = 0;
+        pd->code_chunks = 0;
         pd->listed = false;
         atomic_store(&pd->code, false);
         sync_mutex_unlock(lock);

@@ -302,3 +302,41 @@ Test(tb_cache, kick_makes_cpu_exec_return)
     cr_assert_eq(atomic_load(&cpu->exit_request), 0, "the exit word is consumed");
     cr_assert_eq(atomic_load(&fake_exec_calls), 0);
 }
+
+/* Stores that share a page with code but not a 64-byte chunk of any TB skip the TB list; the
+ * chunks follow the TBs that remain after an invalidation. */
+Test(tb_cache, store_beside_code_leaves_tbs)
+{
+    fake_machine_init(1);
+    static TranslationBlock a, b, c;
+    tb_init_key(&a, 0x30000 + 0x3c, 0x30000 + 0x3c, 0); /* bytes 0x3c..0x43: chunks 0 and 1 */
+    a.size = 8;
+    tb_init_key(&b, 0x30000 + 0x200, 0x30000 + 0x200, 0); /* chunk 8 */
+    tb_init_key(&c, 0x30000 + 0xffc, 0x30000 + 0xffc, 0); /* the last chunk */
+    TBPageLocks pl;
+    tb_page_lock_pair(&pl, 0x30000, (uint64_t)-1);
+    cr_assert(tb_page_mark_code(0x30000));
+    TranslationBlock *all[] = {&a, &b, &c};
+    for (int i = 0; i < 3; i++) {
+        tb_cache_insert(all[i]);
+        tb_page_add(all[i]);
+    }
+    tb_page_unlock_pair(&pl);
+
+    tb_invalidate_phys_range(0x30800, 0x30808); /* data in chunk 32 */
+    tb_invalidate_phys_range(0x30080, 0x30081); /* chunk 2, next to a's */
+    tb_invalidate_phys_range(0x301fc, 0x30200); /* chunk 7, the bytes before b */
+    for (int i = 0; i < 3; i++) {
+        cr_assert_not(atomic_load(&all[i]->invalid), "TB %d invalidated by a store beside it", i);
+    }
+    tb_invalidate_phys_range(0x30040, 0x30041); /* a's second chunk */
+    cr_assert(atomic_load(&a.invalid));
+    tb_invalidate_phys_range(0x30000, 0x30040); /* a's first chunk: only a covered it */
+    cr_assert_not(atomic_load(&b.invalid) || atomic_load(&c.invalid));
+    tb_invalidate_phys_range(0x30fff, 0x31000);
+    cr_assert(atomic_load(&c.invalid));
+    cr_assert_not(atomic_load(&b.invalid));
+    tb_invalidate_phys_range(0x30203, 0x30204);
+    cr_assert(atomic_load(&b.invalid));
+    cr_assert_not(tb_page_has_code(0x30000));
+}
