@@ -161,16 +161,41 @@ static void run_local(FPDiffState *st, uint32_t w)
     st->undef = 0;
 }
 
-int main(int argc, char **argv)
+/* Records per oracle run: bounds memory and keeps each write() of the input far below the
+ * 2 GiB a single write() transfers (make check-fpdiff-full asks for 20,000,000). */
+#define BATCH_RECORDS 2000000
+
+static long mismatches; /* over all batches: only the first 20 are printed */
+
+static void print_mismatch(const FPDiffRecord *in, const FPDiffState *ref, const FPDiffState *mine)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s ORACLE [records] [seed]\n", argv[0]);
-        return 2;
-    }
-    long n = argc > 2 ? atol(argv[2]) : 200000;
-    rng_state = argc > 3 ? strtoull(argv[3], NULL, 0) : 0x9e3779b97f4a7c15ull;
-    n -= n % OPS_PER_INSN;
+    const FPDiffState *st = &in->st;
+    printf("MISMATCH insn %08x fpcr %08llx nzcv %llx%s\n", in->insn,
+           (unsigned long long)st->fpcr, (unsigned long long)st->nzcv >> 28,
+           ref->undef ? " (oracle: UNDEF)" : "");
+    for (int r = 0; r < 4; r++)
+        printf("  in  x%d %016llx v%d %016llx:%016llx\n", r, (unsigned long long)st->x[r], r,
+               (unsigned long long)st->v[r][1], (unsigned long long)st->v[r][0]);
+    for (int r = 0; r < 4; r++)
+        printf("  ref x%d %016llx v%d %016llx:%016llx | got %016llx v %016llx:%016llx\n", r,
+               (unsigned long long)ref->x[r], r, (unsigned long long)ref->v[r][1],
+               (unsigned long long)ref->v[r][0], (unsigned long long)mine->x[r],
+               (unsigned long long)mine->v[r][1], (unsigned long long)mine->v[r][0]);
+    printf("  ref fpsr %02llx nzcv %llx | got fpsr %02llx nzcv %llx\n",
+           (unsigned long long)ref->fpsr & 0x9f, (unsigned long long)ref->nzcv >> 28,
+           (unsigned long long)mine->fpsr & 0x9f, (unsigned long long)mine->nzcv >> 28);
+}
+
+/* n random records (a multiple of OPS_PER_INSN) through the oracle and through Tandem; counts
+ * mismatches. False if the oracle could not be run. */
+static bool run_batch(const char *oracle, long n)
+{
+    bool ok = false;
     FPDiffRecord *in = calloc((size_t)n, sizeof(*in)), *out = calloc((size_t)n, sizeof(*out));
+    if (!in || !out) {
+        fprintf(stderr, "fpdiff: out of memory for %ld records\n", n);
+        goto done;
+    }
     for (long i = 0; i < n; i += OPS_PER_INSN) {
         uint32_t w = rnd_insn();
         for (int k = 0; k < OPS_PER_INSN; k++) {
@@ -182,12 +207,12 @@ int main(int argc, char **argv)
     int fi = mkstemp(inpath), fo = mkstemp(outpath);
     if (fi < 0 || fo < 0 || write(fi, in, (size_t)n * sizeof(*in)) != (ssize_t)(n * sizeof(*in))) {
         perror("fpdiff: temporary file");
-        return 2;
+        goto done;
     }
     close(fi);
     close(fo);
     char cmd[4096];
-    snprintf(cmd, sizeof(cmd), "qemu-aarch64 -cpu cortex-a57 %s < %s > %s", argv[1], inpath,
+    snprintf(cmd, sizeof(cmd), "qemu-aarch64 -cpu cortex-a57 %s < %s > %s", oracle, inpath,
              outpath);
     int rc = system(cmd);
     FILE *f = fopen(outpath, "rb");
@@ -198,9 +223,8 @@ int main(int argc, char **argv)
     unlink(outpath);
     if (rc != 0 || got != (size_t)n) {
         fprintf(stderr, "fpdiff: oracle failed (%s: rc %d, %zu of %ld records)\n", cmd, rc, got, n);
-        return 2;
+        goto done;
     }
-    long failed = 0;
     for (long i = 0; i < n; i++) {
         FPDiffState mine = in[i].st;
         run_local(&mine, in[i].insn);
@@ -208,30 +232,35 @@ int main(int argc, char **argv)
         bool same = !ref->undef && memcmp(mine.x, ref->x, sizeof(mine.x)) == 0 &&
                     memcmp(mine.v, ref->v, sizeof(mine.v)) == 0 &&
                     (mine.fpsr & 0x9f) == (ref->fpsr & 0x9f) && mine.nzcv == ref->nzcv;
-        if (same)
-            continue;
-        if (failed++ < 20) {
-            const FPDiffState *st = &in[i].st;
-            printf("MISMATCH insn %08x fpcr %08llx nzcv %llx%s\n", in[i].insn,
-                   (unsigned long long)st->fpcr, (unsigned long long)st->nzcv >> 28,
-                   ref->undef ? " (oracle: UNDEF)" : "");
-            for (int r = 0; r < 4; r++)
-                printf("  in  x%d %016llx v%d %016llx:%016llx\n", r, (unsigned long long)st->x[r], r,
-                       (unsigned long long)st->v[r][1], (unsigned long long)st->v[r][0]);
-            for (int r = 0; r < 4; r++)
-                printf("  ref x%d %016llx v%d %016llx:%016llx | got %016llx v %016llx:%016llx\n", r,
-                       (unsigned long long)ref->x[r], r, (unsigned long long)ref->v[r][1],
-                       (unsigned long long)ref->v[r][0], (unsigned long long)mine.x[r],
-                       (unsigned long long)mine.v[r][1], (unsigned long long)mine.v[r][0]);
-            printf("  ref fpsr %02llx nzcv %llx | got fpsr %02llx nzcv %llx\n",
-                   (unsigned long long)ref->fpsr & 0x9f, (unsigned long long)ref->nzcv >> 28,
-                   (unsigned long long)mine.fpsr & 0x9f, (unsigned long long)mine.nzcv >> 28);
+        if (!same && mismatches++ < 20) {
+            print_mismatch(&in[i], ref, &mine);
         }
+    }
+    ok = true;
+done:
+    free(in);
+    free(out);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s ORACLE [records] [seed]\n", argv[0]);
+        return 2;
+    }
+    long n = argc > 2 ? atol(argv[2]) : 200000;
+    rng_state = argc > 3 ? strtoull(argv[3], NULL, 0) : 0x9e3779b97f4a7c15ull;
+    n -= n % OPS_PER_INSN;
+    for (long done = 0; done < n;) {
+        long batch = n - done < BATCH_RECORDS ? n - done : BATCH_RECORDS;
+        if (!run_batch(argv[1], batch)) {
+            return 2;
+        }
+        done += batch;
     }
     printf("fpdiff: %ld records, %ld instruction words, %d input sets each\n", n,
            n / OPS_PER_INSN, OPS_PER_INSN);
-    printf("%ld passed, %ld failed\n", n - failed, failed);
-    free(in);
-    free(out);
-    return failed != 0;
+    printf("%ld passed, %ld failed\n", n - mismatches, mismatches);
+    return mismatches != 0;
 }
