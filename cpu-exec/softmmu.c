@@ -451,24 +451,34 @@ uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *padd
 
 /* ---- maintenance ---- */
 
-/* Clears the entries filled since the last flush (only the non-global ones if asked). */
-static void tlb_flush_used(CPUState *cpu, bool nonglobal_only)
+/* Why an entry goes: the caller's test, given the entry's MMU index and slot. */
+typedef bool TLBDropTest(CPUState *cpu, int mmu_idx, unsigned i, const void *arg);
+
+/* Clears the entries filled since the last flush that drop() picks; only those keep their
+ * "used" bit, so every flush costs what was filled, not the table. */
+static void tlb_drop_used(CPUState *cpu, TLBDropTest *drop, const void *arg)
 {
     for (int m = 0; m < NB_MMU_MODES; m++) {
         for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
             uint64_t used = cpu->tlb_used[m][w], kept = 0;
-            while (used) {
-                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
-                used &= used - 1;
-                if (nonglobal_only && !cpu->tlb_full[m][i].nonglobal) {
-                    kept |= 1ull << (i % 64);
-                } else {
+            for (uint64_t left = used; left; left &= left - 1) {
+                unsigned i = w * 64 + (unsigned)__builtin_ctzll(left);
+                if (drop(cpu, m, i, arg)) {
                     tlb_entry_clear(&cpu->tlb[m][i]);
+                } else {
+                    kept |= 1ull << (i % 64);
                 }
             }
             cpu->tlb_used[m][w] = kept;
         }
     }
+}
+
+static bool drop_any(CPUState *cpu, int m, unsigned i, const void *arg) { return true; }
+
+static bool drop_nonglobal(CPUState *cpu, int m, unsigned i, const void *arg)
+{
+    return cpu->tlb_full[m][i].nonglobal;
 }
 
 void tlb_init(CPUState *cpu)
@@ -486,7 +496,7 @@ void tlb_init(CPUState *cpu)
 
 void tlb_flush(CPUState *cpu)
 {
-    tlb_flush_used(cpu, false);
+    tlb_drop_used(cpu, drop_any, NULL);
     tlb_large_reset(cpu);
     /* Jump cache entries were found through the old translations (DESIGN: flushed together). */
     tb_jmp_cache_clear(cpu);
@@ -494,7 +504,7 @@ void tlb_flush(CPUState *cpu)
 
 void tlb_flush_nonglobal(CPUState *cpu)
 {
-    tlb_flush_used(cpu, true);
+    tlb_drop_used(cpu, drop_nonglobal, NULL);
     tb_jmp_cache_clear_nonglobal(cpu);
 }
 
@@ -503,39 +513,24 @@ bool tlb_code_nonglobal(CPUState *cpu, uint64_t vaddr, int mmu_idx)
     return cpu->tlb_full[mmu_idx][tlb_index(vaddr)].nonglobal;
 }
 
-/* The virtual page an entry maps, from any of its tags; false if it maps nothing. */
-static bool tlb_entry_page(const CPUTLBEntry *e, uint64_t *page)
+/* Entries for a virtual page in [range[0], range[1]] (a larger mapping being invalidated). */
+static bool drop_in_range(CPUState *cpu, int m, unsigned i, const void *arg)
 {
+    const uint64_t *range = arg;
+    const CPUTLBEntry *e = &cpu->tlb[m][i];
     uint64_t tag = !(e->addr_read & TLB_INVALID)    ? e->addr_read
                    : !(e->addr_write & TLB_INVALID) ? e->addr_write
                                                     : e->addr_code;
-    *page = tag & TARGET_PAGE_MASK;
-    return !(tag & TLB_INVALID);
-}
-
-/* Drops every entry for a page in [first, last] (a larger mapping being invalidated). */
-static void tlb_flush_range(CPUState *cpu, uint64_t first, uint64_t last)
-{
-    for (int m = 0; m < NB_MMU_MODES; m++) {
-        for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
-            for (uint64_t used = cpu->tlb_used[m][w]; used; used &= used - 1) {
-                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
-                uint64_t page;
-                if (tlb_entry_page(&cpu->tlb[m][i], &page) && page >= (first & TARGET_PAGE_MASK) &&
-                    page <= last) {
-                    tlb_entry_clear(&cpu->tlb[m][i]);
-                }
-            }
-        }
-    }
-    tb_jmp_cache_clear_range(cpu, first, last);
+    uint64_t page = tag & TARGET_PAGE_MASK;
+    return !(tag & TLB_INVALID) && page >= (range[0] & TARGET_PAGE_MASK) && page <= range[1];
 }
 
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
 {
-    uint64_t page = vaddr & TARGET_PAGE_MASK, first, last;
-    if (tlb_large_take(cpu, vaddr, &first, &last)) {
-        tlb_flush_range(cpu, first, last);
+    uint64_t page = vaddr & TARGET_PAGE_MASK, range[2];
+    if (tlb_large_take(cpu, vaddr, &range[0], &range[1])) {
+        tlb_drop_used(cpu, drop_in_range, range);
+        tb_jmp_cache_clear_range(cpu, range[0], range[1]);
     }
     for (int m = 0; m < NB_MMU_MODES; m++) {
         CPUTLBEntry *e = &cpu->tlb[m][tlb_index(vaddr)];
@@ -547,20 +542,17 @@ void tlb_flush_page(CPUState *cpu, uint64_t vaddr)
     tb_jmp_cache_clear_page(cpu, vaddr);
 }
 
+/* Entries whose write tag maps the physical page *arg. */
+static bool drop_phys_page(CPUState *cpu, int m, unsigned i, const void *arg)
+{
+    return !(cpu->tlb[m][i].addr_write & TLB_INVALID) &&
+           cpu->tlb_full[m][i].paddr == *(const uint64_t *)arg;
+}
+
 void tlb_flush_phys_page(CPUState *cpu, uint64_t paddr)
 {
     uint64_t page = paddr & TARGET_PAGE_MASK;
-    for (int m = 0; m < NB_MMU_MODES; m++) {
-        for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
-            for (uint64_t used = cpu->tlb_used[m][w]; used; used &= used - 1) {
-                unsigned i = w * 64 + (unsigned)__builtin_ctzll(used);
-                CPUTLBEntry *e = &cpu->tlb[m][i];
-                if (!(e->addr_write & TLB_INVALID) && cpu->tlb_full[m][i].paddr == page) {
-                    tlb_entry_clear(e);
-                }
-            }
-        }
-    }
+    tlb_drop_used(cpu, drop_phys_page, &page);
 }
 
 static void tlb_flush_phys_page_work(CPUState *cpu, void *arg)

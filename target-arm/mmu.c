@@ -129,12 +129,16 @@ static void tlbi_flush_va(CPUState *cpu, uint64_t va)
     }
 }
 
-/* The ASID translations are filled under: TTBR1's or TTBR0's per TCR.A1, 8 or 16 bits per
- * TCR.AS. */
+/* The ASID in bits 63:48 of a TTBR or a TLBI operand: 16 bits if TCR.AS, else 8. */
+static uint16_t arm_asid_of(const CPUARMState *env, uint64_t reg)
+{
+    return (uint16_t)((reg >> 48) & ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff));
+}
+
+/* The ASID translations are filled under: TTBR1's or TTBR0's per TCR.A1. */
 static uint16_t arm_current_asid(const CPUARMState *env)
 {
-    uint64_t ttbr = (env->tcr_el1 >> 22) & 1 ? env->ttbr1_el1 : env->ttbr0_el1;
-    return (uint16_t)((ttbr >> 48) & ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff));
+    return arm_asid_of(env, (env->tcr_el1 >> 22) & 1 ? env->ttbr1_el1 : env->ttbr0_el1);
 }
 
 /*
@@ -155,8 +159,7 @@ void helper_tlbi(void *envp, uint64_t xt, uint32_t op)
     if (by_va) {
         tlbi_flush_va(self, va);
     } else if (op2 == 2) {
-        uint16_t asid = (uint16_t)((xt >> 48) & ((env->tcr_el1 >> 36) & 1 ? 0xffff : 0xff));
-        if (asid == arm_current_asid(env)) {
+        if (arm_asid_of(env, xt) == arm_current_asid(env)) {
             tlb_flush_nonglobal(self);
         }
     } else {

@@ -78,7 +78,8 @@ static void write_tlb_flush(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 
 /* A new table base or ASID is an address-space switch: translations from global descriptors
  * stay, as on hardware whose TLB is tagged with ASIDs (changing the tables behind a global
- * mapping needs a TLBI architecturally). Linux switches on every kernel entry and exit. */
+ * mapping needs a TLBI architecturally). Linux switches on every context switch, and around
+ * every user access when it emulates PAN by swapping TTBR0. */
 static void write_ttbr(CPUARMState *env, const ARMSysReg *r, uint64_t v)
 {
     uint64_t *p = (uint64_t *)((char *)env + r->field);
