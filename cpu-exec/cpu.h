@@ -132,6 +132,7 @@ typedef struct CPUArchOps {
 } CPUArchOps;
 
 enum { PAGE_READ = 1, PAGE_WRITE = 2, PAGE_EXEC = 4, PAGE_NONGLOBAL = 8 };
+enum { CPU_POWER_ON = 0, CPU_POWER_OFF = 1, CPU_POWER_ON_PENDING = 2 };
 #define PAGE_LG(lg) ((int)(lg) << 8)
 #define PAGE_LG_OF(prot) (((unsigned)(prot) >> 8) & 0x3f)
 enum { ACCESS_LOAD = 0, ACCESS_STORE = 1, ACCESS_FETCH = 2 };
@@ -141,6 +142,10 @@ typedef struct CPUState {
     _Atomic uint32_t exit_request;      /* nonzero: generated code exits at the next TB entry */
     _Atomic uint32_t interrupt_request; /* CPU_INTERRUPT_* */
     _Atomic bool stop;                  /* pause requested by the main loop */
+    /* CPU_POWER_*: a vCPU that is not ON never runs guest code, however often it is kicked.
+     * Another thread only moves OFF -> ON_PENDING (compare-and-swap, then queues the work that
+     * powers it on); the owner makes every other change (DESIGN.md, vCPU life cycle). */
+    _Atomic int power_state;
 
     /* ---- owner thread only ---- */
     int cpu_index;

@@ -6,8 +6,9 @@
  * The thread sleeps on CPUState.cond while cpu_vcpu_is_idle(), evaluated under CPUState.lock;
  * everyone who may end the idleness (cpu_kick, queuing work, a stop/resume, shutdown) changes
  * the state first and then signals under that lock, so no wake-up is lost. A kick never runs
- * a vCPU: a halted vCPU without an architectural wake event (arch->has_work) goes back to
- * sleep however often it is kicked. Only the owner thread writes `halted`.
+ * a vCPU: a powered-off vCPU, or a halted one without an architectural wake event
+ * (arch->has_work), goes back to sleep however often it is kicked. Only the owner thread
+ * writes `halted`.
  *
  * The registry is filled on the main thread before any vCPU thread starts and is read-only
  * afterwards (vcpu_count is atomic so that late readers are well-defined).
@@ -70,7 +71,8 @@ static bool cpu_vcpu_is_idle(CPUState *cpu)
     if (!g_queue_is_empty(&cpu->work)) {
         return false;
     }
-    if (atomic_load(&cpu->stop) || runstate_shutdown_requested()) {
+    if (atomic_load(&cpu->stop) || runstate_shutdown_requested() ||
+        atomic_load(&cpu->power_state) != CPU_POWER_ON) {
         return true;
     }
     return cpu->halted && !cpu->arch->has_work(cpu);
@@ -78,8 +80,8 @@ static bool cpu_vcpu_is_idle(CPUState *cpu)
 
 static bool cpu_vcpu_may_run(CPUState *cpu)
 {
-    return !cpu->halted && !atomic_load(&cpu->stop) && !runstate_shutdown_requested() &&
-           !vcpu_threads_exiting();
+    return !cpu->halted && atomic_load(&cpu->power_state) == CPU_POWER_ON &&
+           !atomic_load(&cpu->stop) && !runstate_shutdown_requested() && !vcpu_threads_exiting();
 }
 
 static gpointer vcpu_thread_main(gpointer opaque)

@@ -83,9 +83,7 @@ static void arm_cpu_reset(CPUState *cpu)
     memset(env, 0, sizeof(*env));
     env->semihosting = semihosting;
     env->midr = acpu->model->midr;
-    /* MPIDR: bit 31 RES1; Aff0 = cpu index within a cluster of up to 8 (Aff1 = cluster),
-     * QEMU's virt layout for GICv2-sized clusters. */
-    env->mpidr = (1ull << 31) | (uint64_t)((cpu->cpu_index / 8) << 8) | (uint64_t)(cpu->cpu_index % 8);
+    env->mpidr = acpu->mpidr;
     env->cntfrq = 62500000;
     env->daif = 0xf << 6; /* all exceptions masked out of reset */
     env->exclusive_addr = ~0ull;
@@ -99,6 +97,7 @@ static void arm_cpu_reset(CPUState *cpu)
     arm_rebuild_tb_flags(env);
     env->oslsr_el1 = 0xa; /* OS lock implemented and locked out of a cold reset */
     cpu->halted = false;
+    atomic_store(&cpu->power_state, acpu->start_powered_off ? CPU_POWER_OFF : CPU_POWER_ON);
     arm_gtimer_reset(acpu);
     tlb_flush(cpu);
 }
@@ -256,6 +255,9 @@ ARMCPU *arm_cpu_new(const ARMCPUModel *model, int index)
     cpu->env_ptr = &acpu->env;
     cpu->arch = &arm_arch_ops;
     acpu->model = model;
+    /* MPIDR: bit 31 RES1; Aff0 = cpu index within a cluster of up to 8 (Aff1 = cluster),
+     * QEMU's virt layout for GICv2-sized clusters. */
+    acpu->mpidr = (1ull << 31) | (uint64_t)((index / 8) << 8) | (uint64_t)(index % 8);
     g_mutex_init(&cpu->lock);
     g_cond_init(&cpu->cond);
     g_queue_init(&cpu->work);

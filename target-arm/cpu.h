@@ -66,7 +66,12 @@ typedef struct ARMCPU {
     /* boot state applied by every reset (set by the board's loader): pc, x0, EL */
     uint64_t boot_entry, boot_x0;
     uint32_t boot_el;
+    /* A secondary CPU: every reset leaves it powered off until PSCI CPU_ON (DESIGN.md rule 2). */
+    bool start_powered_off;
     const struct ARMCPUModel *model;
+    /* MPIDR_EL1, fixed at creation: other threads look CPUs up by it (PSCI CPU_ON) while the
+     * owner may be resetting env. */
+    uint64_t mpidr;
     /* The board wired a GICv3: the ICC_* system registers exist (ID_AA64PFR0_EL1.GIC = 1). */
     bool gicv3_cpuif;
     /* The TLB may hold an address whose top byte is not the sign extension of bit 55 (TBI):

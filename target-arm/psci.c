@@ -2,8 +2,8 @@
  * psci.c — PSCI firmware calls (Arm DEN 0022) made with HVC #0 or SMC #0. Everything runs on
  * the calling vCPU's thread and touches only that vCPU's registers; requests that concern the
  * machine (SYSTEM_OFF, SYSTEM_RESET) go to the main loop through system/runstate.h, and
- * requests that concern another vCPU (CPU_ON) are to be queued as work on that vCPU's thread
- * (DESIGN.md rule 4), never applied from here.
+ * CPU_ON of another vCPU claims it with a compare-and-swap of its power state and queues the
+ * rest as work on that vCPU's thread (DESIGN.md rule 4), never applied from here.
  *
  * The answers follow QEMU 7.2 on the virt board, checked by running tests/guest/arm/test-psci.c
  * on it: version 1.1; PSCI_FEATURES reports exactly the functions implemented below; SMC32 and
@@ -16,6 +16,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/vcpu.h"
+#include "hw/core/memory.h"
 #include "system/log.h"
 #include "system/runstate.h"
 
@@ -50,29 +51,55 @@ static CPUState *psci_find_cpu(uint64_t mpidr) {
     int n = vcpu_count();
     for (int i = 0; i < n; i++) {
         CPUState *cpu = vcpu_get(i);
-        if ((arm_cpu(cpu)->env.mpidr & MPIDR_AFFINITY_MASK) == (mpidr & MPIDR_AFFINITY_MASK)) {
+        if ((arm_cpu(cpu)->mpidr & MPIDR_AFFINITY_MASK) == (mpidr & MPIDR_AFFINITY_MASK)) {
             return cpu;
         }
     }
     return NULL;
 }
 
-/*
- * CPU_ON for a vCPU other than the caller: the target's power state moves OFF -> ON_PENDING
- * by compare-and-swap and a work item on the target's thread sets pc = entry, x0 = context
- * and clears halted (DESIGN.md vCPU life cycle). That power state arrives with SMP support;
- * until then a machine has one vCPU and this is reached only if a board registers more.
- */
-static int64_t psci_cpu_on_other(CPUState *target, uint64_t entry, uint64_t context) {
-    if (log_enabled(LOG_UNIMP)) {
-        tlog("psci: CPU_ON of cpu %d (entry 0x%" PRIx64 ", context 0x%" PRIx64
-             ") needs SMP support, which is not implemented yet\n",
-             target->cpu_index, entry, context);
+/* What CPU_ON hands to the target's own thread. */
+typedef struct PSCIOnArgs {
+    uint64_t entry, context;
+} PSCIOnArgs;
+
+/* On the target's thread: a CPU that powers on comes out of reset at the entry point with
+ * x0 = context id, at EL1 with the MMU off (DEN 0022 6.4.3). */
+static void psci_cpu_on_work(CPUState *cpu, void *opaque) {
+    PSCIOnArgs args = *(PSCIOnArgs *)opaque;
+    g_free(opaque);
+    if (atomic_load(&cpu->power_state) != CPU_POWER_ON_PENDING) {
+        return; /* a machine reset came in between and switched it off again */
     }
-    return PSCI_RET_INTERNAL_FAILURE;
+    cpu->arch->reset(cpu);
+    CPUARMState *env = &arm_cpu(cpu)->env;
+    env->pc = args.entry;
+    env->xregs[0] = args.context;
+    atomic_store(&cpu->power_state, CPU_POWER_ON);
 }
 
-static int64_t psci_cpu_on(const CPUState *self, uint64_t target_mpidr, uint64_t entry,
+/*
+ * CPU_ON for a vCPU other than the caller: OFF -> ON_PENDING by compare-and-swap, so of two
+ * callers racing for the same CPU one wins and the other sees ON_PENDING (or ALREADY_ON once
+ * it runs); the rest happens on the target's thread (DESIGN.md rule 4).
+ */
+static int64_t psci_cpu_on_other(CPUState *self, CPUState *target, uint64_t entry,
+                                 uint64_t context) {
+    /* An entry point outside RAM or not word-aligned can never run (DEN 0022 5.6.2). */
+    if ((entry & 3) || !address_space_ram_ptr(self->as, entry, 4)) {
+        return PSCI_RET_INVALID_ADDRESS;
+    }
+    int expected = CPU_POWER_OFF;
+    if (!atomic_compare_exchange_strong(&target->power_state, &expected, CPU_POWER_ON_PENDING)) {
+        return expected == CPU_POWER_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+    }
+    PSCIOnArgs *args = g_new(PSCIOnArgs, 1);
+    *args = (PSCIOnArgs){entry, context};
+    async_run_on_cpu(target, psci_cpu_on_work, args);
+    return PSCI_RET_SUCCESS;
+}
+
+static int64_t psci_cpu_on(CPUState *self, uint64_t target_mpidr, uint64_t entry,
                            uint64_t context) {
     CPUState *target = psci_find_cpu(target_mpidr);
     if (!target) {
@@ -81,7 +108,7 @@ static int64_t psci_cpu_on(const CPUState *self, uint64_t target_mpidr, uint64_t
     if (target == self) {
         return PSCI_RET_ALREADY_ON;
     }
-    return psci_cpu_on_other(target, entry, context);
+    return psci_cpu_on_other(self, target, entry, context);
 }
 
 static int64_t psci_affinity_info(uint64_t target_mpidr) {
@@ -89,9 +116,11 @@ static int64_t psci_affinity_info(uint64_t target_mpidr) {
     if (!target) {
         return PSCI_RET_INVALID_PARAMETERS;
     }
-    /* The caller is running, so it is ON. Other vCPUs report their power state once SMP
-     * support keeps one; until then every registered vCPU runs from reset. */
-    return PSCI_AFFINITY_ON;
+    switch (atomic_load(&target->power_state)) {
+    case CPU_POWER_ON: return PSCI_AFFINITY_ON;
+    case CPU_POWER_ON_PENDING: return PSCI_AFFINITY_ON_PENDING;
+    default: return PSCI_AFFINITY_OFF;
+    }
 }
 
 void psci_call(CPUARMState *env) {
@@ -128,8 +157,9 @@ void psci_call(CPUARMState *env) {
         env->xregs[0] = PSCI_RET_SUCCESS;
         cpu_halt(cpu);
     case PSCI_FN_CPU_OFF:
-        /* With one vCPU the machine has nothing left to run; it stays halted until a reset
-         * or shutdown request. SMP support turns this into power state OFF. */
+        /* The owner switches itself off (ON -> OFF) and leaves the loop; only CPU_ON or a
+         * machine reset brings it back. */
+        atomic_store(&cpu->power_state, CPU_POWER_OFF);
         cpu_halt(cpu);
     case PSCI_FN_SYSTEM_OFF: runstate_request_shutdown(0); cpu_halt(cpu);
     case PSCI_FN_SYSTEM_RESET: runstate_request_reset(); cpu_halt(cpu);

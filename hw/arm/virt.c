@@ -173,7 +173,7 @@ static void *virt_make_fdt(Machine *m, const char **what)
         for (int i = 0; i < m->ncpus; i++) {
             ARMCPU *cpu = arm_cpu(m->cpus[i]);
             p.cpus[i].compatible = cpu->model->dt_compatible;
-            p.cpus[i].mpidr = cpu->env.mpidr;
+            p.cpus[i].mpidr = cpu->mpidr;
         }
         fdt = virt_fdt_build(&p, &bufsize);
         *what = "generated device tree";
@@ -215,7 +215,7 @@ static bool virt_create_gic(Machine *m, VirtMachineState *vms)
         return false;
     }
     for (int i = 0; i < m->ncpus; i++) {
-        mpidr[i] = arm_cpu(m->cpus[i])->env.mpidr;
+        mpidr[i] = arm_cpu(m->cpus[i])->mpidr;
     }
     GICState *gic = &vms->gic;
     if (version == 3) {
@@ -270,6 +270,7 @@ static bool virt_init(Machine *m)
         cpu->parent.as = &m->as;
         cpu->parent.machine = m;
         cpu->env.semihosting = m->cfg.semihosting;
+        cpu->start_powered_off = i > 0; /* secondaries wait for PSCI CPU_ON */
         m->cpus[m->ncpus++] = &cpu->parent;
     }
     if (!virt_create_gic(m, vms)) {
@@ -339,8 +340,8 @@ const MachineClass virt_machine_class = {
     .default_ram_size = 128ull << 20,
     .ram_base = VIRT_RAM_BASE,
     .max_ram_size = VIRT_RAM_MAX,
-    /* One vCPU until secondary bring-up (PSCI CPU_ON) exists. */
-    .max_cpus = 1,
+    /* GICv2's limit; virt_create_gic refuses more with GICv2. */
+    .max_cpus = VIRT_GICV2_MAX_CPUS,
     .init = virt_init,
     .reset_devices = virt_reset_devices,
 };

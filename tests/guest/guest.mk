@@ -48,7 +48,7 @@ check-guest: build/tandem $(GUEST_ARM_ELFS)
 # multi-CPU test (PSCI, exclusives) that exists.
 GUEST_TSAN_TESTS := $(filter $(GUEST_ARM_ELFS), build/guest/arm/test-smc.elf \
   build/guest/arm/test-c-qsort.elf $(filter build/guest/arm/test-psci% \
-  build/guest/arm/test-excl%,$(GUEST_ARM_ELFS)))
+  build/guest/arm/test-excl% build/guest/arm/test-smp%,$(GUEST_ARM_ELFS)))
 
 check-guest-tsan: build-tsan/tandem $(GUEST_TSAN_TESTS)
 	GUEST_NO_BUILD=1 EMU=build-tsan/tandem GUEST_TIMEOUT=120 GUEST_JOBS=1 \

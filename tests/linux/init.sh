@@ -15,6 +15,7 @@ fi
 uname -a
 ls /
 head -n 8 /proc/cpuinfo
+echo "cpus $(grep -c ^processor /proc/cpuinfo)"
 echo "cmdline: $(cat /proc/cmdline)"
 dd if=/dev/zero of=/tmp/zero bs=1024 count=1024 2>/dev/null
 echo "md5 $(md5sum /tmp/zero | cut -d' ' -f1)"

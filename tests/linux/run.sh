@@ -6,8 +6,10 @@
 # PSCI SYSTEM_OFF) within the timeout. Prints one line per run with its wall time, then
 # "N passed, N failed"; exits 1 if any run failed. Console output: build/linux/<label>.log.
 #   tests/linux/run.sh [VARIANT...]   variants: jit-gic2 jit-gic3 interp (default: these three),
-#                                      reboot (PSCI SYSTEM_RESET boots the kernel again),
-#                                      reboot-exit (with -no-reboot the reset ends the emulator)
+#                                      smp4-gic2, smp4-gic3 (-smp 4: the kernel must report
+#                                      4 CPUs), reboot (-smp 4: PSCI SYSTEM_RESET boots it
+#                                      again), reboot-exit (with -no-reboot the reset ends the
+#                                      emulator)
 #   tests/linux/run.sh --bench        Tandem (jit) and qemu-system-aarch64 on the same boot,
 #                                      both times and their ratio
 # Environment: EMU=build/tandem (any other emulator, e.g. qemu-system-aarch64, runs each variant
@@ -49,6 +51,8 @@ boot_one() {
         status="wrong md5/sum output"
     elif ! grep -q '^TANDEM-LINUX-DONE' "$log"; then
         status="no done marker"
+    elif ! grep -q "^cpus $WANT_CPUS" "$log"; then
+        status="the kernel did not report $WANT_CPUS CPUs"
     fi
     if [ -z "$status" ]; then
         passed=$((passed + 1))
@@ -117,7 +121,9 @@ variant_args() {
         jit-gic2) accel=(-accel tcg,backend=jit); echo "-machine gic-version=2" ;;
         jit-gic3) accel=(-accel tcg,backend=jit); echo "-machine gic-version=3" ;;
         interp) accel=(-accel tcg,backend=interp); echo "-machine gic-version=2" ;;
-        reboot | reboot-exit) accel=(-accel tcg,backend=jit) ;;
+        smp4-gic2) accel=(-accel tcg,backend=jit); echo "-smp 4 -machine gic-version=2" ;;
+        smp4-gic3) accel=(-accel tcg,backend=jit); echo "-smp 4 -machine gic-version=3" ;;
+        reboot | reboot-exit) accel=(-accel tcg,backend=jit); echo "-smp 4" ;;
         *) echo "run.sh: unknown variant $1" >&2; return 1 ;;
     esac
     case "$(basename "$EMU")" in
@@ -127,9 +133,9 @@ variant_args() {
 
 if [ "${1:-}" = "--bench" ]; then
     # shellcheck disable=SC2046 # the variant's arguments are words on purpose
-    boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args jit-gic2)
+    WANT_CPUS=1 boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args jit-gic2)
     t_tandem=$LAST_TIME
-    boot_one "qemu" "$QEMU"
+    WANT_CPUS=1 boot_one "qemu" "$QEMU"
     t_qemu=$LAST_TIME
     awk -v e="$(basename "$EMU")" -v a="$t_tandem" -v b="$t_qemu" \
         'BEGIN { printf "boot to poweroff: %s %.2fs, qemu %.2fs, ratio %.2f\n", e, a, b, a / b }'
@@ -142,7 +148,8 @@ else
         case "$v" in
             reboot) reboot_one "linux-$v" "$EMU" $args ;;
             reboot-exit) reboot_one "linux-$v" "$EMU" $args -no-reboot ;;
-            *) boot_one "linux-$v" "$EMU" $args ;;
+            smp4-*) WANT_CPUS=4 boot_one "linux-$v" "$EMU" $args ;;
+            *) WANT_CPUS=1 boot_one "linux-$v" "$EMU" $args ;;
         esac
     done
 fi
