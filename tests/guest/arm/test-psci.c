@@ -18,15 +18,12 @@ static uint64_t saved_x1, saved_x2, saved_x3;
 
 static uint64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-    saved_x1 = x1;
-    saved_x2 = x2;
-    saved_x3 = x3;
-    return x0;
+    uint64_t after[3];
+    uint64_t ret = psci_hvc(fn, a1, a2, a3, after);
+    saved_x1 = after[0];
+    saved_x2 = after[1];
+    saved_x3 = after[2];
+    return ret;
 }
 
 static void test_version_and_features(void)

@@ -34,12 +34,7 @@ static volatile int round_kind; /* 0: count, 1: just power off again */
 
 static uint64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-    return x0;
+    return psci_hvc(fn, a1, a2, a3, 0);
 }
 
 static void add_one(volatile uint64_t *p)

@@ -66,10 +66,24 @@ void guest_exit(int code)
     psci_system_off();
 }
 
+uint64_t psci_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t after[3])
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    if (after) {
+        after[0] = x1;
+        after[1] = x2;
+        after[2] = x3;
+    }
+    return x0;
+}
+
 void psci_system_off(void)
 {
-    register uint64_t x0 __asm__("x0") = 0x84000008; /* PSCI SYSTEM_OFF */
-    __asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+    psci_hvc(0x84000008, 0, 0, 0, 0); /* PSCI SYSTEM_OFF */
     for (;;) {
     }
 }

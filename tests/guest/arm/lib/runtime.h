@@ -16,6 +16,9 @@ void print_hex(uint64_t v);
 void print_dec(int64_t v);
 /* Exit the machine with status code through semihosting SYS_EXIT (needs -semihosting). */
 void guest_exit(int code) __attribute__((noreturn));
+/* A PSCI call over HVC #0 (SMCCC: function in x0, arguments in x1-x3): returns x0; after, if
+ * not NULL, receives x1-x3 as the call left them. */
+uint64_t psci_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t after[3]);
 /* PSCI SYSTEM_OFF over HVC. */
 void psci_system_off(void) __attribute__((noreturn));
 
