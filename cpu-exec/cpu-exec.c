@@ -322,7 +322,8 @@ int cpu_exec(CPUState *cpu)
         unsigned code = (unsigned)(ret & TB_EXIT_MASK);
         if (code == TB_EXIT_REQUESTED) {
             /* The TB saw the exit word at its entry; a chained jump into it stored no pc. */
-            const TranslationBlock *refused = (const TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
+            const TranslationBlock *refused =
+                (const TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
             *(uint64_t *)((char *)env + arch->pc_offset) = refused->pc;
         }
         if ((ret & ~(uintptr_t)TB_EXIT_MASK) != 0 &&

@@ -140,7 +140,20 @@ void tb_page_unlock_held(void)
 
 /* ---- page lists ---- */
 
-static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint64_t *hi);
+/* Guest physical bytes [lo, hi) that tb covers in its page k. */
+static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint64_t *hi)
+{
+    uint64_t size = tb->size ? tb->size : 1;
+    uint64_t page0_end = tb->page_addr[0] + TARGET_PAGE_SIZE;
+    if (k == 0) {
+        *lo = tb->phys_pc;
+        *hi = MIN(tb->phys_pc + size, page0_end);
+    } else {
+        *lo = tb->page_addr[1];
+        *hi = tb->page_addr[1] + (tb->phys_pc + size - page0_end);
+    }
+}
+
 
 bool tb_page_mark_code(uint64_t paddr)
 {
@@ -186,20 +199,6 @@ bool tb_page_has_code(uint64_t paddr)
 }
 
 /* ---- invalidation ---- */
-
-/* Guest physical bytes [lo, hi) that tb covers in its page k. */
-static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint64_t *hi)
-{
-    uint64_t size = tb->size ? tb->size : 1;
-    uint64_t page0_end = tb->page_addr[0] + TARGET_PAGE_SIZE;
-    if (k == 0) {
-        *lo = tb->phys_pc;
-        *hi = MIN(tb->phys_pc + size, page0_end);
-    } else {
-        *lo = tb->page_addr[1];
-        *hi = tb->page_addr[1] + (tb->phys_pc + size - page0_end);
-    }
-}
 
 /* Makes tb unreachable: table, jump caches, chains. Idempotent; caller holds a page lock. */
 static void tb_phys_invalidate(TranslationBlock *tb)

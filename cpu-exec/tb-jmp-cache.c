@@ -8,10 +8,11 @@
  *
  * Three owner-only bitmaps over the slots make invalidation cost what was used rather than the
  * whole table (Linux switches address space on every context switch, and patches kernel text
- * through a fixmap page some 47,000 times at boot, each followed by a TLBI): slots filled since the last clear, slots
- * whose TB was found through a non-global translation, and slots whose TB reaches into a second
- * page. A bit may stay set for a slot another thread emptied; that only costs a store. A fourth
- * bitmap filters pages: invalidating a page no cached TB was ever in costs one test.
+ * through a fixmap page some 47,000 times at boot, each followed by a TLBI): slots filled since
+ * the last clear, slots whose TB was found through a non-global translation, and slots whose TB
+ * reaches into a second page. A bit may stay set for a slot another thread emptied; that only
+ * costs a store. A fourth bitmap filters pages: invalidating a page no cached TB was ever in
+ * costs one test.
  */
 #include <glib.h>
 #include <stdatomic.h>

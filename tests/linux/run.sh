@@ -28,18 +28,37 @@ echo "kernel: $(echo "$files" | head -n 1)"
 
 passed=0 failed=0
 LAST_TIME=0
+# The command line; each run adds -append and its variant's arguments.
+BASE_ARGS=(-M virt -cpu cortex-a57 -smp 1 -m 512 -nographic -kernel "$IMAGE" -initrd "$INITRD")
+
+# ---- elapsed seconds since $1 (date +%s.%N) into LAST_TIME ----
+stop_clock() {
+    LAST_TIME=$(awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+}
+
+# ---- one result line: $1 = label, $2 = console log, $3 = failure reason ("" = pass) ----
+report() {
+    local label=$1 log=$2 status=$3
+    if [ -z "$status" ]; then
+        passed=$((passed + 1))
+        printf 'PASS %-28s %8.2fs\n' "$label" "$LAST_TIME"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %-28s %8.2fs  %s; last console lines (%s):\n' "$label" "$LAST_TIME" \
+            "$status" "$log"
+        tr -d '\r' < "$log" | tail -n 8 | sed 's/^/    | /'
+    fi
+}
 
 # ---- one boot: $1 = label, $2 = emulator, rest = extra arguments; sets LAST_TIME ----
 boot_one() {
-    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0 t1
+    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0
     shift 2
     t0=$(date +%s.%N)
-    timeout -k 5 "$TIMEOUT" "$emu" -M virt -cpu cortex-a57 -smp 1 -m 512 -nographic \
-        -kernel "$IMAGE" -initrd "$INITRD" -append "console=ttyAMA0 panic=-1" -no-reboot "$@" \
-        </dev/null >"$log" 2>&1
+    timeout -k 5 "$TIMEOUT" "$emu" "${BASE_ARGS[@]}" -append "console=ttyAMA0 panic=-1" \
+        -no-reboot "$@" </dev/null >"$log" 2>&1
     rc=$?
-    t1=$(date +%s.%N)
-    LAST_TIME=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    stop_clock "$t0"
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         status="timeout after ${TIMEOUT}s"
     elif [ $rc -ne 0 ]; then
@@ -54,15 +73,7 @@ boot_one() {
     elif ! grep -q "^cpus $WANT_CPUS" "$log"; then
         status="the kernel did not report $WANT_CPUS CPUs"
     fi
-    if [ -z "$status" ]; then
-        passed=$((passed + 1))
-        printf 'PASS %-28s %8.2fs\n' "$label" "$LAST_TIME"
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %-28s %8.2fs  %s; last console lines (%s):\n' "$label" "$LAST_TIME" \
-            "$status" "$log"
-        tr -d '\r' < "$log" | tail -n 8 | sed 's/^/    | /'
-    fi
+    report "$label" "$log" "$status"
 }
 
 # ---- PSCI SYSTEM_RESET: $1 = label, $2 = emulator, rest = extra arguments ----
@@ -70,13 +81,12 @@ boot_one() {
 # once, so a second TANDEM-LINUX-REBOOTING proves a full reload and boot after the reset; the
 # emulator is then stopped. With -no-reboot the reset must end the emulator with status 0.
 reboot_one() {
-    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0 t1 pid n=0 waited=0 no_reboot=0
+    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0 pid n=0 waited=0 no_reboot=0
     shift 2
     case " $* " in *" -no-reboot "*) no_reboot=1 ;; esac
     t0=$(date +%s.%N)
-    timeout -k 5 "$TIMEOUT" "$emu" -M virt -cpu cortex-a57 -smp 1 -m 512 -nographic \
-        -kernel "$IMAGE" -initrd "$INITRD" -append "console=ttyAMA0 panic=-1 tandem.reboot" \
-        "$@" </dev/null >"$log" 2>&1 &
+    timeout -k 5 "$TIMEOUT" "$emu" "${BASE_ARGS[@]}" \
+        -append "console=ttyAMA0 panic=-1 tandem.reboot" "$@" </dev/null >"$log" 2>&1 &
     pid=$!
     if [ $no_reboot -eq 1 ]; then
         wait $pid
@@ -101,17 +111,8 @@ reboot_one() {
         fi
         [ -n "$status" ] || [ "$n" -ge 2 ] || status="only $n boots in ${TIMEOUT}s"
     fi
-    t1=$(date +%s.%N)
-    LAST_TIME=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    if [ -z "$status" ]; then
-        passed=$((passed + 1))
-        printf 'PASS %-28s %8.2fs\n' "$label" "$LAST_TIME"
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %-28s %8.2fs  %s; last console lines (%s):\n' "$label" "$LAST_TIME" \
-            "$status" "$log"
-        tr -d '\r' < "$log" | tail -n 8 | sed 's/^/    | /'
-    fi
+    stop_clock "$t0"
+    report "$label" "$log" "$status"
 }
 
 # Arguments of a variant on $EMU.
