@@ -31,6 +31,9 @@ static volatile uint64_t message_data;
 static volatile uint32_t message_flag;
 static volatile uint64_t message_seen;
 static volatile int round_kind; /* 0: count, 1: just power off again */
+/* Counting starts only once CPU 0 has made its second CPU_ON of CPU 1: on a loaded host CPU 1
+ * could otherwise finish and power off first, and that second CPU_ON would rightly succeed. */
+static volatile uint32_t go;
 
 static uint64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -66,6 +69,8 @@ void secondary_main(uint64_t context)
     int me = (int)(mpidr & 0xff);
     started[me] = context;
     if (round_kind == 0) {
+        while (!go) {
+        }
         for (int i = 0; i < ADDS; i++) {
             add_one(&counter);
         }
@@ -117,6 +122,7 @@ static void test_bring_up_and_count(void)
     }
     uint64_t again = hvc(CPU_ON64, 1, (uint64_t)secondary_entry, stack_top(1));
     CHECK_EQ(again == ON_PENDING || again == ALREADY_ON, 1);
+    go = 1;
     for (int i = 0; i < ADDS; i++) {
         add_one(&counter);
     }
