@@ -16,6 +16,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/internal.h"
+#include "cpu-exec/io-pending.h"
 #include "cpu-exec/softmmu.h"
 #include "cpu-exec/vcpu.h"
 #include "system/log.h"
@@ -282,7 +283,9 @@ int cpu_exec(CPUState *cpu)
             return EXCP_INTERRUPT;
         }
         uint32_t request = atomic_load_explicit(&cpu->interrupt_request, memory_order_acquire);
-        if (request && arch->exec_interrupt(cpu, request)) {
+        /* An instruction waiting for a deferred result (io-pending.h) has not finished:
+         * interrupts wait until it has. */
+        if (request && !cpu_io_pending(cpu) && arch->exec_interrupt(cpu, request)) {
             last_exit = 0; /* the guest state jumped: no chain from the old TB */
             if (cpu->halted) {
                 return EXCP_HALTED;

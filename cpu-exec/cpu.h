@@ -99,6 +99,9 @@ typedef struct CPUArchOps {
     bool (*exec_interrupt)(struct CPUState *cpu, uint32_t request);
     /* Architectural reset of the CPU (owner thread, from a work item). */
     void (*reset)(struct CPUState *cpu);
+    /* Reset, then start at entry with context in the boot register (AArch64 x0): what a
+     * power controller does when it releases a core (owner thread, from a work item). */
+    void (*start_at)(struct CPUState *cpu, uint64_t entry, uint64_t context);
     /* -d cpu register dump. */
     void (*dump_state)(struct CPUState *cpu, FILE *out);
     /* Capstone arch/mode for -d in_asm and error messages. */
@@ -146,10 +149,19 @@ typedef struct CPUState {
      * Another thread only moves OFF -> ON_PENDING (compare-and-swap, then queues the work that
      * powers it on); the owner makes every other change (DESIGN.md, vCPU life cycle). */
     _Atomic int power_state;
+    /* Guest instructions executed: every TB adds its length when it is entered (so a TB left
+     * early by an exception counts whole). Written only by the owner's generated code or
+     * interpreter; other threads (monitor, power controller) read it with relaxed atomic
+     * loads through cpu_insn_count(). */
+    uint64_t insn_count;
 
     /* ---- owner thread only ---- */
     int cpu_index;
-    bool halted;
+    /* Waiting for an interrupt (WFI, PSCI standby) and held by a power controller
+     * (cpu-power.h): written only by the owner; atomic so that the monitor and the power
+     * controller may read them. */
+    _Atomic bool halted;
+    _Atomic bool held;
     void *env_ptr; /* the arch env; generated code's env pointer */
     const CPUArchOps *arch;
     struct Machine *machine;
@@ -158,7 +170,8 @@ typedef struct CPUState {
     struct TranslationBlock *current_tb;
     struct IRFunc *ir; /* this thread's translation scratch */
     void *code_region; /* CodeRegion of this vCPU thread */
-    uint64_t reset_generation;
+    uint64_t reset_generation; /* bumped by every CPU reset (io-pending.c) */
+    void *io_slot;             /* the operation in flight (io-pending.c), or NULL */
 
     /* ---- thread plumbing (cpu-work.c / vcpu-thread.c) ---- */
     GThread *thread;
@@ -212,6 +225,11 @@ G_NORETURN void cpu_loop_exit(CPUState *cpu);
  * exit status 1. For states Tandem cannot continue from (e.g. unimplemented instructions before
  * guest exceptions exist). */
 G_NORETURN void cpu_fatal(CPUState *cpu, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Guest instructions the vCPU has executed since it was created (any thread). */
+static inline uint64_t cpu_insn_count(CPUState *cpu)
+{
+    return __atomic_load_n(&cpu->insn_count, __ATOMIC_RELAXED);
+}
 /* Ask the vCPU to leave generated code at the next TB entry and wake it if sleeping. */
 void cpu_kick(CPUState *cpu);
 

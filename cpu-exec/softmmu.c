@@ -18,6 +18,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/internal.h"
+#include "cpu-exec/io-pending.h"
 #include "cpu-exec/softmmu.h"
 #include "cpu-exec/vcpu.h"
 #include "hw/core/memory.h"
@@ -193,6 +194,21 @@ static void ram_store(void *host, unsigned size, uint64_t val, MemOp mop)
 
 /* ---- physical accesses outside plain RAM pages ---- */
 
+/* A deferred MMIO read as cpu_io_wait starts it; the result code stays for the caller. */
+typedef struct DeferredRead {
+    MemoryRegion *mr;
+    uint64_t offset;
+    unsigned size;
+    MemTxResult res;
+} DeferredRead;
+
+static bool phys_load_deferred_start(void *opaque, IOPending *p, uint64_t *value)
+{
+    DeferredRead *d = opaque;
+    d->res = memory_region_dispatch_read_deferred(d->mr, d->offset, value, d->size, p);
+    return d->res != MEMTX_PENDING;
+}
+
 static uint64_t phys_load_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
                                MemOp mop)
 {
@@ -206,6 +222,15 @@ static uint64_t phys_load_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, un
             cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
         }
         return ram_load(mr->ram + offset, size, mop);
+    }
+    if (mr->ops && mr->ops->read_deferred) {
+        DeferredRead d = {.mr = mr, .offset = offset, .size = size, .res = MEMTX_OK};
+        val = cpu_io_wait(cpu, IO_PENDING_MMIO_READ, paddr << 4 | size, phys_load_deferred_start,
+                          &d);
+        if (d.res != MEMTX_OK && d.res != MEMTX_PENDING) {
+            cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+        }
+        return val;
     }
     if (memory_region_dispatch_read(mr, offset, &val, size) != MEMTX_OK) {
         cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);

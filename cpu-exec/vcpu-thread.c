@@ -72,7 +72,7 @@ static bool cpu_vcpu_is_idle(CPUState *cpu)
         return false;
     }
     if (atomic_load(&cpu->stop) || runstate_shutdown_requested() ||
-        atomic_load(&cpu->power_state) != CPU_POWER_ON) {
+        atomic_load(&cpu->power_state) != CPU_POWER_ON || atomic_load(&cpu->held)) {
         return true;
     }
     return cpu->halted && !cpu->arch->has_work(cpu);
@@ -81,6 +81,7 @@ static bool cpu_vcpu_is_idle(CPUState *cpu)
 static bool cpu_vcpu_may_run(CPUState *cpu)
 {
     return !cpu->halted && atomic_load(&cpu->power_state) == CPU_POWER_ON &&
+           !atomic_load(&cpu->held) &&
            !atomic_load(&cpu->stop) && !runstate_shutdown_requested() && !vcpu_threads_exiting();
 }
 

@@ -5,8 +5,8 @@
  * Start-up order: options -> log -> arm_translate_init -> machine (RAM, devices, CPUs, images,
  * DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU -> main loop.
  * The main loop is the only thread that resets the machine: it pauses every vCPU at a TB
- * boundary, resets devices and reloads the images, queues each CPU's reset on that CPU's own
- * thread, flushes all translations (safe: no vCPU is in generated code) and resumes.
+ * boundary, resets devices and reloads the images, resets each CPU on that CPU's own thread
+ * (waiting for all of them), flushes all translations (safe: no vCPU is in generated code) and resumes.
  */
 #include <glib.h>
 #include <signal.h>
@@ -35,8 +35,11 @@ static void main_reset_machine(Machine *m)
     vcpus_pause_all();
     vclock_pause();
     machine_reset(m);
+    /* Each CPU resets on its own thread, and every reset is done before any CPU resumes:
+     * otherwise a CPU that resumes first could see another still in its old power state
+     * (PSCI CPU_ON answering ALREADY_ON for a secondary that is about to be reset OFF). */
     for (int i = 0; i < m->ncpus; i++) {
-        async_run_on_cpu(m->cpus[i], main_reset_cpu_work, NULL);
+        run_on_cpu(m->cpus[i], main_reset_cpu_work, NULL);
     }
     /* The guest's code was just overwritten by the reloaded images. */
     tb_flush_all();

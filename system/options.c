@@ -222,11 +222,48 @@ static OptionsResult opt_display(TandemOptions *o, const char *arg)
 
 static OptionsResult opt_monitor(TandemOptions *o, const char *arg)
 {
-    if (strcmp(arg, "none") != 0) {
-        error_report("-monitor %s: the monitor is not implemented (use -monitor none)", arg);
+    if (strcmp(arg, "none") == 0) {
+        o->monitor = NULL;
+        return OPTIONS_RUN;
+    }
+    if (strcmp(arg, "stdio") != 0 && strncmp(arg, "unix:", 5) != 0) {
+        error_report("-monitor %s: use stdio, unix:PATH[,server=on][,wait=off] or none", arg);
         return OPTIONS_ERROR;
     }
+    o->monitor = arg;
     return OPTIONS_RUN;
+}
+
+static bool testdev_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    if (!value) {
+        if (strcmp(key, "tandem-testdev") != 0) {
+            error_report("%s: unknown device '%s' (Tandem has: tandem-testdev)", opt, key);
+            return false;
+        }
+        o->cfg.testdev = true;
+        return true;
+    }
+    if (strcmp(key, "arg") == 0) {
+        char *end;
+        o->cfg.testdev_arg = g_ascii_strtoull(value, &end, 0);
+        if (!*value || *end) {
+            error_report("%s: arg=%s is not a number", opt, value);
+            return false;
+        }
+        return true;
+    }
+    error_report("%s: unknown property '%s'", opt, key);
+    return false;
+}
+
+static OptionsResult opt_device(TandemOptions *o, const char *arg)
+{
+    if (strncmp(arg, "tandem-testdev", 14) != 0 || (arg[14] != '\0' && arg[14] != ',')) {
+        error_report("-device %s: unknown device (Tandem has: tandem-testdev)", arg);
+        return OPTIONS_ERROR;
+    }
+    return options_each_subopt(o, "-device", arg, testdev_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
 }
 
 static OptionsResult opt_semihosting(TandemOptions *o, const char *arg)
@@ -334,7 +371,8 @@ static const OptionDef option_defs[] = {
     {"nographic", false, opt_nographic, "-nographic  serial port on stdio (Ctrl-A x exits)"},
     {"serial", true, opt_serial, "-serial stdio|mon:stdio|null|file:PATH"},
     {"display", true, opt_display, "-display none"},
-    {"monitor", true, opt_monitor, "-monitor none"},
+    {"monitor", true, opt_monitor, "-monitor stdio|unix:PATH[,server=on,wait=off]|none  the monitor (docs/monitor.md)"},
+    {"device", true, opt_device, "-device tandem-testdev[,arg=N]  the life-cycle test device (docs/testdev.md)"},
     {"semihosting", false, opt_semihosting, "-semihosting  enable Arm semihosting"},
     {"semihosting-config", true, opt_semihosting_config, "-semihosting-config enable=on|off[,target=native]"},
     {"no-reboot", false, opt_no_reboot, "-no-reboot  exit instead of rebooting"},

@@ -16,6 +16,7 @@ typedef struct TandemOptions {
     bool no_reboot;
     unsigned log_mask;
     const char *log_path; /* -D */
+    const char *monitor;  /* -monitor stdio|unix:PATH,...; NULL = none */
 } TandemOptions;
 
 typedef enum OptionsResult {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cpu-exec/cpu-power.h"
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
 #include "target-arm/gtimer.h"
@@ -96,10 +97,20 @@ static void arm_cpu_reset(CPUState *cpu)
     env->sctlr_el1 = 0x30d00800;
     arm_rebuild_tb_flags(env);
     env->oslsr_el1 = 0xa; /* OS lock implemented and locked out of a cold reset */
-    cpu->halted = false;
+    cpu_power_reset_common(cpu);
     atomic_store(&cpu->power_state, acpu->start_powered_off ? CPU_POWER_OFF : CPU_POWER_ON);
     arm_gtimer_reset(acpu);
     tlb_flush(cpu);
+}
+
+/* A core released by PSCI CPU_ON or a power controller comes out of reset at entry with
+ * x0 = context, at EL1 with the MMU off (DEN 0022 6.4.3). */
+static void arm_cpu_start_at(CPUState *cpu, uint64_t entry, uint64_t context)
+{
+    arm_cpu_reset(cpu);
+    CPUARMState *env = &arm_cpu(cpu)->env;
+    env->pc = entry;
+    env->xregs[0] = context;
 }
 
 void arm_cpu_set_boot_info(ARMCPU *cpu, uint64_t entry, uint64_t x0, int el)
@@ -237,6 +248,7 @@ const CPUArchOps arm_arch_ops = {
     .has_work = arm_has_work,
     .exec_interrupt = arm_exec_interrupt,
     .reset = arm_cpu_reset,
+    .start_at = arm_cpu_start_at,
     .dump_state = arm_dump_state,
     .tlb_fill = arm_tlb_fill,
     .fetch_mmu_idx = arm_fetch_mmu_idx,

@@ -19,6 +19,7 @@
 #include "hw/core/memory.h"
 #include "system/log.h"
 #include "system/runstate.h"
+#include "target-arm/vendor-hvc.h"
 
 /* Affinity fields of an MPIDR value: Aff3 (39:32) and Aff2..Aff0 (23:0). */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffull
@@ -164,6 +165,9 @@ void psci_call(CPUARMState *env) {
     case PSCI_FN_SYSTEM_OFF: runstate_request_shutdown(0); cpu_halt(cpu);
     case PSCI_FN_SYSTEM_RESET: runstate_request_reset(); cpu_halt(cpu);
     default:
+        if (arm_vendor_hvc(env, fn, &env->xregs[0])) {
+            return;
+        }
         if (log_enabled(LOG_UNIMP)) {
             tlog("psci: unsupported function 0x%" PRIx64 "\n", env->xregs[0]);
         }

@@ -73,6 +73,7 @@ void arm_translate_init(void)
     cpu_exclusive_val = ir_global_register(ENV_OFF(exclusive_val), "exclusive_val");
     cpu_exclusive_high = ir_global_register(ENV_OFF(exclusive_high), "exclusive_high");
     ir_set_env_layout(ENV_OFF(pc), CPU_ENV_FIELD_OFFSET(exit_request), CPU_ENV_FIELD_OFFSET(tlb));
+    ir_set_insn_count_offset(CPU_ENV_FIELD_OFFSET(insn_count));
 
     static const IRArgType exc_args[] = {IR_ARG_PTR, IR_ARG_I32};
     helper_exception_idx = a64_helper_register("exception", (void *)helper_exception,

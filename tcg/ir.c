@@ -28,6 +28,7 @@ static int g_nb_globals;
 static IRHelper g_helpers[MAX_HELPERS];
 static int g_nb_helpers;
 static int32_t g_pc_offset, g_exit_request_offset, g_tlb_offset;
+static int32_t g_insn_count_offset = IR_NO_INSN_COUNT;
 
 IRTemp ir_global_register(int32_t env_offset, const char *name)
 {
@@ -44,6 +45,11 @@ void ir_set_env_layout(int32_t pc_offset, int32_t exit_request_offset, int32_t t
     g_pc_offset = pc_offset;
     g_exit_request_offset = exit_request_offset;
     g_tlb_offset = tlb_offset;
+}
+
+void ir_set_insn_count_offset(int32_t insn_count_offset)
+{
+    g_insn_count_offset = insn_count_offset;
 }
 
 int ir_helper_register(const IRHelper *h)
@@ -162,6 +168,7 @@ void ir_func_reset(IRFunc *f)
     f->pc_offset = g_pc_offset;
     f->exit_request_offset = g_exit_request_offset;
     f->tlb_offset = g_tlb_offset;
+    f->insn_count_offset = g_insn_count_offset;
 }
 
 void ir_func_destroy(IRFunc *f)

@@ -178,6 +178,9 @@ typedef struct IRFunc {
     int32_t pc_offset; /* env offset of the guest pc (slow paths store it) */
     int32_t exit_request_offset; /* env offset (may be negative) of the 32-bit exit word */
     int32_t tlb_offset;          /* env offset of CPUState.tlb[0][0] */
+    /* env offset of the 64-bit executed-instruction counter every TB adds its length to at
+     * entry, or IR_NO_INSN_COUNT (unit tests) */
+    int32_t insn_count_offset;
     void *tb;                    /* the TranslationBlock being built (for EXIT_TB values) */
     IRTemp const_cache[IR_CONST_CACHE]; /* ir_const interning: slot = hash of the value */
 } IRFunc;
@@ -187,6 +190,10 @@ IRTemp ir_global_register(int32_t env_offset, const char *name);
 int ir_global_count(void);
 /* Layout of the CPU state as seen from env; set once per target at start-up. */
 void ir_set_env_layout(int32_t pc_offset, int32_t exit_request_offset, int32_t tlb_offset);
+
+#define IR_NO_INSN_COUNT INT32_MIN
+/* Where the instruction counter lives (set once per target at start-up, like the layout). */
+void ir_set_insn_count_offset(int32_t insn_count_offset);
 
 /* Function lifetime. ir_func_reset() empties ops/temps but keeps globals and env. */
 void ir_func_init(IRFunc *f);

@@ -12,7 +12,9 @@
 #   GUEST_BACKENDS="jit interp"  backends for Tandem
 #   GUEST_TIMEOUT=20          seconds per run;  GUEST_JOBS=2  runs in parallel
 #   GUEST_NO_BUILD=1          do not run `make guest-elfs` first
-# A test may add emulator arguments in tests/guest/arm/<name>.args (e.g. "-smp 4").
+# A test may add emulator arguments in tests/guest/arm/<name>.args (e.g. "-smp 4"); with
+#   GUEST_FULL=1, tests/guest/arm/<name>.full.args replaces them where it exists (the long
+#   stress counts of `make check-full`).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -32,7 +34,9 @@ run_one() {
         accel=(-accel "tcg,backend=$backend")
         label="$name [$backend]"
     fi
-    if [ -f "$SRC_DIR/$name.args" ]; then
+    if [ -n "${GUEST_FULL:-}" ] && [ -f "$SRC_DIR/$name.full.args" ]; then
+        read -r -a extra < "$SRC_DIR/$name.full.args"
+    elif [ -f "$SRC_DIR/$name.args" ]; then
         read -r -a extra < "$SRC_DIR/$name.args"
     fi
     out=$(mktemp) err=$(mktemp)

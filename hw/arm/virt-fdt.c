@@ -128,6 +128,20 @@ static int virt_fdt_rtc(void *fdt)
     return r;
 }
 
+/* A node with one compatible string and one register window (Tandem's own devices). */
+static int virt_fdt_simple(void *fdt, const char *prefix, const char *compat, uint64_t base,
+                           uint64_t size)
+{
+    char name[48];
+    int r = 0;
+    snprintf(name, sizeof(name), "%s@%llx", prefix, (unsigned long long)base);
+    r |= fdt_begin_node(fdt, name);
+    r |= fdt_property_string(fdt, "compatible", compat);
+    r |= virt_fdt_reg(fdt, base, size);
+    r |= fdt_end_node(fdt);
+    return r;
+}
+
 static int virt_fdt_intc(void *fdt, const VirtFdtParams *p)
 {
     uint32_t reg[8];
@@ -258,6 +272,12 @@ void *virt_fdt_build(const VirtFdtParams *p, size_t *bufsize)
     r |= virt_fdt_memory(fdt, p);
     r |= virt_fdt_rtc(fdt);
     r |= virt_fdt_uart(fdt);
+    r |= virt_fdt_simple(fdt, "power-controller", "tandem,power-controller", VIRT_POWERCTL_BASE,
+                         VIRT_POWERCTL_SIZE);
+    if (p->testdev) {
+        r |= virt_fdt_simple(fdt, "testdev", "tandem,testdev", VIRT_TESTDEV_BASE,
+                             VIRT_TESTDEV_SIZE);
+    }
     r |= virt_fdt_intc(fdt, p);
     r |= virt_fdt_cpus(fdt, p);
     r |= virt_fdt_timer(fdt, p);

@@ -24,6 +24,8 @@
 #include "hw/core/chardev.h"
 #include "hw/core/machine.h"
 #include "hw/intc/gic-common.h"
+#include "hw/misc/powerctl.h"
+#include "hw/misc/testdev.h"
 #include "hw/rtc/pl031.h"
 #include "system/loader.h"
 #include "system/log.h"
@@ -37,6 +39,8 @@ typedef struct VirtMachineState {
     MemoryRegion ram;
     PL011State uart;
     PL031State rtc;
+    PowerCtlState powerctl;
+    TestDevState testdev;
     GICState gic;
     uint64_t kernel_entry, kernel_end;
     bool kernel_is_elf;
@@ -170,6 +174,7 @@ static void *virt_make_fdt(Machine *m, const char **what)
         VirtFdtParams p = {.ram_base = VIRT_RAM_BASE, .ram_size = m->cfg.ram_size};
         p.gic_version = vms->gic.version;
         p.ncpus = m->ncpus;
+        p.testdev = m->cfg.testdev;
         for (int i = 0; i < m->ncpus; i++) {
             ARMCPU *cpu = arm_cpu(m->cpus[i]);
             p.cpus[i].compatible = cpu->model->dt_compatible;
@@ -285,6 +290,12 @@ static bool virt_init(Machine *m)
     address_space_map(&m->as, VIRT_UART_BASE, &vms->uart.iomem);
     pl031_init(&vms->rtc, gic_spi_line(&vms->gic, VIRT_RTC_SPI));
     address_space_map(&m->as, VIRT_RTC_BASE, &vms->rtc.iomem);
+    powerctl_init(&vms->powerctl, &m->as);
+    address_space_map(&m->as, VIRT_POWERCTL_BASE, &vms->powerctl.iomem);
+    if (m->cfg.testdev) {
+        testdev_init(&vms->testdev, m->cfg.testdev_arg);
+        address_space_map(&m->as, VIRT_TESTDEV_BASE, &vms->testdev.iomem);
+    }
 
     if (m->cfg.kernel && !virt_load_kernel(m, vms)) {
         return false;
@@ -331,6 +342,10 @@ static void virt_reset_devices(Machine *m)
     gic_reset(&vms->gic);
     pl011_reset(&vms->uart);
     pl031_reset(&vms->rtc);
+    powerctl_reset(&vms->powerctl);
+    if (m->cfg.testdev) {
+        testdev_reset(&vms->testdev);
+    }
 }
 
 const MachineClass virt_machine_class = {

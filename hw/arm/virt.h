@@ -22,6 +22,11 @@
 #define VIRT_RTC_BASE 0x09010000ull
 #define VIRT_RTC_SIZE 0x1000ull
 #define VIRT_RTC_SPI 2
+/* Tandem's own devices, in a gap of QEMU's map (docs/power-controller.md, docs/testdev.md). */
+#define VIRT_POWERCTL_BASE 0x090e0000ull
+#define VIRT_POWERCTL_SIZE 0x1000ull
+#define VIRT_TESTDEV_BASE 0x090f0000ull /* only with -device tandem-testdev */
+#define VIRT_TESTDEV_SIZE 0x1000ull
 /* Generic timer PPIs (device tree PPI numbers; INTID = 16 + n), as QEMU virt. */
 #define VIRT_TIMER_PPI_SEC_PHYS 13
 #define VIRT_TIMER_PPI_NS_PHYS 14
@@ -44,6 +49,7 @@ typedef struct VirtFdtParams {
     int ncpus;
     VirtFdtCpu cpus[8];
     int gic_version; /* 2 or 3 */
+    bool testdev;    /* describe the test device */
 } VirtFdtParams;
 
 /* Builds the board's device tree (without boot arguments; see virt_fdt_set_chosen). Returns a

@@ -31,6 +31,8 @@ typedef struct MachineConfig {
     bool semihosting;
     const char *dumpdtb; /* -M virt,dumpdtb=FILE: write the DTB and exit */
     int gic_version;     /* -machine gic-version=2|3|max; 0 = board default */
+    bool testdev;        /* -device tandem-testdev */
+    uint64_t testdev_arg; /* -device tandem-testdev,arg=N */
 } MachineConfig;
 
 /* An image placed in guest memory: data_len bytes of data then zeros up to size. */

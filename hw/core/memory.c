@@ -187,6 +187,27 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, uint64_t offset, uint6
     return MEMTX_OK;
 }
 
+MemTxResult memory_region_dispatch_read_deferred(MemoryRegion *mr, uint64_t offset,
+                                                 uint64_t *value, unsigned size,
+                                                 struct IOPending *p)
+{
+    *value = 0;
+    if (!mr->ops || !mr->ops->read_deferred ||
+        !memory_region_access_ok(mr, offset, size, "read")) {
+        return MEMTX_ERROR;
+    }
+    device_lock();
+    bool now = mr->ops->read_deferred(mr->opaque, offset, size, value, p);
+    device_unlock();
+    if (!now) {
+        return MEMTX_PENDING;
+    }
+    if (size < 8) {
+        *value &= (1ull << (size * 8)) - 1;
+    }
+    return MEMTX_OK;
+}
+
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t offset, uint64_t value,
                                          unsigned size)
 {

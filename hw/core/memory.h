@@ -13,10 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct IOPending;
+
 typedef struct MemoryRegionOps {
     /* offset is relative to the region start; size is 1, 2, 4 or 8 bytes */
     uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
     void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size);
+    /* Optional, instead of read: a read the device may answer later (DESIGN.md rule 5, a
+     * device backed by another thread or process). Returns true with *value, or false after
+     * taking a reference on p (io_pending_ref, cpu-exec/io-pending.h) that some thread
+     * completes later with io_pending_complete. Called with the device lock held. */
+    bool (*read_deferred)(void *opaque, uint64_t offset, unsigned size, uint64_t *value,
+                          struct IOPending *p);
     /* Access sizes the device accepts; others are a bus error (guest_errors log). 0 = any. */
     unsigned min_access, max_access;
 } MemoryRegionOps;
@@ -46,6 +54,7 @@ typedef enum MemTxResult {
     MEMTX_OK = 0,
     MEMTX_DECODE_ERROR, /* nothing mapped there */
     MEMTX_ERROR,        /* the device refused the access */
+    MEMTX_PENDING,      /* deferred read: the result comes through the IOPending */
 } MemTxResult;
 
 void memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size);
@@ -67,6 +76,11 @@ MemTxResult address_space_write(AddressSpace *as, uint64_t addr, const void *buf
 /* One MMIO access of size bytes to mr (used by the softmmu slow path). */
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, uint64_t offset, uint64_t *value,
                                         unsigned size);
+/* A read of a region with read_deferred: MEMTX_OK with *value, MEMTX_PENDING (p is owed a
+ * result), or an error. */
+MemTxResult memory_region_dispatch_read_deferred(MemoryRegion *mr, uint64_t offset,
+                                                 uint64_t *value, unsigned size,
+                                                 struct IOPending *p);
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t offset, uint64_t value,
                                          unsigned size);
 

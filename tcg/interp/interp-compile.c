@@ -368,6 +368,8 @@ bool interp_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f) {
             .exit_request_offset = f->exit_request_offset,
             .pc_offset = f->pc_offset,
             .nb_words = c.n,
+            .insn_count_offset = f->insn_count_offset,
+            .icount = tb->icount,
         };
         uint64_t *rw_pool = (uint64_t *)(rw + sizeof(InterpTBHeader) + code_bytes);
         const uint64_t *rx_pool = (const uint64_t *)(rx + sizeof(InterpTBHeader) + code_bytes);

@@ -910,6 +910,10 @@ void jit_lower_tb(JitCtx *c, IRFunc *f, TranslationBlock *tb) {
     /* Entry: leave at once if a kick, interrupt or stop request is pending. */
     x86_alu_mi(&c->as, X86_CMP, false, X86_ENV_REG, f->exit_request_offset, 0);
     size_t exit_jcc = x86_jcc32(&c->as, X86_CC_NE);
+    /* Count the TB's instructions once it is entered (cpu.h, CPUState.insn_count). */
+    if (f->insn_count_offset != IR_NO_INSN_COUNT && tb && tb->icount) {
+        x86_alu_mi(&c->as, X86_ADD, true, X86_ENV_REG, f->insn_count_offset, tb->icount);
+    }
 
     for (uint32_t i = 0; i < f->nb_ops; i++) {
         lower_op(c, &f->ops[i]);

@@ -48,14 +48,28 @@ check-guest: build/tandem $(GUEST_ARM_ELFS)
 # multi-CPU test (PSCI, exclusives) that exists.
 GUEST_TSAN_TESTS := $(filter $(GUEST_ARM_ELFS), build/guest/arm/test-smc.elf \
   build/guest/arm/test-c-qsort.elf $(filter build/guest/arm/test-psci% \
-  build/guest/arm/test-excl% build/guest/arm/test-smp%,$(GUEST_ARM_ELFS)))
+  build/guest/arm/test-excl% build/guest/arm/test-smp% build/guest/arm/test-reset%, \
+  $(GUEST_ARM_ELFS)))
 
 check-guest-tsan: build-tsan/tandem $(GUEST_TSAN_TESTS)
 	GUEST_NO_BUILD=1 EMU=build-tsan/tandem GUEST_TIMEOUT=120 GUEST_JOBS=1 \
 	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" tests/run-guest-tests.sh $(GUEST_TSAN_TESTS)
 
+# make check-full: the tests with long stress counts (<name>.full.args) on both backends and
+# under TSan.
+GUEST_FULL_TESTS := $(patsubst tests/guest/arm/%.full.args,build/guest/arm/%.elf, \
+  $(wildcard tests/guest/arm/*.full.args))
+
+.PHONY: check-guest-full
+check-guest-full: build/tandem build-tsan/tandem $(GUEST_FULL_TESTS)
+	GUEST_NO_BUILD=1 GUEST_FULL=1 GUEST_TIMEOUT=300 EMU=build/tandem \
+	  tests/run-guest-tests.sh $(GUEST_FULL_TESTS)
+	GUEST_NO_BUILD=1 GUEST_FULL=1 GUEST_TIMEOUT=600 GUEST_JOBS=1 EMU=build-tsan/tandem \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" tests/run-guest-tests.sh $(GUEST_FULL_TESTS)
+
 CHECK_TARGETS += check-guest
 TSAN_TARGETS += check-guest-tsan
+CHECK_FULL_TARGETS += check-guest-full
 
 # ---- demo: Mandelbrot, Life and primes in integer arithmetic ----
 DEMO_ELF := build/guest/demo/demo.elf

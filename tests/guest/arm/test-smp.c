@@ -5,13 +5,16 @@
  * answers ON_PENDING or ALREADY_ON, and a CPU that is on starts at the entry with x0 = context
  * id. All four then add to one counter with LDXR/STXR and the total must be exact; a message
  * passed with DMB arrives with its data; each secondary powers itself off with CPU_OFF, and the
- * off/on cycle repeats. Every vCPU runs on its own host thread.
+ * off/on cycle repeats (-device tandem-testdev,arg=N: N times). Every vCPU runs on its own
+ * host thread.
  */
 #include "runtime.h"
 
 #define NCPUS 4
 #define ADDS 20000  /* LDXR/STXR increments per CPU */
-#define CYCLES 20   /* CPU_ON / CPU_OFF rounds of every secondary */
+/* CPU_ON / CPU_OFF rounds of every secondary: the test device's ARG (test-smp.args; 1,000 in
+ * test-smp.full.args for make check-full). */
+#define TESTDEV_ARG 0x090f0030ul
 
 #define CPU_ON64 0xc4000003u
 #define CPU_OFF 0x84000002u
@@ -146,7 +149,9 @@ static void test_on_off_cycles(void)
 {
     round_kind = 1;
     int good = 0;
-    for (int r = 0; r < CYCLES; r++) {
+    int cycles = (int)*(volatile uint64_t *)TESTDEV_ARG;
+    CHECK_EQ(cycles > 0, 1);
+    for (int r = 0; r < cycles; r++) {
         for (int c = 1; c < NCPUS; c++) {
             done[c] = 0;
             started[c] = 0;
@@ -166,7 +171,7 @@ static void test_on_off_cycles(void)
         }
         good += on == NCPUS - 1 && right && wait_all_off();
     }
-    CHECK_EQ(good, CYCLES);
+    CHECK_EQ(good, cycles);
 }
 
 int main(void)

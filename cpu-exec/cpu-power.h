@@ -1,0 +1,39 @@
+/*
+ * cpu-power.h — halting, resuming, starting and powering off a vCPU from another thread
+ * (a power controller, the monitor): each operation is a work item that runs on the target's
+ * own thread (DESIGN.md rules 3 and 4), so the caller never writes the target's state.
+ *
+ * "Held" is the power controller's halt: the vCPU keeps its state and executes nothing until
+ * it is resumed, reset or powered off; a vCPU held in WFI is still in WFI when resumed.
+ * Any thread may call the cpu_power_* requests and cpu_power_describe; the work runs later
+ * on the target (the caller may poll cpu_power_describe to see it done).
+ */
+#ifndef TANDEM_CPU_EXEC_CPU_POWER_H
+#define TANDEM_CPU_EXEC_CPU_POWER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu-exec/cpu.h"
+
+/* What cpu_power_describe reports (also the power controller's STATE register). */
+enum {
+    CPU_DESC_POWER_MASK = 3, /* CPU_POWER_ON / OFF / ON_PENDING */
+    CPU_DESC_HALTED = 1 << 2, /* waiting for an interrupt (WFI, PSCI standby) */
+    CPU_DESC_HELD = 1 << 3,   /* halted by a power controller */
+};
+
+void cpu_power_halt(CPUState *cpu);
+void cpu_power_resume(CPUState *cpu);
+void cpu_power_off(CPUState *cpu);
+/* Resets the CPU and starts it at entry with the architecture's context register (AArch64
+ * x0) = context, whatever its state was. An OFF CPU passes through ON_PENDING (claimed with
+ * a compare-and-swap, as PSCI CPU_ON does). */
+void cpu_power_start(CPUState *cpu, uint64_t entry, uint64_t context);
+uint32_t cpu_power_describe(CPUState *cpu);
+
+/* Owner thread, from the architecture's CPU reset: clears halted, held and the operation in
+ * flight (io-pending.h). */
+void cpu_power_reset_common(CPUState *cpu);
+
+#endif
