@@ -30,6 +30,7 @@ _Static_assert(offsetof(ARMCPU, env) == CPU_ENV_OFFSET, "env must sit at CPU_ENV
 #define PFR0_BASE 0x0000000000000011ull /* EL1 [7:4] = 1, EL0 [3:0] = 1; FP, AdvSIMD = 0 */
 #define DFR0_BASE 0x0000000000101006ull /* CTX_CMPs 0 (1), WRPs 1 (2), BRPs 1 (2), DebugVer 6 */
 #define ISAR0_BASE 0x0000000000010000ull /* CRC32 [19:16] = 1 */
+#define ISAR0_LSE 0x0000000000200000ull  /* Atomic [23:20] = 2: FEAT_LSE (max only) */
 
 static const ARMCPUModel arm_models[] = {
     {
@@ -49,9 +50,11 @@ static const ARMCPUModel arm_models[] = {
         .ccsidr = {0x700fe01a, 0x201fe00a, 0x707fe07a, 0},
     },
     {
-        /* Everything Tandem implements: the 16K granule (TGran16 = 1) and PAN (MMFR1 [23:20]). */
+        /* Everything Tandem implements: the 16K granule (TGran16 = 1), PAN (MMFR1 [23:20]) and the
+         * LSE atomics (ISAR0.Atomic = 2). */
         .name = "max", .midr = 0x411fd070, .dt_compatible = "arm,cortex-a57",
-        .id_aa64pfr0 = PFR0_BASE, .id_aa64dfr0 = DFR0_BASE, .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64pfr0 = PFR0_BASE, .id_aa64dfr0 = DFR0_BASE,
+        .id_aa64isar0 = ISAR0_BASE | ISAR0_LSE,
         .id_aa64mmfr0 = 0x0000000000100024ull, .id_aa64mmfr1 = 0x0000000000100000ull,
         .revidr = 0, .clidr = 0x0a200023, .ctr = 0x8444c004,
         .ccsidr = {0x701fe00a, 0x201fe012, 0x70ffe07a, 0},

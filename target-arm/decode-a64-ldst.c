@@ -1,7 +1,8 @@
 /*
  * decode-a64-ldst.c — A64 loads and stores (ARM ARM C4.1.4, op0 = x1x0) of the base integer
  * ISA: single registers in every addressing mode, pairs, literals, load-acquire/store-release
- * and the exclusives. SIMD&FP forms (V = 1) belong to the SIMD decoder and return false here.
+ * and the exclusives (the LSE atomics that share their encoding space are in
+ * decode-a64-atomic.c). SIMD&FP forms (V = 1) belong to the SIMD decoder and return false here.
  * Runs on the translating vCPU thread; the one helper (128-bit STXP) runs on the owner vCPU.
  *
  * Constrained-unpredictable choices (ARM ARM K1.2), the same as QEMU's so that differential
@@ -19,6 +20,7 @@
 
 #include "cpu-exec/softmmu.h"
 #include "hw/core/memory.h"
+#include "target-arm/decode-a64-atomic.h"
 #include "target-arm/translate.h"
 
 static int helper_stxp128_idx;
@@ -432,7 +434,7 @@ static bool trans_ldst_excl(DisasContext *s, uint32_t insn) {
     int rt2 = (int)((insn >> 10) & 31), rn = (int)((insn >> 5) & 31), rt = (int)(insn & 31);
     if (!o2) {
         if (o1 && size < 2) {
-            return false; /* CASP (ARMv8.1-LSE) */
+            return trans_a64_cas(s, insn); /* CASP (FEAT_LSE): decode-a64-atomic.c */
         }
         int esize = o1 ? 2 + (size & 1) : size;
         if (is_load) {
@@ -443,8 +445,11 @@ static bool trans_ldst_excl(DisasContext *s, uint32_t insn) {
         }
         return true;
     }
-    if (o1 || !o0) {
-        return false; /* CAS (ARMv8.1-LSE), LDLAR/STLLR (ARMv8.1-LOR) */
+    if (o1) {
+        return trans_a64_cas(s, insn); /* CAS (FEAT_LSE): decode-a64-atomic.c */
+    }
+    if (!o0) {
+        return false; /* LDLAR/STLLR (ARMv8.1-LOR) */
     }
     IRTemp addr = gen_addr_base_offset(s, rn, 0);
     if (is_load) { /* LDAR, LDARB, LDARH */
@@ -488,11 +493,15 @@ bool disas_a64_ldst(DisasContext *s, uint32_t insn) {
         if (((insn >> 10) & 3) == 2) {
             return trans_ldst_regoff(s, insn);
         }
-        return false; /* atomic memory operations (LSE), LDRAA/LDRAB (PAuth) */
+        if (((insn >> 10) & 3) == 0) {
+            return trans_a64_atomic_memop(s, insn); /* FEAT_LSE: decode-a64-atomic.c */
+        }
+        return false; /* LDRAA/LDRAB (PAuth) */
     }
 }
 
 void a64_ldst_helpers_init(void) {
+    a64_atomic_helpers_init();
     static const IRArgType align_args[] = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32};
     helper_align_fault_idx =
         a64_helper_register("align_fault", (void *)helper_align_fault, IR_ARG_VOID, 3,
