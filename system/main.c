@@ -19,6 +19,7 @@
 #include "hw/core/chardev.h"
 #include "hw/core/machine.h"
 #include "system/log.h"
+#include "system/monitor.h"
 #include "system/options.h"
 #include "system/runstate.h"
 #include "target-arm/cpu.h"
@@ -93,6 +94,10 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < m->ncpus; i++) {
         vcpu_register(m->cpus[i]);
+    }
+    if (opts.monitor && !monitor_start(opts.monitor, m)) {
+        chardev_cleanup_all();
+        return 1;
     }
     vclock_init();
     for (int i = 0; i < m->ncpus; i++) {

@@ -107,6 +107,15 @@ static Chardev *chardev_alloc(ChardevKind kind, int out_fd)
     return chr;
 }
 
+bool chardev_claim_stdio(void)
+{
+    if (stdio_in_use) {
+        return false;
+    }
+    stdio_in_use = true;
+    return true;
+}
+
 Chardev *chardev_new(const char *spec)
 {
     if (strcmp(spec, "null") == 0) {

@@ -21,6 +21,9 @@ typedef struct ChardevFrontend {
 
 /* spec: "stdio", "null", "file:PATH". Returns NULL with a message on error. */
 Chardev *chardev_new(const char *spec);
+/* For a user of stdio that is not a chardev (the monitor): false if a chardev already has it.
+ * Main thread, start-up. */
+bool chardev_claim_stdio(void);
 void chardev_write(Chardev *chr, const uint8_t *buf, size_t len);
 void chardev_set_frontend(Chardev *chr, const ChardevFrontend *fe);
 /* Stops and joins the input threads; only on the orderly shutdown path, once no vCPU runs

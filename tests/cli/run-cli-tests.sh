@@ -105,6 +105,16 @@ expect_error bad-dtb "notes.txt.*not a valid device tree" "${BASE[@]}" -kernel "
 expect_error stray-argument "'disk.img'" "${BASE[@]}" disk.img
 expect_error bios "-bios" "${BASE[@]}" -bios efi.fd
 
+expect_error monitor-stdio-taken "stdio is already used by the serial port" "${BASE[@]}" \
+    -monitor stdio -kernel "$WORK/Image"
+expect_error monitor-telnet "telnet:4444" "${BASE[@]}" -monitor telnet:4444 -kernel "$WORK/Image"
+expect_error monitor-unix-option "'telnet'" "${BASE[@]}" -monitor unix:"$WORK/m.sock",telnet \
+    -kernel "$WORK/Image"
+expect_error device-unknown "virtio-net" "${BASE[@]}" -device virtio-net -kernel "$WORK/Image"
+expect_error device-bad-arg "arg=lots" "${BASE[@]}" -device tandem-testdev,arg=lots -kernel "$WORK/Image"
+expect_error device-bad-property "'color'" "${BASE[@]}" -device tandem-testdev,color=red \
+    -kernel "$WORK/Image"
+
 expect_ok machine-help "virt" -M help
 expect_ok cpu-help "cortex-a57" -cpu help
 expect_ok log-help "in_asm" -d help
