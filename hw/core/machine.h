@@ -33,6 +33,7 @@ typedef struct MachineConfig {
     int gic_version;     /* -machine gic-version=2|3|max; 0 = board default */
     bool testdev;        /* -device tandem-testdev */
     uint64_t testdev_arg; /* -device tandem-testdev,arg=N */
+    bool psci_smc;       /* -machine psci-conduit=smc (Tandem extension); false = hvc */
 } MachineConfig;
 
 /* An image placed in guest memory: data_len bytes of data then zeros up to size. */
