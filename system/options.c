@@ -103,6 +103,16 @@ static bool machine_subopt(TandemOptions *o, const char *opt, const char *key, c
         }
         return true;
     }
+    if (strcmp(key, "psci-conduit") == 0) {
+        /* Tandem extension: QEMU's virt board picks SMC only for a guest with EL2, which
+         * Tandem lacks, so the conduit is a property here (README). */
+        if (strcmp(value, "hvc") == 0 || strcmp(value, "smc") == 0) {
+            o->cfg.psci_smc = strcmp(value, "smc") == 0;
+            return true;
+        }
+        error_report("%s: psci-conduit=%s: use hvc or smc", opt, value);
+        return false;
+    }
     error_report("%s: unknown machine property '%s'", opt, key);
     return false;
 }
@@ -359,7 +369,8 @@ static const OptionDef option_defs[] = {
     {"h", false, opt_help, "print this help"},
     {"help", false, opt_help, NULL},
     {"version", false, opt_version, "print the version"},
-    {"M", true, opt_machine, "-M NAME[,gic-version=2|3|max][,dumpdtb=FILE]  board (-M help lists them)"},
+    {"M", true, opt_machine, "-M NAME[,gic-version=2|3|max][,psci-conduit=hvc|smc][,dumpdtb=FILE]  board "
+     "(-M help lists them)"},
     {"machine", true, opt_machine, NULL},
     {"cpu", true, opt_cpu, "-cpu NAME  CPU model (-cpu help lists them)"},
     {"m", true, opt_memory, "-m SIZE  RAM size in MiB, or with a K/M/G suffix (default 128M)"},

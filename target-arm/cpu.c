@@ -103,6 +103,7 @@ static void arm_cpu_reset(CPUState *cpu)
     cpu_power_reset_common(cpu);
     atomic_store(&cpu->power_state, acpu->start_powered_off ? CPU_POWER_OFF : CPU_POWER_ON);
     arm_gtimer_reset(acpu);
+    atomic_store(&acpu->event_register, false); /* UNKNOWN out of reset (D1.16.1): clear */
     tlb_flush(cpu);
 }
 

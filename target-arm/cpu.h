@@ -11,6 +11,7 @@
 #ifndef TANDEM_TARGET_ARM_CPU_H
 #define TANDEM_TARGET_ARM_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,7 +80,18 @@ typedef struct ARMCPU {
     bool tlb_tagged;
     /* Generic timer of this CPU (target-arm/gtimer.c), created by arm_cpu_new. */
     struct ARMGenericTimer *gtimer;
+    /* The instruction PSCI answers on (ARM_PSCI_CONDUIT_*), set by the board before the vCPUs
+     * run and fixed afterwards: the translator reads it. */
+    int psci_conduit;
+    /* The Event Register WFE consumes (ARM ARM D1.16.1): set by SEV on any CPU (any thread,
+     * hence atomic and outside env, which reset clears with memset), by SEVL and exception
+     * return on the owner; WFE clears it. */
+    _Atomic bool event_register;
 } ARMCPU;
+
+/* PSCI conduits (the device tree's psci "method"): only that instruction reaches PSCI; with no
+ * EL2 or EL3, the other is UNDEFINED. */
+enum { ARM_PSCI_CONDUIT_HVC = 0, ARM_PSCI_CONDUIT_SMC = 1 };
 
 static inline ARMCPU *arm_cpu(CPUState *cpu) { return (ARMCPU *)cpu; }
 static inline CPUState *env_cpu(CPUARMState *env) { return cpu_from_env(env); }

@@ -1,14 +1,15 @@
 /*
  * decode-a64-branch-sys.c — A64 branches, exception-generating and system instructions
  * (ARM ARM C4.1.2, op0 = 101x): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET, ERET, SVC, HVC,
- * SMC, BRK, HLT, hints (WFI, WFE), barriers, CLREX, MSR (immediate), SYS (cache maintenance,
- * TLBI, AT) and MRS/MSR through the system register registry (sysreg.h).
+ * SMC, BRK, HLT, hints (WFI, WFE, SEV, SEVL), barriers, CLREX, MSR (immediate), SYS (cache
+ * maintenance, TLBI, AT) and MRS/MSR through the system register registry (sysreg.h).
  *
  * Translation runs on the translating vCPU thread; the helpers here run on the owner vCPU
  * thread in the middle of a TB. Anything that changes state the translator or the wake rules
  * depend on (PSTATE, the translation regime, ISB, PSCI) ends the TB with DISAS_UPDATE so the
- * loop re-reads it. PSCI is reached through HVC #0 at EL1, the conduit the device tree names;
- * without EL2 and EL3, every other HVC and every SMC is UNDEFINED (ARM ARM C6.2.87, C6.2.234).
+ * loop re-reads it. PSCI is reached through HVC #0 or SMC #0 at EL1, whichever the board chose
+ * as the conduit (-machine psci-conduit, named in the device tree); without EL2 and EL3, every
+ * other HVC and SMC is UNDEFINED (ARM ARM C6.2.87, C6.2.234).
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
+#include "cpu-exec/vcpu.h"
 #include "system/log.h"
 #include "target-arm/internals.h"
 #include "target-arm/psci.h"
@@ -28,6 +30,7 @@
 #define DCZVA_BLOCK_BYTES 64
 
 static int helper_wfi_idx, helper_wfe_idx, helper_psci_idx, helper_eret_idx;
+static int helper_sev_idx, helper_sevl_idx;
 static int helper_semihosting_idx, helper_ic_ivau_idx, helper_sysreg_read_idx;
 static int helper_sysreg_write_idx, helper_tlbi_idx, helper_at_idx;
 
@@ -38,10 +41,41 @@ static void helper_wfi(void *envp) {
     cpu_halt(env_cpu((CPUARMState *)envp));
 }
 
-/* WFE: Tandem keeps no event register worth sleeping on (exclusives have no real monitor,
- * DESIGN.md rule 3), so give the host CPU away once and continue. */
+/*
+ * WFE (ARM ARM D1.16.1): with the Event Register set, clear it and continue. Otherwise the PE
+ * would wait for a wake-up event, but one of them, the clearing of the global exclusive
+ * monitor, cannot be seen (exclusives have no real monitor, DESIGN.md rule 3), so WFE gives
+ * the host CPU away once and continues: a guest's WFE loop re-checks its condition, and a
+ * spurious wake-up is always allowed.
+ */
 static void helper_wfe(void *envp) {
+    ARMCPU *acpu = env_archcpu(envp);
+    if (atomic_exchange(&acpu->event_register, false)) {
+        return;
+    }
     sched_yield();
+}
+
+/* SEV: sets the Event Register of every PE (D1.16.1), then kicks the others so that one
+ * sleeping or in generated code re-checks at once; a kick never runs a vCPU (rule 1). */
+static void helper_sev(void *envp) {
+    CPUState *self = env_cpu(envp);
+    int n = vcpu_count();
+    for (int i = 0; i < n; i++) {
+        CPUState *cpu = vcpu_get(i);
+        atomic_store(&arm_cpu(cpu)->event_register, true);
+        if (cpu != self) {
+            cpu_kick(cpu);
+        }
+    }
+    if (n == 0) { /* a CPU not registered as a vCPU (unit tests): only itself */
+        atomic_store(&arm_cpu(self)->event_register, true);
+    }
+}
+
+/* SEVL: sets this PE's Event Register only. */
+static void helper_sevl(void *envp) {
+    atomic_store(&env_archcpu(envp)->event_register, true);
 }
 
 static void helper_psci(void *envp) {
@@ -159,18 +193,19 @@ static bool trans_exception(DisasContext *s, uint32_t insn) {
     case 0x1: /* SVC: preferred return is the next instruction */
         gen_exception_insn_next(s, syn_aa64_svc(imm16));
         return true;
-    case 0x2: /* HVC */
-        if (s->el == 0 || imm16 != 0) {
-            return false; /* no EL2: UNDEFINED except as the PSCI conduit */
+    case 0x2:   /* HVC */
+    case 0x3: { /* SMC */
+        int conduit = ll == 2 ? ARM_PSCI_CONDUIT_HVC : ARM_PSCI_CONDUIT_SMC;
+        if (s->el == 0 || imm16 != 0 || s->acpu->psci_conduit != conduit) {
+            return false; /* no EL2 or EL3: UNDEFINED except as the PSCI conduit */
         }
-        /* PSCI: pc = next instruction, so a call that halts or powers off retires the HVC;
-         * the TB ends because PSCI can stop or reset the machine. */
+        /* PSCI: pc = next instruction, so a call that halts or powers off retires the
+         * HVC/SMC; the TB ends because PSCI can stop or reset the machine. */
         ir_movi(s->f, IR_I64, cpu_pc, s->pc_next);
         ir_call(s->f, helper_psci_idx, IR_TEMP_NONE, &s->f->env, 1);
         s->is_jmp = DISAS_UPDATE;
         return true;
-    case 0x3: /* SMC: no EL3, and the conduit is HVC */
-        return false;
+    }
     case 0x4: /* BRK: preferred return is the BRK itself */
         gen_exception_insn(s, syn_aa64_brk(imm16));
         return true;
@@ -211,8 +246,14 @@ static bool trans_hint(DisasContext *s, uint32_t insn) {
         ir_exit_tb(s->f, 0);
         s->is_jmp = DISAS_NORETURN;
         break;
+    case 4: /* SEV */
+        ir_call(s->f, helper_sev_idx, IR_TEMP_NONE, &s->f->env, 1);
+        break;
+    case 5: /* SEVL */
+        ir_call(s->f, helper_sevl_idx, IR_TEMP_NONE, &s->f->env, 1);
+        break;
     default:
-        /* NOP, YIELD, SEV, SEVL and the rest of the hint space (ESB, BTI, PACIASP, ...)
+        /* NOP, YIELD and the rest of the hint space (ESB, BTI, PACIASP, ...)
          * execute as NOPs when not implemented (ARM ARM C6.2.102 HINT). */
         break;
     }
@@ -578,6 +619,10 @@ void a64_branch_sys_helpers_init(void) {
                                          IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS);
     helper_wfe_idx = a64_helper_register("wfe", (void *)helper_wfe, IR_ARG_VOID, 1, env_only,
                                          IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
+    helper_sev_idx = a64_helper_register("sev", (void *)helper_sev, IR_ARG_VOID, 1, env_only,
+                                         IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
+    helper_sevl_idx = a64_helper_register("sevl", (void *)helper_sevl, IR_ARG_VOID, 1, env_only,
+                                          IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS);
     helper_psci_idx = a64_helper_register("psci", (void *)helper_psci, IR_ARG_VOID, 1, env_only,
                                           IR_CALL_MAY_RAISE);
     helper_eret_idx = a64_helper_register("eret", (void *)helper_eret, IR_ARG_VOID, 1, env_only,

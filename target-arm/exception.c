@@ -192,6 +192,8 @@ void arm_exception_return(CPUARMState *env)
     bool illegal = (spsr & SPSR_M_AARCH32) || target_el > 1 || (m & 2) ||
                    (target_el == 0 && (m & 1));
     env->exclusive_addr = ~0ull;
+    /* An exception return is a WFE wake-up event: it sets the Event Register (D1.16.1). */
+    atomic_store(&env_archcpu(env)->event_register, true);
     pstate_write_nzcv(env, spsr);
     env->daif = (uint32_t)(spsr & SPSR_DAIF);
     env->pstate_ss = 0;

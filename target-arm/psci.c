@@ -8,6 +8,9 @@
  * The answers follow QEMU 7.2 on the virt board, checked by running tests/guest/arm/test-psci.c
  * on it: version 1.1; PSCI_FEATURES reports exactly the functions implemented below; SMC32 and
  * SMC64 results are written to x0 sign-extended; AFFINITY_INFO ignores lowest_affinity_level.
+ * Where Tandem goes further (README "PSCI"): SYSTEM_RESET2, which QEMU 7.2 does not implement,
+ * and a CPU_SUSPEND power-down that really loses context and resumes at the entry point (QEMU
+ * treats every power state as standby and returns SUCCESS).
  */
 #include "target-arm/psci.h"
 
@@ -42,6 +45,8 @@ static bool psci_function_supported(uint32_t fn) {
     case PSCI_FN_MIGRATE_INFO_TYPE:
     case PSCI_FN_SYSTEM_OFF:
     case PSCI_FN_SYSTEM_RESET:
+    case PSCI_FN_SYSTEM_RESET2:
+    case PSCI_FN64_SYSTEM_RESET2:
     case PSCI_FN_PSCI_FEATURES: return true;
     default: return false;
     }
@@ -57,6 +62,11 @@ static CPUState *psci_find_cpu(uint64_t mpidr) {
         }
     }
     return NULL;
+}
+
+/* An entry point the CPU can start from: word-aligned and in RAM (DEN 0022 5.4.3, 5.6.2). */
+static bool psci_entry_valid(CPUState *cpu, uint64_t entry) {
+    return (entry & 3) == 0 && address_space_ram_ptr(cpu->as, entry, 4) != NULL;
 }
 
 /* What CPU_ON hands to the target's own thread. */
@@ -86,8 +96,7 @@ static void psci_cpu_on_work(CPUState *cpu, void *opaque) {
  */
 static int64_t psci_cpu_on_other(CPUState *self, CPUState *target, uint64_t entry,
                                  uint64_t context) {
-    /* An entry point outside RAM or not word-aligned can never run (DEN 0022 5.6.2). */
-    if ((entry & 3) || !address_space_ram_ptr(self->as, entry, 4)) {
+    if (!psci_entry_valid(self, entry)) {
         return PSCI_RET_INVALID_ADDRESS;
     }
     int expected = CPU_POWER_OFF;
@@ -124,6 +133,54 @@ static int64_t psci_affinity_info(uint64_t target_mpidr) {
     }
 }
 
+/*
+ * CPU_SUSPEND with an original-format power_state (DEN 0022 5.4). Tandem has one power level,
+ * the core (PSCI_FEATURES reports the original format and platform coordination), so any
+ * reserved bit or a PowerLevel above 0 is INVALID_PARAMETERS, as QEMU 7.2 answers.
+ * Standby: wait like WFI for a wake-up event (an interrupt pending, even if masked) and
+ * return SUCCESS. Power-down: the core loses its context, so it is put into the state a
+ * CPU_ON would give it (reset on its own thread, pc = entry, x0 = context id, EL1, MMU off)
+ * and halted; the wake-up event then starts it there. Its timer is part of the core and is
+ * reset with it, so what wakes a powered-down core is an interrupt from the GIC (as on
+ * hardware, where such states are "local-timer-stop"). The power state stays ON: a suspended
+ * core is ON for AFFINITY_INFO (DEN 0022 5.7). Does not return except with an error.
+ */
+static int64_t psci_cpu_suspend(CPUARMState *env, uint32_t power_state, uint64_t entry,
+                                uint64_t context) {
+    CPUState *cpu = env_cpu(env);
+    if ((power_state & PSCI_POWER_STATE_RESERVED) ||
+        (power_state >> PSCI_POWER_STATE_LEVEL_SHIFT & 3) != 0) {
+        return PSCI_RET_INVALID_PARAMETERS;
+    }
+    if (!(power_state & PSCI_POWER_STATE_TYPE_POWERDOWN)) {
+        env->xregs[0] = PSCI_RET_SUCCESS;
+        cpu_halt(cpu);
+    }
+    if (!psci_entry_valid(cpu, entry)) {
+        return PSCI_RET_INVALID_ADDRESS;
+    }
+    cpu->arch->reset(cpu); /* a secondary's reset state is OFF: it stays ON below */
+    env->pc = entry;
+    env->xregs[0] = context;
+    atomic_store(&cpu->power_state, CPU_POWER_ON);
+    cpu_halt(cpu);
+}
+
+/* SYSTEM_RESET2 (DEN 0022 5.16): the one architectural type, SYSTEM_WARM_RESET, is the
+ * machine reset SYSTEM_RESET does (the RAM of this board survives both); other architectural
+ * types are reserved (INVALID_PARAMETERS); no vendor type is implemented (NOT_SUPPORTED).
+ * The cookie (x2) has no meaning for a warm reset. */
+static int64_t psci_system_reset2(CPUState *cpu, uint32_t reset_type) {
+    if (reset_type & PSCI_RESET2_VENDOR) {
+        return PSCI_RET_NOT_SUPPORTED;
+    }
+    if (reset_type != PSCI_RESET2_SYSTEM_WARM_RESET) {
+        return PSCI_RET_INVALID_PARAMETERS;
+    }
+    runstate_request_reset();
+    cpu_halt(cpu);
+}
+
 void psci_call(CPUARMState *env) {
     CPUState *cpu = env_cpu(env);
     uint32_t fn = (uint32_t)env->xregs[0];
@@ -142,6 +199,8 @@ void psci_call(CPUARMState *env) {
     switch (fn) {
     case PSCI_FN_PSCI_VERSION: ret = PSCI_VERSION_VALUE; break;
     case PSCI_FN_PSCI_FEATURES:
+        /* For CPU_SUSPEND the answer is a flags word: bit 1 clear = original power_state
+         * format, bit 0 clear = platform-coordinated mode only (DEN 0022 5.15.2). */
         ret = psci_function_supported((uint32_t)arg[0]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
         break;
     case PSCI_FN_CPU_ON:
@@ -153,10 +212,8 @@ void psci_call(CPUARMState *env) {
         break;
     case PSCI_FN_CPU_SUSPEND:
     case PSCI_FN64_CPU_SUSPEND:
-        /* Every power state is treated as standby: wait for an interrupt like WFI, then
-         * return SUCCESS (DEN 0022 5.4: a standby request returns on wake-up). */
-        env->xregs[0] = PSCI_RET_SUCCESS;
-        cpu_halt(cpu);
+        ret = psci_cpu_suspend(env, (uint32_t)arg[0], arg[1], arg[2]);
+        break;
     case PSCI_FN_CPU_OFF:
         /* The owner switches itself off (ON -> OFF) and leaves the loop; only CPU_ON or a
          * machine reset brings it back. */
@@ -164,6 +221,8 @@ void psci_call(CPUARMState *env) {
         cpu_halt(cpu);
     case PSCI_FN_SYSTEM_OFF: runstate_request_shutdown(0); cpu_halt(cpu);
     case PSCI_FN_SYSTEM_RESET: runstate_request_reset(); cpu_halt(cpu);
+    case PSCI_FN_SYSTEM_RESET2:
+    case PSCI_FN64_SYSTEM_RESET2: ret = psci_system_reset2(cpu, (uint32_t)arg[0]); break;
     default:
         if (arm_vendor_hvc(env, fn, &env->xregs[0])) {
             return;

@@ -22,9 +22,22 @@
 #define PSCI_FN_SYSTEM_OFF 0x84000008u
 #define PSCI_FN_SYSTEM_RESET 0x84000009u
 #define PSCI_FN_PSCI_FEATURES 0x8400000Au
+#define PSCI_FN_SYSTEM_RESET2 0x84000012u
 #define PSCI_FN64_CPU_SUSPEND 0xC4000001u
 #define PSCI_FN64_CPU_ON 0xC4000003u
 #define PSCI_FN64_AFFINITY_INFO 0xC4000004u
+#define PSCI_FN64_SYSTEM_RESET2 0xC4000012u
+
+/* CPU_SUSPEND power_state, original format (DEN 0022 5.4.2.1): StateID in 15:0, StateType in
+ * 16 (1 = power-down), PowerLevel in 25:24; bits 31:26 and 23:17 are reserved (zero). */
+#define PSCI_POWER_STATE_TYPE_POWERDOWN (1u << 16)
+#define PSCI_POWER_STATE_LEVEL_SHIFT 24
+#define PSCI_POWER_STATE_RESERVED 0xfcfe0000u
+
+/* SYSTEM_RESET2 reset_type (DEN 0022 5.16): bit 31 set = vendor-specific; architectural
+ * type 0 is SYSTEM_WARM_RESET, the others are reserved. */
+#define PSCI_RESET2_VENDOR (1u << 31)
+#define PSCI_RESET2_SYSTEM_WARM_RESET 0u
 
 /* Return codes (DEN 0022 5.2.2). */
 enum {
@@ -49,8 +62,9 @@ enum { PSCI_AFFINITY_ON = 0, PSCI_AFFINITY_OFF = 1, PSCI_AFFINITY_ON_PENDING = 2
 /*
  * Performs the PSCI call in env's x0 (arguments x1..x3) and writes the result to x0. The
  * caller stored pc = the address after the HVC/SMC, so calls that halt or power off this CPU
- * (CPU_SUSPEND, CPU_OFF, SYSTEM_OFF, SYSTEM_RESET) leave the CPU loop with the instruction
- * retired. Owner vCPU thread only.
+ * (CPU_SUSPEND, CPU_OFF, SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2) leave the CPU loop with the
+ * instruction retired; a power-down CPU_SUSPEND leaves it in its resume state (entry point,
+ * context id), halted. Owner vCPU thread only.
  */
 void psci_call(CPUARMState *env);
 

@@ -62,14 +62,15 @@ static int virt_fdt_strings(void *fdt, const char *name, const char *const *list
     return r;
 }
 
-static int virt_fdt_psci(void *fdt)
+static int virt_fdt_psci(void *fdt, const VirtFdtParams *p)
 {
     /* Function IDs: Arm DEN 0022 (PSCI 0.2+), SMC64 variants where arguments are 64-bit. */
     static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
     int r = 0;
     r |= fdt_begin_node(fdt, "psci");
     r |= virt_fdt_strings(fdt, "compatible", compat, 3);
-    r |= fdt_property_string(fdt, "method", "hvc");
+    /* The conduit the CPUs answer on (-machine psci-conduit); the other one is UNDEFINED. */
+    r |= fdt_property_string(fdt, "method", p->psci_smc ? "smc" : "hvc");
     r |= fdt_property_u32(fdt, "cpu_suspend", 0xc4000001);
     r |= fdt_property_u32(fdt, "cpu_off", 0x84000002);
     r |= fdt_property_u32(fdt, "cpu_on", 0xc4000003);
@@ -268,7 +269,7 @@ void *virt_fdt_build(const VirtFdtParams *p, size_t *bufsize)
     r |= fdt_property_u32(fdt, "#address-cells", 2);
     r |= fdt_property_u32(fdt, "#size-cells", 2);
     r |= fdt_property_u32(fdt, "interrupt-parent", virt_fdt_gic_phandle(p));
-    r |= virt_fdt_psci(fdt);
+    r |= virt_fdt_psci(fdt, p);
     r |= virt_fdt_memory(fdt, p);
     r |= virt_fdt_rtc(fdt);
     r |= virt_fdt_uart(fdt);

@@ -173,6 +173,7 @@ static void *virt_make_fdt(Machine *m, const char **what)
         const VirtMachineState *vms = m->board;
         VirtFdtParams p = {.ram_base = VIRT_RAM_BASE, .ram_size = m->cfg.ram_size};
         p.gic_version = vms->gic.version;
+        p.psci_smc = m->cfg.psci_smc;
         p.ncpus = m->ncpus;
         p.testdev = m->cfg.testdev;
         for (int i = 0; i < m->ncpus; i++) {
@@ -276,6 +277,7 @@ static bool virt_init(Machine *m)
         cpu->parent.machine = m;
         cpu->env.semihosting = m->cfg.semihosting;
         cpu->start_powered_off = i > 0; /* secondaries wait for PSCI CPU_ON */
+        cpu->psci_conduit = m->cfg.psci_smc ? ARM_PSCI_CONDUIT_SMC : ARM_PSCI_CONDUIT_HVC;
         m->cpus[m->ncpus++] = &cpu->parent;
     }
     if (!virt_create_gic(m, vms)) {

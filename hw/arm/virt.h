@@ -50,6 +50,7 @@ typedef struct VirtFdtParams {
     VirtFdtCpu cpus[8];
     int gic_version; /* 2 or 3 */
     bool testdev;    /* describe the test device */
+    bool psci_smc;   /* the psci node's method: "smc" instead of "hvc" */
 } VirtFdtParams;
 
 /* Builds the board's device tree (without boot arguments; see virt_fdt_set_chosen). Returns a
