@@ -82,10 +82,7 @@ static void psci_cpu_on_work(CPUState *cpu, void *opaque) {
     if (atomic_load(&cpu->power_state) != CPU_POWER_ON_PENDING) {
         return; /* a machine reset came in between and switched it off again */
     }
-    cpu->arch->reset(cpu);
-    CPUARMState *env = &arm_cpu(cpu)->env;
-    env->pc = args.entry;
-    env->xregs[0] = args.context;
+    cpu->arch->start_at(cpu, args.entry, args.context);
     atomic_store(&cpu->power_state, CPU_POWER_ON);
 }
 
@@ -159,9 +156,8 @@ static int64_t psci_cpu_suspend(CPUARMState *env, uint32_t power_state, uint64_t
     if (!psci_entry_valid(cpu, entry)) {
         return PSCI_RET_INVALID_ADDRESS;
     }
-    cpu->arch->reset(cpu); /* a secondary's reset state is OFF: it stays ON below */
-    env->pc = entry;
-    env->xregs[0] = context;
+    /* a secondary's reset state is OFF: it stays ON below */
+    cpu->arch->start_at(cpu, entry, context);
     atomic_store(&cpu->power_state, CPU_POWER_ON);
     cpu_halt(cpu);
 }
