@@ -23,3 +23,18 @@ build/bench/workload-native: $(BENCH_SRCS) bench/shim-native.c
 bench: build/tandem build/bench/workload.elf build/bench/workload-mmu.elf build/bench/workload-native
 	bench/run-bench.sh
 	GUEST=build/bench/workload-mmu.elf BENCH_LABEL="MMU and caches on" bench/run-bench.sh
+
+# ---- SMP scaling: two copies of the workload on -smp 2 against one after the other on -smp 1
+build/bench/workload-a.o build/bench/workload-b.o: build/bench/workload-%.o: $(BENCH_SRCS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -Dbench_main=bench_main_$* -Ibench \
+	  -c bench/workload.c -o $@
+
+build/bench/workload-smp.elf: build/bench/workload-a.o build/bench/workload-b.o bench/shim-smp.c \
+    $(GUEST_RT_SRCS)
+	$(GUEST_CC) $(GUEST_CFLAGS) -Ibench -T $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S \
+	  $(GUEST_LIB)/runtime.c bench/shim-smp.c build/bench/workload-a.o build/bench/workload-b.o -o $@
+
+.PHONY: bench-smp
+bench-smp: build/tandem build/bench/workload-smp.elf
+	bench/run-smp-bench.sh
