@@ -1,7 +1,8 @@
 # linux.mk — the Linux boot test (included by the Makefile through tests/*/*.mk).
 #   make check-linux   boots Debian 12's arm64 cloud kernel + busybox initramfs on build/tandem:
 #                      backend=jit with GICv2, jit with GICv3, interp, -smp 4 with each GIC, and
-#                      PSCI SYSTEM_RESET on 4 vCPUs (the kernel boots again; with -no-reboot
+#                      -cpu max -smp 4 (LSE), an idle -smp 4 system using under 2% of a
+#                      host core, PSCI SYSTEM_RESET on 4 vCPUs (the kernel boots again; with -no-reboot
 #                      Tandem exits) (tests/linux/run.sh)
 #   make bench-linux   the same boot on Tandem (jit) and qemu-system-aarch64: both times, ratio
 #   make check-linux-oracle  the flow on qemu-system-aarch64 alone (validates the test itself)
@@ -12,10 +13,12 @@ LINUX_IN_CHECK ?= 1
 
 .PHONY: check-linux bench-linux check-linux-oracle
 check-linux: build/tandem
-	EMU=build/tandem tests/linux/run.sh jit-gic2 jit-gic3 interp smp4-gic2 smp4-gic3 reboot reboot-exit
+	EMU=build/tandem tests/linux/run.sh jit-gic2 jit-gic3 interp smp4-gic2 smp4-gic3 smp4-max \
+	  idle4 reboot reboot-exit
 
 bench-linux: build/tandem
 	EMU=build/tandem tests/linux/run.sh --bench
+	EMU=build/tandem tests/linux/run.sh --bench-smp4
 
 check-linux-oracle:
 	EMU=qemu-system-aarch64 tests/linux/run.sh jit-gic2 jit-gic3 smp4-gic2 smp4-gic3 reboot reboot-exit
