@@ -85,7 +85,7 @@ boot_one() {
         status="no done marker"
     elif ! grep -q "^cpus $WANT_CPUS" "$log"; then
         status="the kernel did not report $WANT_CPUS CPUs"
-    elif [ -n "${IDLE_SECONDS:-}" ] && ! awk -v u="$IDLE_USE" 'BEGIN { exit !(u != "" && u < 5) }'; then
+    elif [ -n "${IDLE_SECONDS:-}" ] && ! awk -v u="$IDLE_USE" 'BEGIN { exit !(u ~ /^[0-9.]+$/ && u < 5) }'; then
         status="idle system used ${IDLE_USE:-?}% of a host core (want < 5%)"
     fi
     if [ -n "${IDLE_SECONDS:-}" ]; then
@@ -102,11 +102,11 @@ idle_measure() {
     hz=$(getconf CLK_TCK)
     for _ in $(seq 1 $((TIMEOUT * 10))); do
         grep -q '^TANDEM-LINUX-IDLE-START' "$log" 2>/dev/null && break
-        kill -0 "$pid" 2>/dev/null || return
+        kill -0 "$pid" 2>/dev/null || { IDLE_USE="?(ended before idle)"; return; }
         sleep 0.1
     done
     child=$(pgrep -P "$pid" | head -n 1)
-    [ -n "$child" ] || return
+    [ -n "$child" ] || { IDLE_USE="?(no emulator process under $pid)"; return; }
     sleep 1 # the end of the boot (deferred work) is not idle time
     s0=$(date +%s.%N)
     t0=$(awk '{ print $14 + $15 }' "/proc/$child/stat")
@@ -116,7 +116,7 @@ idle_measure() {
     done
     t1=$(awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null)
     s1=$(date +%s.%N)
-    [ -n "$t1" ] || return
+    [ -n "$t0" ] && [ -n "$t1" ] || { IDLE_USE="?(no /proc/$child/stat: '$t0' '$t1')"; return; }
     # The last 0.1 s poll may fall after the END marker; that only makes the figure larger.
     IDLE_USE=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" \
         'BEGIN { printf "%.1f", (b - a) / hz * 100 / (s1 - s0) }')
