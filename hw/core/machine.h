@@ -16,7 +16,7 @@
 #include "cpu-exec/cpu.h"
 #include "hw/core/memory.h"
 
-#define MACHINE_MAX_CPUS 8
+#define MACHINE_MAX_CPUS 512 /* QEMU virt with GICv3; equals MAX_VCPUS in cpu-exec/vcpu-thread.c */
 
 /* What the command line asked of the board. */
 typedef struct MachineConfig {
