@@ -6,8 +6,8 @@
  * QEMU's v2m/ITS MSI children), the architected timer, the PL011 and PL031 and their clock.
  * QEMU's tree also has flash, fw-cfg, virtio-mmio, PCIe, GPIO and PMU nodes; they arrive when
  * the devices exist — describing hardware that is not there would make a guest probe it.
- * Phandle values follow QEMU's (apb-pclk 0x8000, CPUs from 0x8001, the GIC right after the
- * CPUs) so a dump diffs cleanly.
+ * Phandle values follow QEMU's (apb-pclk 0x8000, CPUs 0x8001.. in reverse order: the last CPU
+ * has 0x8001 and CPU 0 0x8000 + ncpus; the GIC right after the CPUs) so a dump diffs cleanly.
  * Main thread only.
  */
 #include "hw/arm/virt.h"
@@ -17,7 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define VIRT_FDT_INITIAL_SIZE 0x10000
+#define VIRT_FDT_INITIAL_SIZE 0x10000 /* the tree without CPUs, many times over */
+#define VIRT_FDT_CPU_SIZE 0x100        /* a cpu@ node and its cpu-map entry (~160 bytes) */
 #define VIRT_FDT_SLACK 0x10000 /* room for /chosen edits (bootargs can be long) */
 #define PHANDLE_APB_PCLK 0x8000
 #define PHANDLE_CPU0 0x8001
@@ -145,24 +146,33 @@ static int virt_fdt_simple(void *fdt, const char *prefix, const char *compat, ui
 
 static int virt_fdt_intc(void *fdt, const VirtFdtParams *p)
 {
-    uint32_t reg[8];
     char name[32];
     int r = 0;
     snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VIRT_GIC_DIST_BASE);
+    uint32_t reg[12];
+    int nreg = 8;
     fdt_cells64(&reg[0], VIRT_GIC_DIST_BASE);
     fdt_cells64(&reg[2], VIRT_GIC_DIST_SIZE);
     r |= fdt_begin_node(fdt, name);
     if (p->gic_version == 3) {
+        /* Each redistributor region is described whole, as QEMU does; the second one only
+         * when the first window's frames do not hold every CPU. */
+        int regions = p->ncpus > (int)(VIRT_GIC_REDIST_SIZE / VIRT_GIC_REDIST_FRAME) ? 2 : 1;
         fdt_cells64(&reg[4], VIRT_GIC_REDIST_BASE);
         fdt_cells64(&reg[6], VIRT_GIC_REDIST_SIZE);
+        if (regions == 2) {
+            fdt_cells64(&reg[8], VIRT_GIC_REDIST2_BASE);
+            fdt_cells64(&reg[10], VIRT_GIC_REDIST2_SIZE);
+            nreg = 12;
+        }
         r |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
-        r |= fdt_property_u32(fdt, "#redistributor-regions", 1);
+        r |= fdt_property_u32(fdt, "#redistributor-regions", (uint32_t)regions);
     } else {
         fdt_cells64(&reg[4], VIRT_GIC_CPU_BASE);
         fdt_cells64(&reg[6], VIRT_GIC_CPU_SIZE);
         r |= fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
     }
-    r |= fdt_property(fdt, "reg", reg, sizeof(reg));
+    r |= fdt_property(fdt, "reg", reg, (int)(nreg * sizeof(reg[0])));
     /* QEMU's node carries these for its MSI child nodes; kept so the nodes match. */
     r |= fdt_property(fdt, "ranges", NULL, 0);
     r |= fdt_property_u32(fdt, "#size-cells", 2);
@@ -212,6 +222,12 @@ static int virt_fdt_apb_pclk(void *fdt)
     return r;
 }
 
+/* QEMU numbers CPU phandles downwards from the last CPU. */
+static uint32_t virt_fdt_cpu_phandle(const VirtFdtParams *p, int i)
+{
+    return PHANDLE_CPU0 + (uint32_t)(p->ncpus - 1 - i);
+}
+
 static int virt_fdt_cpus(void *fdt, const VirtFdtParams *p)
 {
     int r = 0;
@@ -220,9 +236,11 @@ static int virt_fdt_cpus(void *fdt, const VirtFdtParams *p)
     r |= fdt_property_u32(fdt, "#address-cells", 1);
     r |= fdt_property_u32(fdt, "#size-cells", 0);
     for (int i = 0; i < p->ncpus; i++) {
-        /* reg holds the MPIDR affinity fields (Aff2..Aff0; Aff3 would need two cells). */
+        /* reg holds the MPIDR affinity fields (Aff2..Aff0; Aff3 would need two cells). The
+         * node is named by CPU index, not reg, as QEMU names it (cpu@16 has reg 0x100 with a
+         * GICv3); Linux reads reg. */
         uint32_t aff = (uint32_t)(p->cpus[i].mpidr & 0xffffff);
-        snprintf(name, sizeof(name), "cpu@%x", aff);
+        snprintf(name, sizeof(name), "cpu@%d", i);
         r |= fdt_begin_node(fdt, name);
         r |= fdt_property_string(fdt, "device_type", "cpu");
         r |= fdt_property_string(fdt, "compatible", p->cpus[i].compatible);
@@ -231,24 +249,22 @@ static int virt_fdt_cpus(void *fdt, const VirtFdtParams *p)
          * Linux accepts both, and describing the method always keeps CPU_OFF/hotplug paths
          * and the multi-CPU layout the same). */
         r |= fdt_property_string(fdt, "enable-method", "psci");
-        r |= fdt_property_u32(fdt, "phandle", PHANDLE_CPU0 + (uint32_t)i);
+        r |= fdt_property_u32(fdt, "phandle", virt_fdt_cpu_phandle(p, i));
         r |= fdt_end_node(fdt);
     }
-    /* Topology (Documentation/devicetree/bindings/cpu/cpu-topology.txt): one socket, clusters
-     * of 8 as the MPIDR Aff1 field says. */
+    /* Topology (Documentation/devicetree/bindings/cpu/cpu-topology.txt) as QEMU 7.2 gives it
+     * for a plain -smp N: one socket, one cluster, N cores (the MPIDR clusters are the GIC's
+     * addressing, not a scheduling topology). */
     r |= fdt_begin_node(fdt, "cpu-map");
     r |= fdt_begin_node(fdt, "socket0");
-    for (int c = 0; c * 8 < p->ncpus; c++) {
-        snprintf(name, sizeof(name), "cluster%d", c);
+    r |= fdt_begin_node(fdt, "cluster0");
+    for (int i = 0; i < p->ncpus; i++) {
+        snprintf(name, sizeof(name), "core%d", i);
         r |= fdt_begin_node(fdt, name);
-        for (int i = c * 8; i < p->ncpus && i < c * 8 + 8; i++) {
-            snprintf(name, sizeof(name), "core%d", i % 8);
-            r |= fdt_begin_node(fdt, name);
-            r |= fdt_property_u32(fdt, "cpu", PHANDLE_CPU0 + (uint32_t)i);
-            r |= fdt_end_node(fdt);
-        }
+        r |= fdt_property_u32(fdt, "cpu", virt_fdt_cpu_phandle(p, i));
         r |= fdt_end_node(fdt);
     }
+    r |= fdt_end_node(fdt);
     r |= fdt_end_node(fdt);
     r |= fdt_end_node(fdt);
     r |= fdt_end_node(fdt);
@@ -257,7 +273,7 @@ static int virt_fdt_cpus(void *fdt, const VirtFdtParams *p)
 
 void *virt_fdt_build(const VirtFdtParams *p, size_t *bufsize)
 {
-    size_t size = VIRT_FDT_INITIAL_SIZE;
+    size_t size = VIRT_FDT_INITIAL_SIZE + (size_t)p->ncpus * VIRT_FDT_CPU_SIZE;
     void *fdt = g_malloc0(size);
     int r = 0;
     char path[40];
@@ -289,7 +305,7 @@ void *virt_fdt_build(const VirtFdtParams *p, size_t *bufsize)
     r |= fdt_end_node(fdt);
     r |= fdt_end_node(fdt);
     r |= fdt_finish(fdt);
-    /* 64 KiB holds this tree many times over; a failure here is a programming error. */
+    /* The buffer holds this tree many times over; a failure here is a programming error. */
     g_assert(r == 0);
     /* Convert to the read-write layout with room for /chosen edits. */
     char *err = NULL;

@@ -9,7 +9,9 @@
  * x0 = DTB address, pc = entry (Linux booting.rst).
  * Interrupts: a GICv2 (distributor 0x08000000, CPU interface 0x08010000; default, as QEMU) or,
  * with -machine gic-version=3, a GICv3 (distributor 0x08000000, redistributors from
- * 0x080a0000, ICC_* system registers); the PL011 on SPI 1, the PL031 RTC (0x09010000) on
+ * 0x080a0000 for the first 123 CPUs and from 0x40_0000_0000 for the rest, up to 512 CPUs;
+ * ICC_* system registers). MPIDR affinity: clusters of 16 CPUs with a GICv3, 8 with a GICv2
+ * (Aff1 = cluster, Aff0 = index within it), as QEMU's virt. The PL011 on SPI 1, the PL031 RTC (0x09010000) on
  * SPI 2, the generic timers on PPIs 14 (physical) and 11 (virtual).
  * Everything here runs on the main thread: init before vCPUs start, reset with vCPUs paused.
  */
@@ -210,24 +212,34 @@ static bool virt_dump_dtb(const char *path, const void *fdt)
 
 /* ---- board ---- */
 
+static int virt_gic_version(const Machine *m)
+{
+    return m->cfg.gic_version ? m->cfg.gic_version : 2;
+}
+
+/* MPIDR_EL1 of CPU index (bit 31 RES1; see the layout at the top of this file). */
+static uint64_t virt_cpu_mpidr(const Machine *m, int index)
+{
+    int cluster = virt_gic_version(m) == 3 ? VIRT_GICV3_CLUSTER_SIZE : VIRT_GICV2_CLUSTER_SIZE;
+    return 1ull << 31 | (uint64_t)(index / cluster) << 8 | (uint64_t)(index % cluster);
+}
+
 /* The GIC, with each CPU's IRQ and FIQ inputs as its outputs (main thread, before vCPUs). */
 static bool virt_create_gic(Machine *m, VirtMachineState *vms)
 {
-    int version = m->cfg.gic_version ? m->cfg.gic_version : 2;
+    int version = virt_gic_version(m);
     uint64_t mpidr[GIC_MAX_CPUS];
-    if (version == 2 && m->ncpus > VIRT_GICV2_MAX_CPUS) {
-        error_report("-smp %d: a GICv2 board holds at most %d CPUs (use -machine gic-version=3)",
-                     m->ncpus, VIRT_GICV2_MAX_CPUS);
-        return false;
-    }
     for (int i = 0; i < m->ncpus; i++) {
         mpidr[i] = arm_cpu(m->cpus[i])->mpidr;
     }
     GICState *gic = &vms->gic;
     if (version == 3) {
-        gicv3_init(gic, m->ncpus, mpidr);
+        gicv3_init_regions(gic, m->ncpus, mpidr, VIRT_GIC_REDIST_SIZE / VIRT_GIC_REDIST_FRAME);
         address_space_map(&m->as, VIRT_GIC_DIST_BASE, &gic->dist_iomem);
         address_space_map(&m->as, VIRT_GIC_REDIST_BASE, &gic->redist_iomem);
+        if (m->ncpus > gic->redist0_frames) {
+            address_space_map(&m->as, VIRT_GIC_REDIST2_BASE, &gic->redist_hi_iomem);
+        }
         gicv3_cpuif_define_sysregs(gic);
     } else {
         gicv2_init(gic, m->ncpus, mpidr);
@@ -268,11 +280,17 @@ static bool virt_init(Machine *m)
         return false;
     }
 
+    if (virt_gic_version(m) == 2 && m->cfg.smp > VIRT_GICV2_MAX_CPUS) {
+        error_report("-smp %d: a GICv2 board holds at most %d CPUs (use -machine gic-version=3)",
+                     m->cfg.smp, VIRT_GICV2_MAX_CPUS);
+        return false;
+    }
     memory_region_init_ram(&vms->ram, "virt.ram", m->cfg.ram_size);
     address_space_map(&m->as, VIRT_RAM_BASE, &vms->ram);
 
     for (int i = 0; i < m->cfg.smp; i++) {
         ARMCPU *cpu = arm_cpu_new(model, i);
+        cpu->mpidr = virt_cpu_mpidr(m, i); /* copied into the registers at the reset below */
         cpu->parent.as = &m->as;
         cpu->parent.machine = m;
         cpu->env.semihosting = m->cfg.semihosting;
@@ -357,8 +375,8 @@ const MachineClass virt_machine_class = {
     .default_ram_size = 128ull << 20,
     .ram_base = VIRT_RAM_BASE,
     .max_ram_size = VIRT_RAM_MAX,
-    /* GICv2's limit; virt_create_gic refuses more with GICv2. */
-    .max_cpus = VIRT_GICV2_MAX_CPUS,
+    /* GICv3's limit; virt_init refuses more than 8 with a GICv2. */
+    .max_cpus = VIRT_GICV3_MAX_CPUS,
     .init = virt_init,
     .reset_devices = virt_reset_devices,
 };

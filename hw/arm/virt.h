@@ -19,6 +19,11 @@
 #define VIRT_GIC_CPU_SIZE 0x10000ull
 #define VIRT_GIC_REDIST_BASE 0x080a0000ull /* GICv3 redistributors (123 max in this window) */
 #define VIRT_GIC_REDIST_SIZE 0x00f60000ull
+/* Redistributors of CPUs beyond the first window's 123 (QEMU's VIRT_HIGH_GIC_REDIST2: 64 MiB
+ * at 256 GiB, just above the largest RAM). */
+#define VIRT_GIC_REDIST2_BASE 0x4000000000ull
+#define VIRT_GIC_REDIST2_SIZE 0x04000000ull
+#define VIRT_GIC_REDIST_FRAME 0x20000ull /* RD_base + SGI_base, 64 KiB each */
 #define VIRT_RTC_BASE 0x09010000ull
 #define VIRT_RTC_SIZE 0x1000ull
 #define VIRT_RTC_SPI 2
@@ -32,8 +37,15 @@
 #define VIRT_TIMER_PPI_NS_PHYS 14
 #define VIRT_TIMER_PPI_VIRT 11
 #define VIRT_TIMER_PPI_HYP 10
-/* A GICv2 addresses at most 8 CPUs (ITARGETSR is 8 bits wide). */
+/* A GICv2 addresses at most 8 CPUs (ITARGETSR is 8 bits wide); with a GICv3 QEMU's virt holds
+ * 512 (its machine limit; the two redistributor windows would have room for 635). */
 #define VIRT_GICV2_MAX_CPUS 8
+#define VIRT_GICV3_MAX_CPUS 512
+#define VIRT_MAX_CPUS VIRT_GICV3_MAX_CPUS
+/* MPIDR layout (QEMU virt): Aff1 = cluster, Aff0 = index in it; clusters of 8 with a GICv2,
+ * of 16 with a GICv3 (an SGI's TargetList names 16 Aff0 values). */
+#define VIRT_GICV2_CLUSTER_SIZE 8
+#define VIRT_GICV3_CLUSTER_SIZE 16
 #define VIRT_RAM_BASE 0x40000000ull
 /* RAM may reach up to the 256 GiB line where QEMU's high MMIO region (PCIe ECAM, ...) starts. */
 #define VIRT_RAM_MAX (255ull << 30)
@@ -47,7 +59,7 @@ typedef struct VirtFdtCpu {
 typedef struct VirtFdtParams {
     uint64_t ram_base, ram_size;
     int ncpus;
-    VirtFdtCpu cpus[8];
+    VirtFdtCpu cpus[VIRT_MAX_CPUS];
     int gic_version; /* 2 or 3 */
     bool testdev;    /* describe the test device */
     bool psci_smc;   /* the psci node's method: "smc" instead of "hvc" */

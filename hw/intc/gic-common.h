@@ -24,7 +24,10 @@
 #include "hw/core/irq.h"
 #include "hw/core/memory.h"
 
-#define GIC_MAX_CPUS 8
+/* GICv2 addresses 8 CPUs (ITARGETSR is a byte); the GICv3 model holds as many as QEMU's virt
+ * board does with a GICv3 (512, its redistributor regions' capacity). */
+#define GICV2_MAX_CPUS 8
+#define GIC_MAX_CPUS 512
 #define GIC_NIRQ 288 /* 32 SGIs/PPIs + 256 SPIs, as QEMU virt */
 #define GIC_NSPI (GIC_NIRQ - 32)
 #define GIC_INTID_SPURIOUS 1023
@@ -78,7 +81,11 @@ typedef struct GICState {
      * Unit tests replace it. */
     int (*current_cpu_fn)(void);
     MemoryRegion dist_iomem, cpu_iomem; /* GICv2 */
-    MemoryRegion redist_iomem;          /* GICv3: all redistributors, one region */
+    /* GICv3: redistributor frames in two regions (as QEMU virt places them): the first holds
+     * CPUs 0..redist0_frames-1, redist_hi_iomem the rest (unused when all fit the first). The
+     * last frame of each region has GICR_TYPER.Last set (IHI 0069 12.11.35). */
+    MemoryRegion redist_iomem, redist_hi_iomem;
+    int redist0_frames;
 } GICState;
 
 /* ---- gic-core.c ---- */
@@ -103,6 +110,9 @@ bool gic_irq_pending(GICState *s, int cpu, int irq);
 void gic_irq_set_pending(GICState *s, int cpu, int irq, bool pending);
 /* Recomputes and drives every CPU's IRQ/FIQ outputs. Call after any state change. */
 void gic_update(GICState *s);
+/* The same for one CPU, after a change that concerns only it (its banked SGIs/PPIs, its CPU
+ * interface): with hundreds of CPUs a full update per ICC_* access would dominate. */
+void gic_update_cpu(GICState *s, int cpu);
 /* Highest-priority pending interrupt of cpu that the distributor forwards (enabled, not
  * active, group enabled in GICD_CTLR and in grpmask (bit 0 = group 0, bit 1 = group 1),
  * routed to cpu), ignoring PMR and running priority; GIC_INTID_SPURIOUS if none. Ties go to
@@ -150,8 +160,11 @@ extern const MemoryRegionOps gicv2_dist_ops, gicv2_cpu_ops;
 void gicv2_init(GICState *s, int ncpus, const uint64_t *mpidr);
 
 /* ---- gicv3-dist.c, gicv3-redist.c, gicv3-cpuif.c ---- */
-extern const MemoryRegionOps gicv3_dist_ops, gicv3_redist_ops;
-/* gic_init(s, 3, ...) and the regions (dist_iomem; redist_iomem covering ncpus frames). */
+extern const MemoryRegionOps gicv3_dist_ops, gicv3_redist_ops, gicv3_redist_hi_ops;
+/* gic_init(s, 3, ...) and the regions: dist_iomem; redist_iomem with the frames of CPUs
+ * 0..min(ncpus, region0_frames)-1, redist_hi_iomem (if ncpus > region0_frames) with the rest. */
+void gicv3_init_regions(GICState *s, int ncpus, const uint64_t *mpidr, int region0_frames);
+/* gicv3_init_regions with every frame in the first region. */
 void gicv3_init(GICState *s, int ncpus, const uint64_t *mpidr);
 /* Defines the ICC_* system registers (main thread, before vCPUs run). */
 void gicv3_cpuif_define_sysregs(GICState *s);

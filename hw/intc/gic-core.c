@@ -4,7 +4,8 @@
  * preemption through the running priority, acknowledge, priority drop and deactivation, and
  * the IRQ/FIQ outputs to each CPU.
  *
- * Invariant: after any state change the caller runs gic_update(), so each CPU's outputs equal
+ * Invariant: after any state change the caller runs gic_update() (or gic_update_cpu() for a
+ * change only one CPU can see: its banked INTIDs or CPU interface), so each CPU's outputs equal
  * "the highest-priority pending interrupt passes PMR and the running priority" (IHI 0048B
  * 3.3 / IHI 0069 4.8). All functions run with the device lock held (see gic-common.h).
  */
@@ -133,29 +134,44 @@ static void gic_drive(const IRQLine *line, int *cur, int level)
     }
 }
 
+void gic_update_cpu(GICState *s, int cpu)
+{
+    GICCpu *c = &s->cpu[cpu];
+    int irq_level = 0, fiq_level = 0;
+    int irq = gic_hppi(s, cpu, gic_cpuif_grpmask(s, cpu));
+    if (irq != GIC_INTID_SPURIOUS) {
+        const GICIrq *gi = gic_irq(s, cpu, irq);
+        int grp = gi->group1;
+        /* Signalled only if higher priority than PMR and than the running priority
+         * (preemption, IHI 0048B 3.3.3; IHI 0069 4.8.5). */
+        if (gi->priority < c->pmr &&
+            gic_group_priority(s, cpu, grp, gi->priority) < gic_running_priority(s, cpu)) {
+            bool fiq = grp == 0 && (s->version == 3 || (c->ctlr & (1u << 3)));
+            if (fiq) {
+                fiq_level = 1;
+            } else {
+                irq_level = 1;
+            }
+        }
+    }
+    gic_drive(&c->irq_out, &c->irq_level, irq_level);
+    gic_drive(&c->fiq_out, &c->fiq_level, fiq_level);
+}
+
 void gic_update(GICState *s)
 {
     for (int cpu = 0; cpu < s->ncpus; cpu++) {
-        GICCpu *c = &s->cpu[cpu];
-        int irq_level = 0, fiq_level = 0;
-        int irq = gic_hppi(s, cpu, gic_cpuif_grpmask(s, cpu));
-        if (irq != GIC_INTID_SPURIOUS) {
-            const GICIrq *gi = gic_irq(s, cpu, irq);
-            int grp = gi->group1;
-            /* Signalled only if higher priority than PMR and than the running priority
-             * (preemption, IHI 0048B 3.3.3; IHI 0069 4.8.5). */
-            if (gi->priority < c->pmr &&
-                gic_group_priority(s, cpu, grp, gi->priority) < gic_running_priority(s, cpu)) {
-                bool fiq = grp == 0 && (s->version == 3 || (c->ctlr & (1u << 3)));
-                if (fiq) {
-                    fiq_level = 1;
-                } else {
-                    irq_level = 1;
-                }
-            }
-        }
-        gic_drive(&c->irq_out, &c->irq_level, irq_level);
-        gic_drive(&c->fiq_out, &c->fiq_level, fiq_level);
+        gic_update_cpu(s, cpu);
+    }
+}
+
+/* After a change to INTID irq as cpu sees it: banked INTIDs concern only cpu, SPIs everyone. */
+static void gic_update_irq(GICState *s, int cpu, int irq)
+{
+    if (irq < 32) {
+        gic_update_cpu(s, cpu);
+    } else {
+        gic_update(s);
     }
 }
 
@@ -177,7 +193,7 @@ uint32_t gic_acknowledge(GICState *s, int cpu, int irq)
     gi->active = true;
     uint8_t gp = gic_group_priority(s, cpu, gi->group1, gi->priority);
     c->apr[gi->group1] |= 1u << (gp >> 3);
-    gic_update(s);
+    gic_update_irq(s, cpu, irq); /* an SPI (1-of-N) is no longer pending for the others */
     return iar;
 }
 
@@ -190,15 +206,15 @@ void gic_priority_drop(GICState *s, int cpu)
         c->apr[0] &= ~bit;
         c->apr[1] &= ~bit;
     }
-    gic_update(s);
+    gic_update_cpu(s, cpu);
 }
 
 void gic_deactivate(GICState *s, int cpu, int irq)
 {
     if (irq >= 0 && irq < GIC_NIRQ) {
         gic_irq(s, cpu, irq)->active = false;
+        gic_update_irq(s, cpu, irq);
     }
-    gic_update(s);
 }
 
 /* ---- inputs ---- */
@@ -217,7 +233,7 @@ void gic_set_irq(void *opaque, int n, int level)
         gi->latched = true; /* rising edge */
     }
     gi->level = level != 0;
-    gic_update(s);
+    gic_update_irq(s, cpu, irq);
 }
 
 IRQLine gic_spi_line(GICState *s, int spi)
@@ -297,7 +313,7 @@ void gic_bitreg_write(GICState *s, int cpu, enum GICBitReg reg, int first, uint3
             break;
         }
     }
-    gic_update(s);
+    gic_update_irq(s, cpu, first);
 }
 
 uint32_t gic_icfgr_read(GICState *s, int cpu, int first)
@@ -317,7 +333,7 @@ void gic_icfgr_write(GICState *s, int cpu, int first, uint32_t value)
         }
         gic_irq(s, cpu, first + i)->edge = (value >> (2 * i + 1)) & 1;
     }
-    gic_update(s);
+    gic_update_irq(s, cpu, first);
 }
 
 uint64_t gic_priority_read(GICState *s, int cpu, int first, unsigned size)
@@ -334,14 +350,14 @@ void gic_priority_write(GICState *s, int cpu, int first, uint64_t value, unsigne
     for (unsigned i = 0; i < size && first + (int)i < GIC_NIRQ; i++) {
         gic_irq(s, cpu, first + (int)i)->priority = (uint8_t)(value >> (8 * i)) & GIC_PRIO_MASK;
     }
-    gic_update(s);
+    gic_update_irq(s, cpu, first + (int)size - 1);
 }
 
 /* ---- init and reset ---- */
 
 void gic_init(GICState *s, int version, int ncpus, const uint64_t *mpidr)
 {
-    g_assert(ncpus >= 1 && ncpus <= GIC_MAX_CPUS);
+    g_assert(ncpus >= 1 && ncpus <= (version == 2 ? GICV2_MAX_CPUS : GIC_MAX_CPUS));
     memset(s, 0, sizeof(*s));
     s->version = version;
     s->ncpus = ncpus;

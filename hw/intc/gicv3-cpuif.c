@@ -40,14 +40,19 @@ static int gicv3_cpuif_hppi(GICState *s, int cpu, int grp, bool need_priority)
     return irq;
 }
 
-/* ICC_SGI0R/SGI1R/ASGI1R_EL1: TargetList [15:0], Aff1 [23:16], INTID [27:24], Aff2 [39:32],
- * IRM [40], RS [47:44], Aff3 [55:48]. A target gets the SGI if its group matches the register
- * (SGI0R: group 0; SGI1R and ASGI1R: group 1, with one security state). */
+/* ICC_SGI0R/SGI1R/ASGI1R_EL1 (IHI 0069 12.2.21): TargetList [15:0], Aff1 [23:16], INTID
+ * [27:24], Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. IRM = 1 targets every PE but the
+ * sender; otherwise the PEs whose Aff3.Aff2.Aff1 match and whose Aff0 is RS * 16 + n for a set
+ * bit n of TargetList. GICD_TYPER.RSS and ICC_CTLR_EL1.RSS are 0 (the board's Aff0 stays below
+ * 16), so software writes RS = 0 and a nonzero RS names Aff0 values no PE has. A target gets
+ * the SGI if its group matches the register (SGI0R: group 0; SGI1R and ASGI1R: group 1, with
+ * one security state). Only the targets' outputs are recomputed. */
 static void gicv3_cpuif_send_sgi(GICState *s, int self, uint64_t v, int grp)
 {
     int irq = (int)((v >> 24) & 0xf);
     bool irm = (v >> 40) & 1;
     unsigned rs = (v >> 44) & 0xf;
+    uint64_t aff321 = (v >> 16 & 0xff) << 8 | (v >> 32 & 0xff) << 16 | (v >> 48 & 0xffull) << 32;
     for (int t = 0; t < s->ncpus; t++) {
         uint64_t mpidr = s->cpu[t].mpidr;
         bool hit;
@@ -55,17 +60,15 @@ static void gicv3_cpuif_send_sgi(GICState *s, int self, uint64_t v, int grp)
             hit = t != self;
         } else {
             unsigned aff0 = mpidr & 0xff;
-            hit = ((mpidr >> 8) & 0xff) == ((v >> 16) & 0xff) &&
-                  ((mpidr >> 16) & 0xff) == ((v >> 32) & 0xff) &&
-                  ((mpidr >> 32) & 0xff) == ((v >> 48) & 0xff) && aff0 / 16 == rs &&
+            hit = (mpidr & 0xff00ffff00ull) == aff321 && aff0 / 16 == rs &&
                   ((v >> (aff0 % 16)) & 1);
         }
         GICIrq *gi = &s->cpu[t].banked[irq];
         if (hit && gi->group1 == (grp == 1)) {
             gi->latched = true;
+            gic_update_cpu(s, t);
         }
     }
-    gic_update(s);
 }
 
 uint64_t gicv3_cpuif_read(GICState *s, int cpu, enum GICv3CpuReg reg)
@@ -161,7 +164,7 @@ void gicv3_cpuif_write(GICState *s, int cpu, enum GICv3CpuReg reg, uint64_t v)
     default:
         return; /* SRE (WI) and read-only registers */
     }
-    gic_update(s);
+    gic_update_cpu(s, cpu);
 }
 
 /* ---- system register callbacks (owner vCPU thread) ---- */

@@ -49,8 +49,11 @@ static uint64_t gicv3_dist_read(void *opaque, uint64_t off, unsigned size)
         return s->dist_ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
     }
     if (off == 0x0004) {
-        /* ITLinesNumber [4:0], CPUNumber [7:5], IDbits [23:19] = 9 (10-bit INTIDs) */
-        return (uint32_t)(GIC_NIRQ / 32 - 1) | (uint32_t)(s->ncpus - 1) << 5 | 9u << 19;
+        /* ITLinesNumber [4:0], CPUNumber [7:5], IDbits [23:19] = 9 (10-bit INTIDs); RSS [26]
+         * = 0 (SGI targets have Aff0 0..15), A3V [24] = 0 (Aff3 is 0). CPUNumber counts the
+         * PEs usable without affinity routing, which a 3-bit field caps at 8 (as QEMU). */
+        uint32_t cpunum = (uint32_t)MIN(s->ncpus, 8) - 1;
+        return (uint32_t)(GIC_NIRQ / 32 - 1) | cpunum << 5 | 9u << 19;
     }
     if (off == 0x0008) {
         return 0x0300043b; /* IIDR: ARM (JEP106 0x43b) */
@@ -109,10 +112,21 @@ const MemoryRegionOps gicv3_dist_ops = {
     .max_access = 8,
 };
 
-void gicv3_init(GICState *s, int ncpus, const uint64_t *mpidr)
+void gicv3_init_regions(GICState *s, int ncpus, const uint64_t *mpidr, int region0_frames)
 {
     gic_init(s, 3, ncpus, mpidr);
+    s->redist0_frames = MIN(ncpus, region0_frames);
     memory_region_init_io(&s->dist_iomem, "gicv3.dist", GICV3_DIST_SIZE, &gicv3_dist_ops, s);
     memory_region_init_io(&s->redist_iomem, "gicv3.redist",
-                          (uint64_t)ncpus * GICV3_REDIST_STRIDE, &gicv3_redist_ops, s);
+                          (uint64_t)s->redist0_frames * GICV3_REDIST_STRIDE, &gicv3_redist_ops, s);
+    if (ncpus > s->redist0_frames) {
+        memory_region_init_io(&s->redist_hi_iomem, "gicv3.redist2",
+                              (uint64_t)(ncpus - s->redist0_frames) * GICV3_REDIST_STRIDE,
+                              &gicv3_redist_hi_ops, s);
+    }
+}
+
+void gicv3_init(GICState *s, int ncpus, const uint64_t *mpidr)
+{
+    gicv3_init_regions(s, ncpus, mpidr, ncpus);
 }

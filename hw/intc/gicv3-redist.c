@@ -3,7 +3,10 @@
  * block per CPU, RD_base (control, identification, power management) followed by SGI_base
  * (the CPU's SGIs and PPIs). No LPIs: GICR_TYPER.PLPIS = 0, GICR_CTLR reads 0.
  * GICR_WAKER: clearing ProcessorSleep wakes the interface and ChildrenAsleep follows at once
- * (the handshake Linux's gic_enable_redist polls on).
+ * (the handshake Linux's gic_enable_redist polls on). The frames sit in two regions (QEMU
+ * virt's layout for more CPUs than its first window holds): gicv3_redist_ops serves CPUs
+ * 0..redist0_frames-1, gicv3_redist_hi_ops the rest; software finds the end of each region by
+ * GICR_TYPER.Last (IHI 0069 12.11.35), so the last frame of each region has it set.
  *
  * MMIO callbacks run with the device lock held (memory.h).
  */
@@ -29,14 +32,12 @@ static uint64_t gicv3_redist_typer(GICState *s, int cpu)
     uint64_t mpidr = s->cpu[cpu].mpidr;
     /* Affinity_Value [63:32] = Aff3.Aff2.Aff1.Aff0, Processor_Number [23:8], Last [4]. */
     uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000ull);
-    return aff << 32 | (uint64_t)cpu << 8 | (cpu == s->ncpus - 1 ? 1u << 4 : 0);
+    bool last = cpu == s->ncpus - 1 || cpu == s->redist0_frames - 1;
+    return aff << 32 | (uint64_t)cpu << 8 | (last ? 1u << 4 : 0);
 }
 
-static uint64_t gicv3_redist_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t gicv3_redist_read_cpu(GICState *s, int cpu, uint64_t off, unsigned size)
 {
-    GICState *s = opaque;
-    int cpu = (int)(addr / GICV3_REDIST_STRIDE);
-    uint64_t off = addr % GICV3_REDIST_STRIDE;
     if (off == 0x0008) {
         uint64_t v = gicv3_redist_typer(s, cpu);
         return size == 8 ? v : (uint32_t)v;
@@ -73,11 +74,9 @@ static uint64_t gicv3_redist_read(void *opaque, uint64_t addr, unsigned size)
     return 0;
 }
 
-static void gicv3_redist_write(void *opaque, uint64_t addr, uint64_t value, unsigned size)
+static void gicv3_redist_write_cpu(GICState *s, int cpu, uint64_t off, uint64_t value,
+                                   unsigned size)
 {
-    GICState *s = opaque;
-    int cpu = (int)(addr / GICV3_REDIST_STRIDE);
-    uint64_t off = addr % GICV3_REDIST_STRIDE;
     if (off >= GICR_SGI_BASE + 0x400 && off < GICR_SGI_BASE + 0x420) {
         gic_priority_write(s, cpu, (int)(off - GICR_SGI_BASE - 0x400), value, size);
         return;
@@ -97,9 +96,44 @@ static void gicv3_redist_write(void *opaque, uint64_t addr, uint64_t value, unsi
     }
 }
 
+/* ---- the two regions: frame index -> CPU ---- */
+
+static uint64_t gicv3_redist_read(void *opaque, uint64_t addr, unsigned size)
+{
+    int cpu = (int)(addr / GICV3_REDIST_STRIDE);
+    return gicv3_redist_read_cpu(opaque, cpu, addr % GICV3_REDIST_STRIDE, size);
+}
+
+static void gicv3_redist_write(void *opaque, uint64_t addr, uint64_t value, unsigned size)
+{
+    int cpu = (int)(addr / GICV3_REDIST_STRIDE);
+    gicv3_redist_write_cpu(opaque, cpu, addr % GICV3_REDIST_STRIDE, value, size);
+}
+
+static uint64_t gicv3_redist_hi_read(void *opaque, uint64_t addr, unsigned size)
+{
+    GICState *s = opaque;
+    int cpu = s->redist0_frames + (int)(addr / GICV3_REDIST_STRIDE);
+    return gicv3_redist_read_cpu(s, cpu, addr % GICV3_REDIST_STRIDE, size);
+}
+
+static void gicv3_redist_hi_write(void *opaque, uint64_t addr, uint64_t value, unsigned size)
+{
+    GICState *s = opaque;
+    int cpu = s->redist0_frames + (int)(addr / GICV3_REDIST_STRIDE);
+    gicv3_redist_write_cpu(s, cpu, addr % GICV3_REDIST_STRIDE, value, size);
+}
+
 const MemoryRegionOps gicv3_redist_ops = {
     .read = gicv3_redist_read,
     .write = gicv3_redist_write,
+    .min_access = 1,
+    .max_access = 8,
+};
+
+const MemoryRegionOps gicv3_redist_hi_ops = {
+    .read = gicv3_redist_hi_read,
+    .write = gicv3_redist_hi_write,
     .min_access = 1,
     .max_access = 8,
 };
