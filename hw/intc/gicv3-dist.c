@@ -49,11 +49,11 @@ static uint64_t gicv3_dist_read(void *opaque, uint64_t off, unsigned size)
         return s->dist_ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
     }
     if (off == 0x0004) {
-        /* ITLinesNumber [4:0], CPUNumber [7:5], IDbits [23:19] = 9 (10-bit INTIDs); RSS [26]
-         * = 0 (SGI targets have Aff0 0..15), A3V [24] = 0 (Aff3 is 0). CPUNumber counts the
-         * PEs usable without affinity routing, which a 3-bit field caps at 8 (as QEMU). */
-        uint32_t cpunum = (uint32_t)MIN(s->ncpus, 8) - 1;
-        return (uint32_t)(GIC_NIRQ / 32 - 1) | cpunum << 5 | 9u << 19;
+        /* ITLinesNumber [4:0], IDbits [23:19] = 9 (10-bit INTIDs); RSS [26] = 0 (SGI targets
+         * have Aff0 0..15), A3V [24] = 0 (Aff3 is 0). CPUNumber [7:5] counts the PEs usable
+         * without affinity routing, minus one; ARE is RAO here, so 0 (QEMU 7.2 reads 0 too,
+         * for any -smp). */
+        return (uint32_t)(GIC_NIRQ / 32 - 1) | 9u << 19;
     }
     if (off == 0x0008) {
         return 0x0300043b; /* IIDR: ARM (JEP106 0x43b) */

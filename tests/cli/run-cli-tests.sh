@@ -92,7 +92,9 @@ expect_error unknown-cpu "unknown CPU model 'cortex-a99'" -M virt -cpu cortex-a9
 expect_error ram-zero "-m 0" "${BASE[@]}" -m 0 -kernel "$X86_ELF"
 expect_error ram-garbage "-m lots" "${BASE[@]}" -m lots -kernel "$X86_ELF"
 expect_error ram-beyond-window "-m 1024 GiB.*RAM window" "${BASE[@]}" -m 1T -kernel "$X86_ELF"
-expect_error smp-too-many "-smp 9: machine .virt. supports 8 CPUs at most" "${BASE[@]}" -smp 9 -kernel "$X86_ELF"
+expect_error smp-too-many "-smp 9: a GICv2 board holds at most 8 CPUs" "${BASE[@]}" -smp 9 -kernel "$X86_ELF"
+expect_error smp-too-many-gicv3 "-smp 513: machine .virt. supports 512 CPUs at most" "${BASE[@]}" -machine gic-version=3 -smp 513 -kernel "$X86_ELF"
+expect_error smp-too-many-gic-max "-smp 513: machine .virt. supports 512 CPUs at most" "${BASE[@]}" -machine gic-version=max -smp 513 -kernel "$X86_ELF"
 expect_error smp-zero "-smp 0" "${BASE[@]}" -smp 0 -kernel "$X86_ELF"
 expect_error unknown-log-item "'bogus'" "${BASE[@]}" -d in_asm,bogus -kernel "$X86_ELF"
 expect_error bad-backend "'llvm'" "${BASE[@]}" -accel tcg,backend=llvm -kernel "$X86_ELF"
@@ -128,6 +130,18 @@ if "$EMU" -M virt -machine gic-version=3,dumpdtb="$WORK/v3.dtb" -nographic >/dev
     passed=$((passed + 1))
 else
     echo "FAIL gic-version-3-dtb: no arm,gic-v3 node in the dumped DTB"
+    failed=$((failed + 1))
+fi
+# More CPUs than the first redistributor window holds (123): a second region at
+# 0x40_0000_0000 as QEMU's virt, and cpu@16 has affinity 1.0 (clusters of 16 with GICv3).
+if "$EMU" -M virt -machine gic-version=3,dumpdtb="$WORK/v3-200.dtb" -smp 200 -nographic \
+        >/dev/null 2>&1 &&
+    dtc -I dtb -O dts "$WORK/v3-200.dtb" 2>/dev/null | grep -q '#redistributor-regions = <0x02>' &&
+    dtc -I dtb -O dts "$WORK/v3-200.dtb" 2>/dev/null | grep -A3 'cpu@16 {' | grep -q 'reg = <0x100>'; then
+    echo "ok   gic-version-3-smp-200-dtb"
+    passed=$((passed + 1))
+else
+    echo "FAIL gic-version-3-smp-200-dtb: no second redistributor region or wrong cpu@16 reg"
     failed=$((failed + 1))
 fi
 expect_ok help "-kernel" -help
