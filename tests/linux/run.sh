@@ -7,7 +7,9 @@
 # "N passed, N failed"; exits 1 if any run failed. Console output: build/linux/<label>.log.
 #   tests/linux/run.sh [VARIANT...]   variants: jit-gic2 jit-gic3 interp (default: these three),
 #                                      smp4-gic2, smp4-gic3 (-smp 4: the kernel must report
-#                                      4 CPUs), reboot (-smp 4: PSCI SYSTEM_RESET boots it
+#                                      4 CPUs), smp16-gic3, smp64-gic3 (-smp 16/64 with a
+#                                      GICv3: MPIDR clusters of 16, SGIs across them), reboot
+#                                      (-smp 4: PSCI SYSTEM_RESET boots it
 #                                      again), reboot-exit (with -no-reboot the reset ends the
 #                                      emulator), smp4-max (-cpu max -smp 4: LSE atomics),
 #                                      idle4 (-smp 4, the booted system idles 5 s: prints the
@@ -172,6 +174,8 @@ variant_args() {
         smp4-gic3) accel=(-accel tcg,backend=jit); echo "-smp 4 -machine gic-version=3" ;;
         reboot | reboot-exit | idle4) accel=(-accel tcg,backend=jit); echo "-smp 4" ;;
         smp4-max) accel=(-accel tcg,backend=jit); echo "-smp 4 -cpu max -machine gic-version=3" ;;
+        smp16-gic3) accel=(-accel tcg,backend=jit); echo "-smp 16 -machine gic-version=3" ;;
+        smp64-gic3) accel=(-accel tcg,backend=jit); echo "-smp 64 -machine gic-version=3" ;;
         *) echo "run.sh: unknown variant $1" >&2; return 1 ;;
     esac
     case "$(basename "$EMU")" in
@@ -206,7 +210,7 @@ else
         case "$v" in
             reboot) reboot_one "linux-$v" "$EMU" $args ;;
             reboot-exit) reboot_one "linux-$v" "$EMU" $args -no-reboot ;;
-            smp4-*) WANT_CPUS=4 boot_one "linux-$v" "$EMU" $args ;;
+            smp*-*) n=${v#smp}; WANT_CPUS=${n%%-*} boot_one "linux-$v" "$EMU" $args ;;
             idle4) IDLE_SECONDS=5 WANT_CPUS=4 boot_one "linux-$v" "$EMU" $args ;;
             *) WANT_CPUS=1 boot_one "linux-$v" "$EMU" $args ;;
         esac
