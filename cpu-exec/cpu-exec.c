@@ -282,6 +282,10 @@ int cpu_exec(CPUState *cpu)
             atomic_store(&cpu->exit_request, 0);
             return EXCP_INTERRUPT;
         }
+        /* Single-thread mode: the quantum is used up (a TB refused to run, or about to). */
+        if (vcpu_single_thread() && cpu->insn_count >= cpu->insn_limit) {
+            return EXCP_INTERRUPT;
+        }
         uint32_t request = atomic_load_explicit(&cpu->interrupt_request, memory_order_acquire);
         /* An instruction waiting for a deferred result (io-pending.h) has not finished:
          * interrupts wait until it has. */

@@ -9,6 +9,8 @@
  * the waiting vCPU (which keeps running its own work items meanwhile, so two vCPUs waiting on
  * each other cannot deadlock) or under work_done_lock for a non-vCPU waiter. Nothing here
  * holds a lock while calling a work function.
+ * In single-thread mode every vCPU lives on one thread: run_on_cpu from a vCPU to another runs
+ * the target's queue at once on the calling thread (vcpu_single_run_work).
  */
 #include <glib.h>
 #include <stdatomic.h>
@@ -103,6 +105,24 @@ void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
     }
     CPUWorkItem wi = {.fn = fn, .arg = arg, .waiter = self};
     cpu_work_queue(cpu, &wi);
+    if (self && vcpu_single_thread()) {
+        /* cpu lives on this very thread and is not running: run its queue (ours last) here,
+         * as cpu, instead of waiting for a turn that could never come. */
+        bool in_exec = exclusive_in_exec();
+        uint32_t flushes = tb_flush_count();
+        if (in_exec) {
+            exclusive_exec_leave(self);
+        }
+        vcpu_single_run_work(cpu);
+        g_assert(wi.done);
+        if (in_exec) {
+            exclusive_exec_enter(self);
+            if (tb_flush_count() != flushes) {
+                cpu_loop_exit(self);
+            }
+        }
+        return;
+    }
     if (!self) {
         sync_mutex_lock(&work_done_lock);
         while (!wi.done) {

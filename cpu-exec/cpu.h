@@ -154,6 +154,10 @@ typedef struct CPUState {
      * interpreter; other threads (monitor, power controller) read it with relaxed atomic
      * loads through cpu_insn_count(). */
     uint64_t insn_count;
+    /* Single-thread mode only (vcpu-thread.c): generated code leaves at a TB entry once
+     * insn_count reaches this, ending the vCPU's quantum. Written by the round-robin thread
+     * before it runs the vCPU; unused (and never checked) in the one-thread-per-vCPU mode. */
+    uint64_t insn_limit;
 
     /* ---- owner thread only ---- */
     int cpu_index;

@@ -20,6 +20,18 @@ void vcpu_register(CPUState *cpu);
 int vcpu_count(void);
 CPUState *vcpu_get(int index);
 
+/*
+ * Single-thread mode (-accel tcg,thread=single): called once on the main thread before
+ * anything is translated and before vclock_init; vcpu_thread_start then starts one thread
+ * that runs every vCPU in turn, a quantum of instructions each, with the virtual clock counting
+ * executed instructions (deterministic: vcpu-thread.c).
+ */
+void vcpus_set_single_thread(void);
+bool vcpu_single_thread(void);
+/* Single-thread mode, on that thread: run cpu's queued work items as cpu (current_cpu() is
+ * cpu meanwhile). cpu is not running: the thread runs one vCPU at a time. */
+void vcpu_single_run_work(CPUState *cpu);
+
 void vcpu_thread_start(CPUState *cpu);
 /* Main loop: stop every vCPU at a TB boundary and wait until all are parked; resume them. */
 void vcpus_pause_all(void);

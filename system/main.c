@@ -3,7 +3,8 @@
  * threads, and the main loop that serves runstate requests (DESIGN.md rule 8).
  *
  * Start-up order: options -> log -> arm_translate_init -> machine (RAM, devices, CPUs, images,
- * DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU -> main loop.
+ * DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU (or, with -accel
+ * tcg,thread=single, one thread for all) -> main loop.
  * The main loop is the only thread that resets the machine: it pauses every vCPU at a TB
  * boundary, resets devices and reloads the images, resets each CPU on that CPU's own thread
  * (waiting for all of them), flushes all translations (safe: no vCPU is in generated code) and resumes.
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
     }
     runstate_set_no_reboot(opts.no_reboot);
 
+    if (opts.single_thread) {
+        vcpus_set_single_thread(); /* before anything is translated and before vclock_init */
+    }
     arm_translate_init();
 
     Machine *m = machine_create(machine_class_find(opts.machine), &opts.cfg);

@@ -343,11 +343,13 @@ static bool accel_subopt(TandemOptions *o, const char *opt, const char *key, con
         return true;
     }
     if (strcmp(key, "thread") == 0) {
-        /* One host thread per vCPU is the only model; with one vCPU "single" is the same. */
+        /* multi: one host thread per vCPU; single: one thread runs every vCPU in turn,
+         * deterministically (cpu-exec/vcpu-thread.c). Several -accel options merge. */
         if (strcmp(value, "multi") != 0 && strcmp(value, "single") != 0) {
             error_report("%s: thread=%s: use multi or single", opt, value);
             return false;
         }
+        o->single_thread = strcmp(value, "single") == 0;
         return true;
     }
     error_report("%s: unknown property '%s'", opt, key);

@@ -13,6 +13,7 @@ typedef struct TandemOptions {
     const char *machine; /* -M name (options after the comma go to cfg) */
     MachineConfig cfg;
     const char *backend; /* "jit" or "interp" */
+    bool single_thread;  /* -accel tcg,thread=single: all vCPUs round-robin on one thread */
     bool no_reboot;
     unsigned log_mask;
     const char *log_path; /* -D */

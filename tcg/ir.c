@@ -29,6 +29,7 @@ static IRHelper g_helpers[MAX_HELPERS];
 static int g_nb_helpers;
 static int32_t g_pc_offset, g_exit_request_offset, g_tlb_offset;
 static int32_t g_insn_count_offset = IR_NO_INSN_COUNT;
+static int32_t g_insn_limit_offset = IR_NO_INSN_COUNT;
 
 IRTemp ir_global_register(int32_t env_offset, const char *name)
 {
@@ -50,6 +51,11 @@ void ir_set_env_layout(int32_t pc_offset, int32_t exit_request_offset, int32_t t
 void ir_set_insn_count_offset(int32_t insn_count_offset)
 {
     g_insn_count_offset = insn_count_offset;
+}
+
+void ir_set_insn_limit_offset(int32_t insn_limit_offset)
+{
+    g_insn_limit_offset = insn_limit_offset;
 }
 
 int ir_helper_register(const IRHelper *h)
@@ -169,6 +175,7 @@ void ir_func_reset(IRFunc *f)
     f->exit_request_offset = g_exit_request_offset;
     f->tlb_offset = g_tlb_offset;
     f->insn_count_offset = g_insn_count_offset;
+    f->insn_limit_offset = g_insn_limit_offset;
 }
 
 void ir_func_destroy(IRFunc *f)

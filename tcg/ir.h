@@ -181,6 +181,10 @@ typedef struct IRFunc {
     /* env offset of the 64-bit executed-instruction counter every TB adds its length to at
      * entry, or IR_NO_INSN_COUNT (unit tests) */
     int32_t insn_count_offset;
+    /* env offset of the 64-bit instruction limit, or IR_NO_INSN_COUNT: with a limit, a TB
+     * whose entry finds the counter at or past it leaves like a TB that sees the exit word
+     * (the deterministic single-thread mode's quantum, cpu-exec/vcpu-thread.c) */
+    int32_t insn_limit_offset;
     void *tb;                    /* the TranslationBlock being built (for EXIT_TB values) */
     IRTemp const_cache[IR_CONST_CACHE]; /* ir_const interning: slot = hash of the value */
 } IRFunc;
@@ -194,6 +198,9 @@ void ir_set_env_layout(int32_t pc_offset, int32_t exit_request_offset, int32_t t
 #define IR_NO_INSN_COUNT INT32_MIN
 /* Where the instruction counter lives (set once per target at start-up, like the layout). */
 void ir_set_insn_count_offset(int32_t insn_count_offset);
+/* Where the instruction limit lives; IR_NO_INSN_COUNT (the default) emits no limit check.
+ * Set before anything is translated. */
+void ir_set_insn_limit_offset(int32_t insn_limit_offset);
 
 /* Function lifetime. ir_func_reset() empties ops/temps but keeps globals and env. */
 void ir_func_init(IRFunc *f);

@@ -12,6 +12,7 @@
 #   GUEST_BACKENDS="jit interp"  backends for Tandem
 #   GUEST_TIMEOUT=20          seconds per run;  GUEST_JOBS=2  runs in parallel
 #   GUEST_NO_BUILD=1          do not run `make guest-elfs` first
+#   GUEST_ACCEL=thread=single extra -accel tcg,<GUEST_ACCEL> for Tandem (merged with backend=)
 # A test may add emulator arguments in tests/guest/arm/<name>.args (e.g. "-smp 4"); with
 #   GUEST_FULL=1, tests/guest/arm/<name>.full.args replaces them where it exists (the long
 #   stress counts of `make check-full`).
@@ -33,6 +34,10 @@ run_one() {
     if [ "$backend" != "-" ]; then
         accel=(-accel "tcg,backend=$backend")
         label="$name [$backend]"
+        if [ -n "${GUEST_ACCEL:-}" ]; then
+            accel+=(-accel "tcg,$GUEST_ACCEL")
+            label="$name [$backend,$GUEST_ACCEL]"
+        fi
     fi
     if [ -n "${GUEST_FULL:-}" ] && [ -f "$SRC_DIR/$name.full.args" ]; then
         read -r -a extra < "$SRC_DIR/$name.full.args"

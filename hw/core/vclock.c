@@ -14,6 +14,12 @@
  * Firing a timer: unlink it under vclock_lock and note it in timer_firing; drop vclock_lock;
  * take the device lock; retake vclock_lock and run the callback only if timer_firing still
  * names it (a mod/del in between clears timer_firing). Lock order: device lock -> vclock_lock.
+ *
+ * Instruction-driven mode (-accel tcg,thread=single): virtual ns = executed guest instructions
+ * of all vCPUs (1 ns each) + insn_warp, there is no timer thread, and the one thread running
+ * the vCPUs fires due timers between quanta (vclock_run_timers) and, when every vCPU waits for
+ * an interrupt, skips the clock to the next deadline (vclock_warp_to_next). Both depend only on
+ * guest execution, so two runs of the same guest see the same times.
  */
 #include "hw/core/vclock.h"
 
@@ -51,8 +57,26 @@ __attribute__((constructor)) static void vclock_start(void)
     atomic_store(&clock_bias, host_ns());
 }
 
+/* ---- instruction-driven mode (deterministic single-thread mode) ---- */
+
+/* Set once before vCPUs run (main thread); read-only afterwards. */
+static int64_t (*insn_source)(void);
+/* Virtual ns added to the instruction count: idle skips to timer deadlines (RR thread). */
+static _Atomic int64_t insn_warp;
+
+void vclock_set_insn_source(int64_t (*insns)(void))
+{
+    insn_source = insns;
+}
+
+bool vclock_insn_mode(void) { return insn_source != NULL; }
+
 int64_t vclock_get_ns(void)
 {
+    if (insn_source) {
+        /* 1 ns per executed guest instruction; pausing needs nothing: no vCPU runs then. */
+        return insn_source() + atomic_load_explicit(&insn_warp, memory_order_relaxed);
+    }
     for (;;) {
         unsigned s = atomic_load(&clock_seq);
         if (s & 1) {
@@ -93,7 +117,9 @@ static void clock_write(bool paused, int64_t frozen, int64_t bias)
 void vclock_pause(void)
 {
     sync_mutex_lock(&vclock_lock);
-    if (!atomic_load(&clock_paused)) {
+    if (insn_source) {
+        atomic_store(&clock_paused, true); /* timers do not fire while paused */
+    } else if (!atomic_load(&clock_paused)) {
         int64_t bias = atomic_load(&clock_bias);
         /* The seq counter is odd before host_ns() is read: see vclock_get_ns. */
         atomic_fetch_add(&clock_seq, 1);
@@ -108,7 +134,9 @@ void vclock_pause(void)
 void vclock_resume(void)
 {
     sync_mutex_lock(&vclock_lock);
-    if (atomic_load(&clock_paused)) {
+    if (insn_source) {
+        atomic_store(&clock_paused, false);
+    } else if (atomic_load(&clock_paused)) {
         int64_t frozen = atomic_load(&clock_frozen);
         clock_write(false, frozen, host_ns() - frozen);
         g_cond_broadcast(&vclock_cond); /* deadlines count again */
@@ -194,6 +222,76 @@ void vtimer_free(VTimer *t)
     }
 }
 
+/* ---- timers fired by the caller (instruction-driven mode) ---- */
+
+int64_t vclock_next_deadline(void)
+{
+    sync_mutex_lock(&vclock_lock);
+    int64_t d = timer_head && !atomic_load(&clock_paused) ? timer_head->deadline : VCLOCK_NEVER;
+    sync_mutex_unlock(&vclock_lock);
+    return d;
+}
+
+/* Fires t, already unlinked and recorded in timer_firing; called and returns with vclock_lock
+ * held, drops it meanwhile (lock order: device lock -> vclock_lock). */
+static void timer_fire(VTimer *t)
+{
+    sync_mutex_unlock(&vclock_lock);
+    device_lock();
+    sync_mutex_lock(&vclock_lock);
+    bool run = timer_firing == t;
+    timer_firing = NULL;
+    sync_mutex_unlock(&vclock_lock);
+    if (run) {
+        /* t cannot be freed now: vtimer_free needs the device lock, which we hold. */
+        t->cb(t->opaque);
+    }
+    device_unlock();
+    sync_mutex_lock(&vclock_lock);
+}
+
+/* vclock_lock held: unlinks the earliest timer if it is due, or returns NULL. */
+static VTimer *timer_take_due(int64_t now)
+{
+    VTimer *t = timer_head;
+    if (!t || atomic_load(&clock_paused) || t->deadline > now) {
+        return NULL;
+    }
+    timer_head = t->next;
+    t->next = NULL;
+    t->deadline = VCLOCK_NEVER;
+    timer_firing = t;
+    return t;
+}
+
+void vclock_run_timers(void)
+{
+    g_assert(insn_source);
+    sync_mutex_lock(&vclock_lock);
+    for (;;) {
+        VTimer *t = timer_take_due(vclock_get_ns());
+        if (!t) {
+            break;
+        }
+        timer_fire(t);
+    }
+    sync_mutex_unlock(&vclock_lock);
+}
+
+bool vclock_warp_to_next(void)
+{
+    g_assert(insn_source);
+    int64_t d = vclock_next_deadline();
+    if (d == VCLOCK_NEVER) {
+        return false;
+    }
+    int64_t now = vclock_get_ns();
+    if (d > now) {
+        atomic_fetch_add(&insn_warp, d - now);
+    }
+    return true;
+}
+
 /* ---- the timer thread ---- */
 
 /* vclock_lock held. Sleeps until the earliest deadline, a signal, or (paused / no timer) a
@@ -228,19 +326,7 @@ static gpointer timer_thread_main(gpointer arg)
         if (!t) {
             continue;
         }
-        /* Lock order: never take the device lock with vclock_lock held. */
-        sync_mutex_unlock(&vclock_lock);
-        device_lock();
-        sync_mutex_lock(&vclock_lock);
-        bool run = timer_firing == t;
-        timer_firing = NULL;
-        sync_mutex_unlock(&vclock_lock);
-        if (run) {
-            /* t cannot be freed now: vtimer_free needs the device lock, which we hold. */
-            t->cb(t->opaque);
-        }
-        device_unlock();
-        sync_mutex_lock(&vclock_lock);
+        timer_fire(t);
     }
     sync_mutex_unlock(&vclock_lock);
     return NULL;
@@ -251,6 +337,11 @@ void vclock_init(void)
     sync_mutex_lock(&vclock_lock);
     g_assert(!timer_thread);
     timer_stop = false;
+    if (insn_source) {
+        /* Timers fire on the thread that runs the vCPUs (vclock_run_timers). */
+        sync_mutex_unlock(&vclock_lock);
+        return;
+    }
     timer_thread = g_thread_new("vclock-timer", timer_thread_main, NULL);
     sync_mutex_unlock(&vclock_lock);
 }

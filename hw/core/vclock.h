@@ -41,6 +41,20 @@ bool vclock_is_paused(void);
 void vclock_init(void);
 void vclock_shutdown(void);
 
+/*
+ * Instruction-driven mode (DESIGN.md "Time", deterministic single-thread mode): before
+ * vclock_init, main makes the clock read insns() + a skip offset, in ns (1 ns per guest
+ * instruction); vclock_init then starts no timer thread and the caller of vclock_run_timers
+ * (the round-robin vCPU thread, between quanta, no device lock held) fires the due timers.
+ * vclock_warp_to_next moves the clock to the earliest deadline (false: no timer armed).
+ * vclock_next_deadline: earliest armed deadline, VCLOCK_NEVER if none or paused.
+ */
+void vclock_set_insn_source(int64_t (*insns)(void));
+bool vclock_insn_mode(void);
+int64_t vclock_next_deadline(void);
+void vclock_run_timers(void);
+bool vclock_warp_to_next(void);
+
 /* Creates an unarmed timer. */
 VTimer *vtimer_new(VTimerCallback cb, void *opaque);
 /* Arms the timer for deadline_ns on the virtual clock (a deadline in the past fires as soon as

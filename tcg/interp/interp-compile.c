@@ -370,6 +370,9 @@ bool interp_gen_code(CodeRegion *r, TranslationBlock *tb, IRFunc *f) {
             .nb_words = c.n,
             .insn_count_offset = f->insn_count_offset,
             .icount = tb->icount,
+            .insn_limit_offset = f->insn_count_offset != IR_NO_INSN_COUNT
+                                     ? f->insn_limit_offset
+                                     : IR_NO_INSN_COUNT,
         };
         uint64_t *rw_pool = (uint64_t *)(rw + sizeof(InterpTBHeader) + code_bytes);
         const uint64_t *rx_pool = (const uint64_t *)(rx + sizeof(InterpTBHeader) + code_bytes);

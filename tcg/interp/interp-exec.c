@@ -185,6 +185,12 @@ enter:
     if (__atomic_load_n((uint32_t *)((char *)env + hdr->exit_request_offset), __ATOMIC_RELAXED)) {
         return (uintptr_t)cur | TB_EXIT_REQUESTED;
     }
+    if (hdr->insn_limit_offset != IR_NO_INSN_COUNT &&
+        *(uint64_t *)((char *)env + hdr->insn_count_offset) >=
+            *(uint64_t *)((char *)env + hdr->insn_limit_offset)) {
+        /* Single-thread mode: the quantum is used up; leave as for the exit word. */
+        return (uintptr_t)cur | TB_EXIT_REQUESTED;
+    }
     if (hdr->insn_count_offset != IR_NO_INSN_COUNT) {
         /* Only this thread writes the counter; the monitor reads it with relaxed loads. */
         uint64_t *count = (uint64_t *)((char *)env + hdr->insn_count_offset);

@@ -60,6 +60,8 @@ typedef struct __attribute__((aligned(16))) InterpTBHeader {
     uint32_t nb_consts;          /* constant pool entries after the code */
     int32_t insn_count_offset;   /* env offset of the instruction counter, or IR_NO_INSN_COUNT */
     uint32_t icount;             /* guest instructions the TB adds to it at entry */
+    int32_t insn_limit_offset;   /* env offset of the quantum's limit, or IR_NO_INSN_COUNT */
+    uint32_t pad;
 } InterpTBHeader;
 
 static inline uintptr_t interp_ref_make(unsigned base, intptr_t offset) {

@@ -910,6 +910,16 @@ void jit_lower_tb(JitCtx *c, IRFunc *f, TranslationBlock *tb) {
     /* Entry: leave at once if a kick, interrupt or stop request is pending. */
     x86_alu_mi(&c->as, X86_CMP, false, X86_ENV_REG, f->exit_request_offset, 0);
     size_t exit_jcc = x86_jcc32(&c->as, X86_CC_NE);
+    /* Single-thread mode: the quantum is used up (insn_count >= insn_limit, unsigned). R11 is
+     * free here: nothing is allocated at a TB entry. Checked before counting this TB. */
+    size_t limit_jcc = 0;
+    bool limit_check = f->insn_limit_offset != IR_NO_INSN_COUNT &&
+                       f->insn_count_offset != IR_NO_INSN_COUNT && tb;
+    if (limit_check) {
+        x86_load(&c->as, 3, false, X86_R11, X86_ENV_REG, -1, f->insn_count_offset);
+        x86_alu_rm(&c->as, X86_CMP, true, X86_R11, X86_ENV_REG, f->insn_limit_offset);
+        limit_jcc = x86_jcc32(&c->as, X86_CC_AE);
+    }
     /* Count the TB's instructions once it is entered (cpu.h, CPUState.insn_count). */
     if (f->insn_count_offset != IR_NO_INSN_COUNT && tb && tb->icount) {
         x86_alu_mi(&c->as, X86_ADD, true, X86_ENV_REG, f->insn_count_offset, tb->icount);
@@ -926,6 +936,9 @@ void jit_lower_tb(JitCtx *c, IRFunc *f, TranslationBlock *tb) {
         emit_slow_path(c, &c->slow[i]);
     }
     x86_patch_rel32(&c->as, exit_jcc, c->as.pos);
+    if (limit_check) {
+        x86_patch_rel32(&c->as, limit_jcc, c->as.pos);
+    }
     x86_mov_ri(&c->as, X86_RAX, (uintptr_t)f->tb | TB_EXIT_REQUESTED);
     x86_jmp_abs(&c->as, jit_epilogue_rx, X86_R11);
 
