@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 
 #include "cpu-exec/sync.h"
+#include "cpu-exec/vcpu.h"
 
 struct IOPending {
     atomic_int refs;
@@ -73,6 +74,12 @@ bool cpu_io_pending(CPUState *cpu)
     return cpu->io_slot && ((IOSlot *)cpu->io_slot)->p;
 }
 
+bool cpu_io_waiting(CPUState *cpu)
+{
+    IOSlot *slot = cpu->io_slot;
+    return slot && slot->p && !atomic_load_explicit(&slot->p->done, memory_order_acquire);
+}
+
 void cpu_io_reset(CPUState *cpu)
 {
     cpu->reset_generation++;
@@ -102,6 +109,13 @@ uint64_t cpu_io_wait(CPUState *cpu, int kind, uint64_t key, IOPendingStartFn sta
     }
 
     IOPending *p = slot->p;
+    if (vcpu_single_thread() && !atomic_load_explicit(&p->done, memory_order_acquire)) {
+        /* One thread runs every vCPU: waiting here would stop the one that may complete the
+         * operation. Leave with the slot kept; the vCPU counts as idle until the completer's
+         * kick (cpu_io_waiting), then retries the instruction. */
+        atomic_store(&cpu->exit_request, 1);
+        cpu_loop_exit(cpu);
+    }
     sync_mutex_lock(&cpu->lock);
     while (!atomic_load_explicit(&p->done, memory_order_acquire) &&
            !atomic_load(&cpu->exit_request)) {

@@ -29,6 +29,7 @@
 
 #include "cpu-exec/exec.h"
 #include "cpu-exec/internal.h"
+#include "cpu-exec/io-pending.h"
 #include "cpu-exec/sync.h"
 #include "cpu-exec/vcpu.h"
 #include "hw/core/vclock.h"
@@ -99,6 +100,9 @@ static bool cpu_vcpu_is_idle(CPUState *cpu)
 {
     if (!g_queue_is_empty(&cpu->work)) {
         return false;
+    }
+    if (g_single_thread && cpu_io_waiting(cpu)) {
+        return true; /* io-pending.c: its result's completion kicks */
     }
     if (atomic_load(&cpu->stop) || runstate_shutdown_requested() ||
         atomic_load(&cpu->power_state) != CPU_POWER_ON || atomic_load(&cpu->held)) {
@@ -228,7 +232,7 @@ static bool rr_run_turn(CPUState *cpu)
         exclusive_exec_enter(cpu);
         cpu_exec(cpu);
         exclusive_exec_leave(cpu);
-        if (cpu->halted || cpu->insn_count >= cpu->insn_limit) {
+        if (cpu->halted || cpu->insn_count >= cpu->insn_limit || cpu_io_waiting(cpu)) {
             break;
         }
         /* Left for a kick (interrupt, work, exclusive section): carry on with the turn. */
