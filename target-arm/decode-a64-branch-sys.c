@@ -53,6 +53,12 @@ static void helper_wfe(void *envp) {
     if (atomic_exchange(&acpu->event_register, false)) {
         return;
     }
+    if (vcpu_single_thread()) {
+        /* One thread runs every vCPU: yielding the host thread would let nobody else run,
+         * so the WFE ends this vCPU's turn (the next TB entry sees the limit). */
+        acpu->parent.insn_limit = 0;
+        return;
+    }
     sched_yield();
 }
 

@@ -1,10 +1,9 @@
 # rr.mk — the deterministic single-thread mode (-accel tcg,thread=single), included by the
 # Makefile: check-rr runs test-smp-rr twice per backend and compares the outputs
 # (tests/rr/run.sh), then runs every multi-CPU guest test (test-smp*, test-psci*,
-# test-reset-inflight) in single mode on both backends (60 s each: a WFE that finds its event
-# register clear yields the host thread and goes on, so test-smp-wfe spins through whole
-# quanta there); check-rr-tsan repeats the
-# determinism check under ThreadSanitizer (the guest tests named test-smp-* already run there
+# test-reset-inflight) in single mode on both backends (a WFE that finds its event register
+# clear ends the vCPU's turn there); check-rr-tsan repeats the determinism check under
+# ThreadSanitizer (the guest tests named test-smp-* already run there
 # with the thread=single in their .args where they have it).
 RR_GUEST_TESTS = $(filter build/guest/arm/test-smp% build/guest/arm/test-psci% \
   build/guest/arm/test-reset-inflight.elf, $(GUEST_ARM_ELFS))
@@ -12,9 +11,8 @@ RR_GUEST_TESTS = $(filter build/guest/arm/test-smp% build/guest/arm/test-psci% \
 .PHONY: check-rr check-rr-tsan
 check-rr: build/tandem build/guest/arm/test-smp-rr.elf $(RR_GUEST_TESTS)
 	tests/rr/run.sh build/tandem build/guest/arm/test-smp-rr.elf
-	GUEST_NO_BUILD=1 EMU=build/tandem GUEST_ACCEL=thread=single GUEST_TIMEOUT=60 \
-	  tests/run-guest-tests.sh \
-	  $(RR_GUEST_TESTS)
+	GUEST_NO_BUILD=1 EMU=build/tandem GUEST_ACCEL=thread=single \
+	  tests/run-guest-tests.sh $(RR_GUEST_TESTS)
 
 check-rr-tsan: build-tsan/tandem build/guest/arm/test-smp-rr.elf
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" RR_TIMEOUT=180 \
