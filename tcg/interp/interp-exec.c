@@ -545,8 +545,10 @@ do_MOVCOND64:
     goto *(const void *)*pc;
 
 do_LD8U : {
-    uint8_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    /* Relaxed atomic, like LD64: the inline jump-cache probe (gen_lookup_and_goto_ptr) reads
+     * TranslationBlock.invalid, which other threads set atomically. */
+    uint8_t v = __atomic_load_n((const uint8_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                                __ATOMIC_RELAXED);
     out(bs, pc, 1, v);
 }
     pc += 4;
@@ -593,8 +595,10 @@ do_LD32S : {
     goto *(const void *)*pc;
 
 do_LD64 : {
-    uint64_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    /* Relaxed atomic: host fields read here (jump-cache slots, a TB's key) may be written by
+     * other threads with atomic stores; every such field is naturally aligned. */
+    uint64_t v = __atomic_load_n(
+        (const uint64_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]), __ATOMIC_RELAXED);
     out(bs, pc, 1, v);
 }
     pc += 4;
