@@ -53,10 +53,10 @@ uint64_t cpu_io_wait(CPUState *cpu, int kind, uint64_t key, IOPendingStartFn sta
 
 /* Owner thread: true while an operation waits in the slot (interrupts are not taken then:
  * the instruction that started it has not finished). */
+bool cpu_io_pending(CPUState *cpu);
 /* Owner thread: an operation is owed and its result has not arrived (the single-thread mode
  * treats such a vCPU as idle until the completer's kick). */
 bool cpu_io_waiting(CPUState *cpu);
-bool cpu_io_pending(CPUState *cpu);
 
 /* Owner thread, from the CPU's reset: forgets the slot, so a late result is dropped. */
 void cpu_io_reset(CPUState *cpu);

@@ -118,6 +118,24 @@ static bool cpu_vcpu_may_run(CPUState *cpu)
            !atomic_load(&cpu->stop) && !runstate_shutdown_requested() && !vcpu_threads_exiting();
 }
 
+/* One step of the owner's loop, shared by both threading modes: run the queued work, wake
+ * from halt on an architectural event, then run guest code if the rules allow. Returns false
+ * if the vCPU may not run. */
+static bool vcpu_step(CPUState *cpu)
+{
+    cpu_work_run_queued(cpu);
+    if (cpu->halted && cpu->arch->has_work(cpu)) {
+        cpu->halted = false; /* rule 3: only the owner clears halted */
+    }
+    if (!cpu_vcpu_may_run(cpu)) {
+        return false;
+    }
+    exclusive_exec_enter(cpu);
+    cpu_exec(cpu); /* EXCP_HALTED: the idle check puts the thread to sleep */
+    exclusive_exec_leave(cpu);
+    return true;
+}
+
 static gpointer vcpu_thread_main(gpointer opaque)
 {
     CPUState *cpu = opaque;
@@ -139,17 +157,7 @@ static gpointer vcpu_thread_main(gpointer opaque)
             break;
         }
         sync_mutex_unlock(&cpu->lock);
-
-        cpu_work_run_queued(cpu);
-        if (cpu->halted && cpu->arch->has_work(cpu)) {
-            cpu->halted = false; /* rule 3: only the owner clears halted */
-        }
-        if (cpu_vcpu_may_run(cpu)) {
-            exclusive_exec_enter(cpu);
-            cpu_exec(cpu); /* EXCP_HALTED: the idle check above puts us to sleep */
-            exclusive_exec_leave(cpu);
-        }
-
+        vcpu_step(cpu);
         sync_mutex_lock(&cpu->lock);
     }
     cpu->parked = true;
@@ -221,21 +229,9 @@ static bool rr_run_turn(CPUState *cpu)
         budget = until < 1 ? 1 : (uint64_t)until < budget ? (uint64_t)until : budget;
     }
     cpu->insn_limit = cpu->insn_count + budget;
-    for (;;) {
-        cpu_work_run_queued(cpu);
-        if (cpu->halted && cpu->arch->has_work(cpu)) {
-            cpu->halted = false; /* rule 3: only the owner clears halted */
-        }
-        if (!cpu_vcpu_may_run(cpu)) {
-            break;
-        }
-        exclusive_exec_enter(cpu);
-        cpu_exec(cpu);
-        exclusive_exec_leave(cpu);
-        if (cpu->halted || cpu->insn_count >= cpu->insn_limit || cpu_io_waiting(cpu)) {
-            break;
-        }
-        /* Left for a kick (interrupt, work, exclusive section): carry on with the turn. */
+    /* A vCPU left for a kick (interrupt, work, exclusive section) carries on with its turn. */
+    while (vcpu_step(cpu) && !cpu->halted && cpu->insn_count < cpu->insn_limit &&
+           !cpu_io_waiting(cpu)) {
     }
     tls_current_cpu = NULL;
     return true;

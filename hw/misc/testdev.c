@@ -26,6 +26,16 @@ static void testdev_flush_stale(TestDevState *s)
     g_ptr_array_set_size(s->stale, 0);
 }
 
+/* The scratch register at offset, or NULL if offset names none. */
+static uint64_t *testdev_scratch_reg(TestDevState *s, uint64_t offset)
+{
+    if (offset < TESTDEV_SCRATCH || offset >= TESTDEV_SCRATCH + 8 * TESTDEV_SCRATCH_REGS ||
+        (offset & 7)) {
+        return NULL;
+    }
+    return &s->scratch[(offset - TESTDEV_SCRATCH) / 8];
+}
+
 static void testdev_release_locked(TestDevState *s, uint64_t value)
 {
     for (guint i = 0; i < s->pending->len; i++) {
@@ -66,9 +76,9 @@ static bool testdev_read_deferred(void *opaque, uint64_t offset, unsigned size, 
         testdev_wait(s, p);
         return false;
     }
-    if (offset >= TESTDEV_SCRATCH && offset < TESTDEV_SCRATCH + 8 * TESTDEV_SCRATCH_REGS &&
-        !(offset & 7)) {
-        *value = s->scratch[(offset - TESTDEV_SCRATCH) / 8];
+    uint64_t *scratch = testdev_scratch_reg(s, offset);
+    if (scratch) {
+        *value = *scratch;
         return true;
     }
     switch (offset) {
@@ -89,9 +99,9 @@ static void testdev_write(void *opaque, uint64_t offset, uint64_t value, unsigne
 {
     TestDevState *s = opaque;
     testdev_flush_stale(s);
-    if (offset >= TESTDEV_SCRATCH && offset < TESTDEV_SCRATCH + 8 * TESTDEV_SCRATCH_REGS &&
-        !(offset & 7)) {
-        s->scratch[(offset - TESTDEV_SCRATCH) / 8] = value;
+    uint64_t *scratch = testdev_scratch_reg(s, offset);
+    if (scratch) {
+        *scratch = value;
         return;
     }
     switch (offset) {
