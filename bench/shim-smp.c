@@ -29,7 +29,7 @@ void bench_puts(const char *s)
     }
 }
 
-void cpu1_main(void)
+void secondary_main(uint64_t context)
 {
     bench_main_b();
     __asm__ volatile("dmb ish" ::: "memory");
@@ -39,17 +39,9 @@ void cpu1_main(void)
     }
 }
 
-void cpu1_entry(void);
-__asm__(".section .text\n"
-        ".global cpu1_entry\n"
-        "cpu1_entry:\n"
-        "  mov sp, x0\n"
-        "  bl cpu1_main\n"
-        "  b .\n");
-
 int main(void)
 {
-    int two = psci_hvc(PSCI_CPU_ON64, 1, (uint64_t)cpu1_entry,
+    int two = psci_hvc(PSCI_CPU_ON64, 1, (uint64_t)secondary_entry,
                        (uint64_t)&stack1[sizeof(stack1)], 0) == 0;
     bench_main_a();
     if (two) {

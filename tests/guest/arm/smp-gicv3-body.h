@@ -100,14 +100,6 @@ static int take_all(int me)
     }
 }
 
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
 void secondary_main(uint64_t stack_top)
 {
     int me = (int)((stack_top - (uint64_t)stacks) / sizeof(stacks[0])) - 1;

@@ -86,14 +86,6 @@ static void work(int me)
     }
 }
 
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
 void secondary_main(uint64_t context)
 {
     uint64_t mpidr;

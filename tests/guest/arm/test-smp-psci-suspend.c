@@ -51,14 +51,9 @@ static uint32_t gic_ack(void)
     return iar & 0x3ff;
 }
 
-void secondary_entry(void);
 void resume_entry(void);
 __asm__(".section .text\n"
-        ".global secondary_entry, resume_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n"
+        ".global resume_entry\n"
         "resume_entry:\n"
         "  mov sp, x0\n"
         "  bl resume_main\n"

@@ -168,15 +168,7 @@ static void rr_work(int me)
     done[me] = 1;
 }
 
-void rr_secondary_entry(void);
-__asm__(".section .text\n"
-        ".global rr_secondary_entry\n"
-        "rr_secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl rr_secondary_main\n"
-        "  b .\n");
-
-void rr_secondary_main(uint64_t context)
+void secondary_main(uint64_t context)
 {
     rr_work(cpu_id());
     psci_hvc(CPU_OFF, 0, 0, 0, 0);
@@ -189,7 +181,7 @@ int main(void)
     REG32(GICD, 0x000) = 1; /* GICD_CTLR.EnableGrp0 */
     for (int c = 1; c < NCPUS; c++) {
         uint64_t top = (uint64_t)&stacks[c][sizeof(stacks[c])];
-        CHECK_EQ(psci_hvc(CPU_ON64, (uint64_t)c, (uint64_t)rr_secondary_entry, top, 0), 0);
+        CHECK_EQ(psci_hvc(CPU_ON64, (uint64_t)c, (uint64_t)secondary_entry, top, 0), 0);
     }
     go = 1;
     rr_work(0);

@@ -17,14 +17,6 @@ static uint8_t stack1[4096] __attribute__((aligned(16)));
 static volatile uint32_t to_cpu1, to_cpu0;
 static volatile uint32_t cpu1_bad;
 
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
 void secondary_main(uint64_t context)
 {
     for (uint32_t r = 1; r <= ROUNDS; r++) {

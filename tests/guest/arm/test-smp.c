@@ -56,15 +56,7 @@ static void add_one(volatile uint64_t *p)
                      : "memory");
 }
 
-/* Secondary entry: x0 = context id = the top of this CPU's stack. */
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
+/* Runs on a secondary started at secondary_entry (runtime): context = the top of its stack. */
 void secondary_main(uint64_t context)
 {
     uint64_t mpidr;

@@ -66,6 +66,20 @@ void guest_exit(int code)
     psci_system_off();
 }
 
+__asm__(".section .text\n"
+        ".global secondary_entry\n"
+        "secondary_entry:\n"
+        "  mov sp, x0\n"
+        "  bl secondary_main\n"
+        "  b .\n");
+
+__attribute__((weak)) void secondary_main(uint64_t context)
+{
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
 uint64_t psci_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t after[3])
 {
     register uint64_t x0 __asm__("x0") = fn;

@@ -19,6 +19,11 @@ void guest_exit(int code) __attribute__((noreturn));
 /* A PSCI call over HVC #0 (SMCCC: function in x0, arguments in x1-x3): returns x0; after, if
  * not NULL, receives x1-x3 as the call left them. */
 uint64_t psci_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t after[3]);
+/* Entry point for a secondary CPU started with PSCI CPU_ON whose context id is the top of its
+ * stack: sp = x0, then secondary_main(x0). A test that starts secondaries defines
+ * secondary_main; the runtime's weak default parks the CPU in WFI. */
+void secondary_entry(void);
+void secondary_main(uint64_t context);
 /* PSCI SYSTEM_OFF over HVC. */
 void psci_system_off(void) __attribute__((noreturn));
 
