@@ -5,7 +5,8 @@
  * translator, and TLB maintenance.
  *
  * The TLB belongs to its vCPU: only the owner thread reads or writes it. Other threads that
- * need an entry gone (a page became code, broadcast invalidation) queue work on the owner.
+ * need an entry gone (a page became code, broadcast invalidation) run work on the owner and
+ * wait for it (run_on_cpu), so the entry is gone before they go on.
  * Guest RAM is read and written with relaxed host atomics (acquire/release when the guest op
  * asks for it) so that ThreadSanitizer reports only races in Tandem's own data. A store that
  * hits a page holding translated code (TLB_CODE) is performed first and then invalidates the
@@ -582,21 +583,31 @@ void tlb_flush_phys_page(CPUState *cpu, uint64_t paddr)
 
 static void tlb_flush_phys_page_work(CPUState *cpu, void *arg)
 {
-    tlb_flush_phys_page(cpu, (uint64_t)(uintptr_t)arg);
+    tlb_flush_phys_page(cpu, *(const uint64_t *)arg);
 }
 
-void tlb_flush_phys_page_all(uint64_t paddr)
+void tlb_run_on_others(CPUState *cpu, CPUWorkFunc fn, void *arg)
+{
+    CPUState *self = current_cpu();
+    for (int i = 0; i < vcpu_count(); i++) {
+        CPUState *other = vcpu_get(i);
+        /* A vCPU whose thread has not initialised yet starts with an empty TLB and fills it
+         * after the caller's change; a thread that is ending runs no more work. */
+        if (other != self && other != cpu && atomic_load(&other->created) &&
+            !vcpu_threads_exiting()) {
+            run_on_cpu(other, fn, arg);
+        }
+    }
+}
+
+/* A page is becoming code (tb-gen.c): no vCPU may keep a fast-path store entry for it. */
+void tlb_flush_phys_page_all(CPUState *cpu, uint64_t paddr)
 {
     uint64_t page = paddr & TARGET_PAGE_MASK;
     CPUState *self = current_cpu();
-    if (self) {
+    tlb_flush_phys_page(cpu, page);
+    if (self && self != cpu) {
         tlb_flush_phys_page(self, page);
     }
-    for (int i = 0; i < vcpu_count(); i++) {
-        CPUState *cpu = vcpu_get(i);
-        /* A vCPU whose thread has not initialised yet starts with an empty TLB. */
-        if (cpu != self && atomic_load(&cpu->created)) {
-            async_run_on_cpu(cpu, tlb_flush_phys_page_work, (void *)(uintptr_t)page);
-        }
-    }
+    tlb_run_on_others(cpu, tlb_flush_phys_page_work, &page);
 }

@@ -1,8 +1,8 @@
 /*
  * softmmu.h — guest memory access through the per-vCPU TLB: the slow paths called by generated
  * code, the accessors used by helpers and the translator, and TLB maintenance.
- * Everything here runs on the owner vCPU thread, except tlb_flush_*_all which queue work on
- * other vCPUs (or act directly when the target vCPU is the caller).
+ * Everything here runs on the owner vCPU thread; tlb_flush_phys_page_all also makes the other
+ * vCPUs act, on their own threads, and waits for them.
  */
 #ifndef TANDEM_CPU_EXEC_SOFTMMU_H
 #define TANDEM_CPU_EXEC_SOFTMMU_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cpu-exec/cpu.h"
+#include "cpu-exec/vcpu.h"
 #include "tcg/ir.h"
 
 /* Operation info passed to slow paths: memop | mmu_idx << 8 (also the insn's pc is in env). */
@@ -35,7 +36,17 @@ void tlb_flush(CPUState *cpu);
 void tlb_flush_nonglobal(CPUState *cpu);
 /* Drops the translations of vaddr's page, and all of a larger mapping (PAGE_LG) holding it. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
-/* Every vCPU's write entries for this physical page lose/gain TLB_CODE. */
-void tlb_flush_phys_page_all(uint64_t paddr);
+/* Every vCPU drops its write entries for this physical page (the next store there refills
+ * and sees TLB_CODE); returns once all have. cpu (the caller's vCPU) flushes inline, the others
+ * run it on their threads while the caller waits: never call it holding a page lock. */
+void tlb_flush_phys_page_all(CPUState *cpu, uint64_t paddr);
+/*
+ * Runs fn(other, arg) on the thread of every other vCPU (not cpu, not the calling thread's)
+ * and returns once all have run it, one after another through run_on_cpu: the caller keeps
+ * running its own work items while it waits, so two vCPUs doing this at once cannot deadlock
+ * (DESIGN.md rule 4). For broadcast TLB maintenance that must be complete before the caller
+ * goes on; the TLB stays owner-only. Never call it holding a page lock or the device lock.
+ */
+void tlb_run_on_others(CPUState *cpu, CPUWorkFunc fn, void *arg);
 
 #endif

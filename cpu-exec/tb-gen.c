@@ -6,8 +6,10 @@
  * global lock. The page locks of the TB's pages are held from before the first guest byte is
  * read until the TB is in the table and the page lists (see tb-invalidate.c); if the translator
  * raises (cpu_loop_exit on a fetch fault) cpu_exec releases them where it lands. Insertion is
- * where racing translators agree: the loser's TB is simply never used. A full code region
- * flushes every TB (inline with one vCPU, else as safe work after leaving the loop).
+ * where racing translators agree: the loser's TB is simply never used. Before a page's first
+ * TB, every vCPU is made to send its stores to that page through the self-modifying-code check
+ * (tb_gen_mark_page). A full code region flushes every TB (inline with one vCPU, else as safe
+ * work after leaving the loop, tb_flush_request).
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -44,13 +46,30 @@ static void tb_gen_log_out(const TranslationBlock *tb)
     log_unlock();
 }
 
-/* Makes the first TB of a page visible to every vCPU's stores (TLB_CODE on write entries). */
-static void tb_gen_mark_page(CPUState *cpu, uint64_t paddr)
+/*
+ * Makes the page of paddr safe to translate: every vCPU's stores there must take the
+ * self-modifying-code path before a TB of it is published (review finding 1). Returns true
+ * with the page locks still held once that holds. The first time (and again after the page
+ * stopped holding code), the page is marked so that new TLB fills add TLB_CODE, and every vCPU
+ * drops the write entries it filled before: inline when this is the only vCPU; otherwise the
+ * others are asked and waited for (tlb_flush_phys_page_all), which must not happen under page
+ * locks (a vCPU blocked on one would never run the request), so the locks are released and
+ * false tells the caller to start again.
+ */
+static bool tb_gen_mark_page(CPUState *cpu, TBPageLocks *pl, uint64_t paddr)
 {
-    if (tb_page_mark_code(paddr)) {
-        tlb_flush_phys_page(cpu, paddr); /* also when cpu is not the thread's registered vCPU */
-        tlb_flush_phys_page_all(paddr & TARGET_PAGE_MASK);
+    if (!tb_page_mark_code(paddr)) {
+        return true;
     }
+    if (vcpu_count() <= 1) {
+        tlb_flush_phys_page(cpu, paddr); /* also when cpu is not the thread's registered vCPU */
+        bool again = tb_page_mark_code(paddr); /* the broadcast is done: now READY */
+        g_assert(!again);
+        return true;
+    }
+    tb_page_unlock_pair(pl);
+    tlb_flush_phys_page_all(cpu, paddr);
+    return false;
 }
 
 /* Room for the TB descriptor in the region; flushes when full. NULL: the caller must leave
@@ -84,9 +103,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint
         TBPageLocks pl;
         bool retry;
         tb_page_lock_pair(&pl, phys_pc & TARGET_PAGE_MASK, page1_hint);
-        tb_gen_mark_page(cpu, phys_pc);
-        if (page1_hint != (uint64_t)-1) {
-            tb_gen_mark_page(cpu, page1_hint);
+        if (!tb_gen_mark_page(cpu, &pl, phys_pc) ||
+            (page1_hint != (uint64_t)-1 && !tb_gen_mark_page(cpu, &pl, page1_hint))) {
+            continue; /* page locks were released to wait for the other vCPUs */
         }
         TranslationBlock *tb = tb_gen_alloc(cpu, &pl, &retry);
         if (retry) {

@@ -4,11 +4,18 @@
  *
  * Every physical page that holds code has a PageDesc (two-level table, lock-free lookup, never
  * freed) with the list of TBs covering it (through tb->page_next[k], tagged with k) and the
- * "code" flag that makes tlb_fill put TLB_CODE on write entries. Lists and flags are protected
+ * code state that makes tlb_fill put TLB_CODE on write entries. Lists and states are protected
  * by striped page locks (hash of the page number). A translator holds the locks of its pages
  * from before it reads guest code until the TB is in the table and the page lists, so a store
  * that invalidates the page either waits for the new TB (and invalidates it) or happens before
- * the translator reads the bytes. The code flag is set before translation for the same reason.
+ * the translator reads the bytes. The code state is set before translation for the same reason.
+ *
+ * A page becomes code in two steps (review finding 1: another vCPU must never keep a fast-path
+ * write entry for a page it cannot see is code): MARKED, from which every TLB fill adds
+ * TLB_CODE, then READY once every vCPU has dropped the write entries it filled before (a
+ * synchronous broadcast, tlb_flush_phys_page_all, with the page locks released). Only a READY
+ * page gets TBs, so from the moment a TB is published every store to its bytes, from any vCPU,
+ * takes the slow path and invalidates it.
  *
  * An invalidated TB is marked invalid, removed from the table, the jump caches and every chain;
  * it stays in the list of its other page (if any) until that list is next walked. Nothing is
@@ -36,9 +43,12 @@ typedef struct PageDesc {
     /* Which 64-byte chunks of the page the listed TBs cover (under the page lock): a store to
      * a data variable that shares a page with code (common in firmware) then skips the list. */
     uint64_t code_chunks;
-    atomic_bool code;
-    bool listed; /* in code_pages (under the page lock) */
+    atomic_int code;   /* PAGE_CODE_* (written under the page lock, read lock-free) */
+    uint32_t code_gen; /* counts NONE -> MARKED transitions (under the page lock) */
+    bool listed;       /* in code_pages (under the page lock) */
 } PageDesc;
+
+enum { PAGE_CODE_NONE, PAGE_CODE_MARKED, PAGE_CODE_READY };
 
 #define CHUNK_BITS (TARGET_PAGE_BITS - 6)
 _Static_assert(TARGET_PAGE_SIZE >> CHUNK_BITS == 64, "64 chunks per page");
@@ -60,6 +70,12 @@ static GArray *code_pages; /* of uint64_t page numbers */
 #define PAGE_LOCK_STRIPES 256
 static GMutex page_locks[PAGE_LOCK_STRIPES];
 static __thread TBPageLocks tls_held_locks;
+/* The marking this thread was last told to broadcast (tb_page_mark_code returned true):
+ * calling again for the same page and generation means the broadcast is done. */
+static __thread struct {
+    uint64_t page;
+    uint32_t gen;
+} tls_mark = {(uint64_t)-1, 0};
 
 static atomic_uint flush_count;
 
@@ -155,23 +171,45 @@ static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint6
 }
 
 
+/*
+ * Under the page lock. Returns false once the page is READY (the caller may translate it).
+ * Returns true while it is not: the page is now at least MARKED, and the caller must make every
+ * vCPU drop its write entries for it (tlb_flush_phys_page_all; that waits for other vCPUs, so
+ * the caller first releases its page locks) and then call again. That second call by the same
+ * thread for the same marking (no flush or invalidation emptied the page in between) makes the
+ * page READY. A thread that finds a page MARKED by another, whose broadcast may still be in
+ * flight, does its own broadcast rather than wait for that one.
+ */
 bool tb_page_mark_code(uint64_t paddr)
 {
     PageDesc *pd = page_find(paddr, true);
-    if (atomic_load(&pd->code)) {
+    uint64_t page = paddr & TARGET_PAGE_MASK;
+    int state = atomic_load(&pd->code);
+    if (state == PAGE_CODE_READY) {
         return false;
     }
-    atomic_store(&pd->code, true);
-    if (!pd->listed) {
-        pd->listed = true;
-        uint64_t pn = paddr >> TARGET_PAGE_BITS;
-        sync_mutex_lock(&code_pages_lock);
-        if (!code_pages) {
-            code_pages = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    if (state == PAGE_CODE_NONE) {
+        /* seq_cst store: a TLB fill that reads the state after this sees the page as code;
+         * one that read it before is finished before the broadcast's flush runs. */
+        atomic_store(&pd->code, PAGE_CODE_MARKED);
+        pd->code_gen++;
+        if (!pd->listed) {
+            pd->listed = true;
+            uint64_t pn = paddr >> TARGET_PAGE_BITS;
+            sync_mutex_lock(&code_pages_lock);
+            if (!code_pages) {
+                code_pages = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+            }
+            g_array_append_val(code_pages, pn);
+            sync_mutex_unlock(&code_pages_lock);
         }
-        g_array_append_val(code_pages, pn);
-        sync_mutex_unlock(&code_pages_lock);
+    } else if (tls_mark.page == page && tls_mark.gen == pd->code_gen) {
+        atomic_store(&pd->code, PAGE_CODE_READY);
+        tls_mark.page = (uint64_t)-1;
+        return false;
     }
+    tls_mark.page = page;
+    tls_mark.gen = pd->code_gen;
     return true;
 }
 
@@ -182,7 +220,7 @@ void tb_page_add(TranslationBlock *tb)
             continue;
         }
         PageDesc *pd = page_find(tb->page_addr[k], true);
-        g_assert(atomic_load(&pd->code));
+        g_assert(atomic_load(&pd->code) == PAGE_CODE_READY);
         /* page_next[k] holds the successor as a tagged entry (TB pointer | its slot). */
         tb->page_next[k] = (TranslationBlock *)pd->first;
         pd->first = (uintptr_t)tb | (uintptr_t)k;
@@ -195,7 +233,7 @@ void tb_page_add(TranslationBlock *tb)
 bool tb_page_has_code(uint64_t paddr)
 {
     PageDesc *pd = page_find(paddr, false);
-    return pd && atomic_load(&pd->code);
+    return pd && atomic_load(&pd->code) != PAGE_CODE_NONE;
 }
 
 /* ---- invalidation ---- */
@@ -247,7 +285,7 @@ static void tb_invalidate_page_locked(uint64_t page, uint64_t start, uint64_t en
     }
     pd->code_chunks = chunks;
     if (!pd->first) {
-        atomic_store(&pd->code, false);
+        atomic_store(&pd->code, PAGE_CODE_NONE);
     }
 }
 
@@ -286,7 +324,7 @@ void tb_flush_all(void)
         pd->first = 0;
         pd->code_chunks = 0;
         pd->listed = false;
-        atomic_store(&pd->code, false);
+        atomic_store(&pd->code, PAGE_CODE_NONE);
         sync_mutex_unlock(lock);
     }
     if (code_pages) {

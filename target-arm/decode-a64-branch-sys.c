@@ -339,10 +339,11 @@ static void gen_dc_zva(DisasContext *s, int rt) {
     }
 }
 
-/* IC IVAU: invalidate the translations of the cache line holding vaddr. Stores to code pages
- * already invalidate on this vCPU; this closes the window where another vCPU's store to a
- * page that only just became code took its fast path (ARM ARM B2.4.4: the IC + ISB sequence
- * is what makes new instructions visible). An address that does not translate is ignored,
+/* IC IVAU: invalidate the translations of the cache line holding vaddr. Every vCPU's store to
+ * a page holding TBs already invalidates them (tb-gen.c makes all TLBs see the page as code
+ * before its first TB is published); this also covers bytes written behind the TLB's back
+ * (device DMA, loaders), as the architecture makes the IC + ISB sequence the point where new
+ * instructions become visible (ARM ARM B2.4.4). An address that does not translate is ignored,
  * as a cache maintenance operation raises no fault here. */
 static void helper_ic_ivau(void *envp, uint64_t vaddr) {
     CPUARMState *env = envp;
@@ -355,7 +356,9 @@ static void helper_ic_ivau(void *envp, uint64_t vaddr) {
     }
 }
 
-/* TLBI (CRn = 8) and AT (CRn = 7, CRm = 8): helpers in tlb-maint.c. */
+/* TLBI (CRn = 8) and AT (CRn = 7, CRm = 8): helpers in mmu.c. An IS form makes every other
+ * vCPU flush too before this vCPU runs the next instruction: the helper queues that as work on
+ * this vCPU, and ending the TB here (pc = next instruction) lets it run at the TB boundary. */
 static bool trans_tlbi(DisasContext *s, int crm, int op2, int rt) {
     if (s->el == 0) {
         return false;
@@ -415,8 +418,10 @@ static bool trans_sys(DisasContext *s, uint32_t insn) {
         if (s->el == 0) {
             return false;
         }
-        /* Nothing cached to drop (stores invalidate translations); end the TB so the next
-         * instruction is fetched anew, as after a context synchronization. */
+        /* Nothing cached to drop: every vCPU's store to a page holding TBs invalidates them
+         * before it completes (tb-gen.c, tb_gen_mark_page), so another vCPU's new code is
+         * seen at its next context synchronization (ISB ends the TB). End the TB so this
+         * vCPU's next instruction is fetched anew. */
         s->is_jmp = DISAS_UPDATE;
         return true;
     case 0x351: { /* IC IVAU */

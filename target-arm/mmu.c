@@ -3,9 +3,9 @@
  * (stage 1 walk of the EL1&0 regime through mmu-walk.c, faults raised as data or instruction
  * aborts), external aborts and alignment faults, TLB maintenance (TLBI) and AT.
  *
- * Owner vCPU thread only, except that TLBI ... IS queues the same flush on the other vCPUs
- * (each flushes its own TLB on its own thread; issue 5 makes the broadcast complete before the
- * issuing instruction does).
+ * Owner vCPU thread only. TLBI ... IS makes every other vCPU do the same flush on its own
+ * thread (the TLB stays owner-only) and completes before the issuing vCPU runs its next
+ * instruction (see helper_tlbi).
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -142,36 +142,66 @@ static uint16_t arm_current_asid(const CPUARMState *env)
 }
 
 /*
- * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (op = CRm << 4 | op2).
- * Every TTBR change drops the non-global translations (write_ttbr), so the TLB holds global
- * ones and those of the current ASID: ASIDE1 drops the non-global ones if it names the current
- * ASID and has nothing to remove otherwise. By-address forms drop that address's pages (whole
- * granule, and every block mapping if it lies in one), whatever ASID they name.
+ * One vCPU's part of TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 (op2 0, 1, 2, 3, 5, 7),
+ * decoded with that vCPU's own TCR_EL1 and current ASID, since its entries were filled under
+ * them. Every TTBR change drops the non-global translations (write_ttbr), so the TLB holds
+ * global ones and those of the current ASID: ASIDE1 drops the non-global ones if it names the
+ * current ASID and has nothing to remove otherwise. By-address forms drop that address's pages
+ * (whole granule, and every block mapping if it lies in one), whatever ASID they name.
+ */
+static void tlbi_local(CPUState *cpu, uint64_t xt, unsigned op2)
+{
+    CPUARMState *env = cpu_env(cpu);
+    bool by_va = op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7;
+    /* Xt[43:0] = VA[55:12]; VA[63:56] follow VA[55]. */
+    uint64_t va = (uint64_t)((int64_t)(xt << 20) >> 8) & ~0xfffull;
+    if (by_va) {
+        tlbi_flush_va(cpu, va);
+    } else if (op2 == 2) {
+        if (arm_asid_of(env, xt) == arm_current_asid(env)) {
+            tlb_flush_nonglobal(cpu);
+        }
+    } else {
+        tlbi_flush_all(cpu, NULL);
+    }
+}
+
+typedef struct TLBIBroadcast {
+    uint64_t xt;
+    unsigned op2;
+} TLBIBroadcast;
+
+static void tlbi_remote_work(CPUState *cpu, void *arg)
+{
+    const TLBIBroadcast *b = arg;
+    tlbi_local(cpu, b->xt, b->op2);
+}
+
+/* Runs on the issuing vCPU's thread, outside generated code, before its next instruction. */
+static void tlbi_broadcast_work(CPUState *self, void *arg)
+{
+    tlb_run_on_others(self, tlbi_remote_work, arg);
+    g_free(arg);
+}
+
+/*
+ * TLBI (op = CRm << 4 | op2; CRm 7 local, 3 Inner Shareable). The local flush happens here. For
+ * an IS form the broadcast is queued as work on this vCPU: the translator ended the TB after
+ * the TLBI with pc at the next instruction, and queuing kicks this vCPU, so it leaves
+ * generated code at the next TB entry and runs the broadcast (waiting for every other vCPU)
+ * before it executes another instruction. The ARM ARM (D8.13.4) only requires completion at
+ * the next DSB ISH; completing at the TLBI itself is allowed and simpler.
  */
 void helper_tlbi(void *envp, uint64_t xt, uint32_t op)
 {
     CPUARMState *env = envp;
     CPUState *self = env_cpu(env);
     unsigned op2 = op & 7;
-    bool by_va = op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7;
-    /* Xt[43:0] = VA[55:12]; VA[63:56] follow VA[55]. */
-    uint64_t va = (uint64_t)((int64_t)(xt << 20) >> 8) & ~0xfffull;
-    if (by_va) {
-        tlbi_flush_va(self, va);
-    } else if (op2 == 2) {
-        if (arm_asid_of(env, xt) == arm_current_asid(env)) {
-            tlb_flush_nonglobal(self);
-        }
-    } else {
-        tlbi_flush_all(self, NULL);
-    }
-    if ((op >> 4) == 3) { /* Inner Shareable: every other vCPU too */
-        for (int i = 0; i < vcpu_count(); i++) {
-            CPUState *other = vcpu_get(i);
-            if (other != self) {
-                async_run_on_cpu(other, tlbi_flush_all, NULL);
-            }
-        }
+    tlbi_local(self, xt, op2);
+    if ((op >> 4) == 3 && vcpu_count() > 1) {
+        TLBIBroadcast *b = g_new(TLBIBroadcast, 1);
+        *b = (TLBIBroadcast){.xt = xt, .op2 = op2};
+        async_run_on_cpu(self, tlbi_broadcast_work, b);
     }
 }
 
