@@ -220,7 +220,8 @@ void tb_page_add(TranslationBlock *tb)
             continue;
         }
         PageDesc *pd = page_find(tb->page_addr[k], true);
-        g_assert(atomic_load(&pd->code) == PAGE_CODE_READY);
+        /* tb_gen_code publishes only on READY pages; MARKED is enough for the lists. */
+        g_assert(atomic_load(&pd->code) != PAGE_CODE_NONE);
         /* page_next[k] holds the successor as a tagged entry (TB pointer | its slot). */
         tb->page_next[k] = (TranslationBlock *)pd->first;
         pd->first = (uintptr_t)tb | (uintptr_t)k;
