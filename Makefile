@@ -105,4 +105,4 @@ check-tsan: $(TSAN_TARGETS)
 clean:
 	rm -rf build build-tsan
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TSAN_LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TSAN_LIB_OBJS:.o=.d) $(MAIN_SRC:%.c=$(TSAN_OBJ)/%.d)

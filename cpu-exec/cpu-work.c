@@ -96,6 +96,60 @@ static void cpu_work_wait_as_vcpu(CPUState *self, CPUWorkItem *wi)
     sync_mutex_unlock(&self->lock);
 }
 
+/*
+ * The calling thread (self, or a non-vCPU thread if NULL) waits until every item is done.
+ * Called from a helper inside cpu_exec, a vCPU counts as outside generated code while it
+ * waits, so an exclusive section requested meanwhile (possibly by a vCPU it waits for) can
+ * proceed. If that section flushed the TBs, the code it would return to is gone: it leaves the
+ * loop instead; the guest pc is precise at helper calls.
+ */
+static void cpu_work_wait_all(CPUState *self, CPUWorkItem *items, int n)
+{
+    if (!self) {
+        sync_mutex_lock(&work_done_lock);
+        for (int i = 0; i < n; i++) {
+            while (!items[i].done) {
+                sync_cond_wait(&work_done_cond, &work_done_lock);
+            }
+        }
+        sync_mutex_unlock(&work_done_lock);
+        return;
+    }
+    bool in_exec = exclusive_in_exec();
+    uint32_t flushes = tb_flush_count();
+    if (in_exec) {
+        exclusive_exec_leave(self);
+    }
+    for (int i = 0; i < n; i++) {
+        cpu_work_wait_as_vcpu(self, &items[i]);
+    }
+    if (in_exec) {
+        exclusive_exec_enter(self);
+        if (tb_flush_count() != flushes) {
+            cpu_loop_exit(self);
+        }
+    }
+}
+
+/* Single-thread mode: cpu lives on this very thread and is not running: run its queue (ours
+ * last) here, as cpu, instead of waiting for a turn that could never come. */
+static void cpu_work_run_single(CPUState *self, CPUState *cpu, CPUWorkItem *wi)
+{
+    bool in_exec = exclusive_in_exec();
+    uint32_t flushes = tb_flush_count();
+    if (in_exec) {
+        exclusive_exec_leave(self);
+    }
+    vcpu_single_run_work(cpu);
+    g_assert(wi->done);
+    if (in_exec) {
+        exclusive_exec_enter(self);
+        if (tb_flush_count() != flushes) {
+            cpu_loop_exit(self);
+        }
+    }
+}
+
 void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
 {
     CPUState *self = current_cpu();
@@ -106,49 +160,52 @@ void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
     CPUWorkItem wi = {.fn = fn, .arg = arg, .waiter = self};
     cpu_work_queue(cpu, &wi);
     if (self && vcpu_single_thread()) {
-        /* cpu lives on this very thread and is not running: run its queue (ours last) here,
-         * as cpu, instead of waiting for a turn that could never come. */
-        bool in_exec = exclusive_in_exec();
-        uint32_t flushes = tb_flush_count();
-        if (in_exec) {
-            exclusive_exec_leave(self);
-        }
-        vcpu_single_run_work(cpu);
-        g_assert(wi.done);
-        if (in_exec) {
-            exclusive_exec_enter(self);
-            if (tb_flush_count() != flushes) {
-                cpu_loop_exit(self);
-            }
-        }
+        cpu_work_run_single(self, cpu, &wi);
         return;
     }
-    if (!self) {
-        sync_mutex_lock(&work_done_lock);
-        while (!wi.done) {
-            sync_cond_wait(&work_done_cond, &work_done_lock);
+    cpu_work_wait_all(self, &wi, 1);
+}
+
+void run_on_other_cpus(CPUState *skip, CPUWorkFunc fn, void *arg, CPUWorkFunc parked_fn)
+{
+    CPUState *self = current_cpu();
+    int n = vcpu_count();
+    CPUWorkItem *items = g_new0(CPUWorkItem, n);
+    int queued = 0;
+    for (int i = 0; i < n; i++) {
+        CPUState *cpu = vcpu_get(i);
+        /* A vCPU whose thread has not initialised yet has nothing cached from before the
+         * caller's change; a thread that is ending runs no more work. */
+        if (cpu == self || cpu == skip || !atomic_load(&cpu->created) ||
+            vcpu_threads_exiting()) {
+            continue;
         }
-        sync_mutex_unlock(&work_done_lock);
-        return;
-    }
-    /*
-     * Called from a helper inside cpu_exec: while waiting this thread counts as outside
-     * generated code, so an exclusive section requested meanwhile (possibly by the very vCPU
-     * we wait for) can proceed. If that section flushed the TBs, the code we would return to
-     * is gone: leave the loop instead; the guest pc is precise at helper calls.
-     */
-    bool in_exec = exclusive_in_exec();
-    uint32_t flushes = tb_flush_count();
-    if (in_exec) {
-        exclusive_exec_leave(self);
-    }
-    cpu_work_wait_as_vcpu(self, &wi);
-    if (in_exec) {
-        exclusive_exec_enter(self);
-        if (tb_flush_count() != flushes) {
-            cpu_loop_exit(self);
+        CPUWorkItem *wi = &items[queued];
+        *wi = (CPUWorkItem){.fn = fn, .arg = arg, .waiter = self};
+        if (self && vcpu_single_thread()) {
+            cpu_work_queue(cpu, wi);
+            cpu_work_run_single(self, cpu, wi);
+            continue;
+        }
+        sync_mutex_lock(&cpu->lock);
+        bool parked = cpu->parked;
+        if (parked) {
+            /* Its thread sleeps in the idle loop, outside guest code, and leaves it only
+             * under this lock: what parked_fn records is seen before it runs again. */
+            parked_fn(cpu, arg);
+        } else {
+            g_queue_push_tail(&cpu->work, wi);
+        }
+        sync_mutex_unlock(&cpu->lock);
+        if (!parked) {
+            cpu_kick(cpu);
+            queued++;
         }
     }
+    if (!vcpu_single_thread() || !self) {
+        cpu_work_wait_all(self, items, queued);
+    }
+    g_free(items);
 }
 
 void async_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)

@@ -158,6 +158,9 @@ typedef struct CPUState {
      * insn_count reaches this, ending the vCPU's quantum. Written by the round-robin thread
      * before it runs the vCPU; unused (and never checked) in the one-thread-per-vCPU mode. */
     uint64_t insn_limit;
+    /* Set by another thread while this vCPU sleeps in its idle loop, cleared by the owner,
+     * which flushes its TLB before it runs again (run_on_other_cpus, softmmu.h). */
+    _Atomic bool tlb_flush_deferred;
 
     /* ---- owner thread only ---- */
     int cpu_index;

@@ -586,17 +586,16 @@ static void tlb_flush_phys_page_work(CPUState *cpu, void *arg)
     tlb_flush_phys_page(cpu, *(const uint64_t *)arg);
 }
 
-void tlb_run_on_others(CPUState *cpu, CPUWorkFunc fn, void *arg)
+void tlb_defer_flush(CPUState *cpu, void *arg)
 {
-    CPUState *self = current_cpu();
-    for (int i = 0; i < vcpu_count(); i++) {
-        CPUState *other = vcpu_get(i);
-        /* A vCPU whose thread has not initialised yet starts with an empty TLB and fills it
-         * after the caller's change; a thread that is ending runs no more work. */
-        if (other != self && other != cpu && atomic_load(&other->created) &&
-            !vcpu_threads_exiting()) {
-            run_on_cpu(other, fn, arg);
-        }
+    atomic_store(&cpu->tlb_flush_deferred, true);
+}
+
+void tlb_flush_if_deferred(CPUState *cpu)
+{
+    if (atomic_load_explicit(&cpu->tlb_flush_deferred, memory_order_relaxed) &&
+        atomic_exchange(&cpu->tlb_flush_deferred, false)) {
+        tlb_flush(cpu);
     }
 }
 
@@ -609,5 +608,5 @@ void tlb_flush_phys_page_all(CPUState *cpu, uint64_t paddr)
     if (self && self != cpu) {
         tlb_flush_phys_page(self, page);
     }
-    tlb_run_on_others(cpu, tlb_flush_phys_page_work, &page);
+    run_on_other_cpus(cpu, tlb_flush_phys_page_work, &page, tlb_defer_flush);
 }

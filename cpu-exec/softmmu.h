@@ -40,13 +40,11 @@ void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
  * and sees TLB_CODE); returns once all have. cpu (the caller's vCPU) flushes inline, the others
  * run it on their threads while the caller waits: never call it holding a page lock. */
 void tlb_flush_phys_page_all(CPUState *cpu, uint64_t paddr);
-/*
- * Runs fn(other, arg) on the thread of every other vCPU (not cpu, not the calling thread's)
- * and returns once all have run it, one after another through run_on_cpu: the caller keeps
- * running its own work items while it waits, so two vCPUs doing this at once cannot deadlock
- * (DESIGN.md rule 4). For broadcast TLB maintenance that must be complete before the caller
- * goes on; the TLB stays owner-only. Never call it holding a page lock or the device lock.
- */
-void tlb_run_on_others(CPUState *cpu, CPUWorkFunc fn, void *arg);
+/* For run_on_other_cpus: a vCPU asleep in its idle loop misses a broadcast TLB flush; it
+ * flushes its whole TLB before it next runs (tlb_flush_if_deferred, on its thread). An idle
+ * vCPU has a cold TLB to lose, and Linux issues TLBI ... IS by the ten thousand while the
+ * other CPUs sleep. */
+void tlb_defer_flush(CPUState *cpu, void *arg);
+void tlb_flush_if_deferred(CPUState *cpu);
 
 #endif

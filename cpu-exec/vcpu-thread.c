@@ -30,6 +30,7 @@
 #include "cpu-exec/exec.h"
 #include "cpu-exec/internal.h"
 #include "cpu-exec/io-pending.h"
+#include "cpu-exec/softmmu.h"
 #include "cpu-exec/sync.h"
 #include "cpu-exec/vcpu.h"
 #include "hw/core/vclock.h"
@@ -123,6 +124,7 @@ static bool cpu_vcpu_may_run(CPUState *cpu)
  * if the vCPU may not run. */
 static bool vcpu_step(CPUState *cpu)
 {
+    tlb_flush_if_deferred(cpu);
     cpu_work_run_queued(cpu);
     if (cpu->halted && cpu->arch->has_work(cpu)) {
         cpu->halted = false; /* rule 3: only the owner clears halted */

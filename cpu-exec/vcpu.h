@@ -41,6 +41,17 @@ void vcpus_stop_and_join(void);
 
 void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
 void async_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
+/*
+ * Broadcast maintenance that must be complete on every vCPU before the caller goes on (TLBI
+ * ... IS, a page becoming code): runs fn(target, arg) on the thread of every vCPU except the
+ * caller's and skip (may be NULL), queued on all at once, and returns once each has run it.
+ * A vCPU asleep in its idle loop is neither woken nor waited for: parked_fn(target, arg) runs
+ * instead, on the calling thread under the target's lock, and records (without blocking) what
+ * the target must do before it next runs guest code. The caller keeps running its own work
+ * items while it waits, so two vCPUs broadcasting at once cannot deadlock. Never call it
+ * holding a page lock or the device lock.
+ */
+void run_on_other_cpus(CPUState *skip, CPUWorkFunc fn, void *arg, CPUWorkFunc parked_fn);
 void async_safe_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
 
 /*

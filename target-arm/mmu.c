@@ -180,7 +180,7 @@ static void tlbi_remote_work(CPUState *cpu, void *arg)
 /* Runs on the issuing vCPU's thread, outside generated code, before its next instruction. */
 static void tlbi_broadcast_work(CPUState *self, void *arg)
 {
-    tlb_run_on_others(self, tlbi_remote_work, arg);
+    run_on_other_cpus(self, tlbi_remote_work, arg, tlb_defer_flush);
     g_free(arg);
 }
 

@@ -55,14 +55,6 @@ static uint64_t want(uint32_t r) { return (r & 1) ? VAL_B : VAL_A; }
 
 /* ---- CPU 1 ---- */
 
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
 void secondary_main(uint64_t context)
 {
     mmu_on();

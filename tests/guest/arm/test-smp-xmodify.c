@@ -67,14 +67,6 @@ static void sync_ialluis(void *p)
 
 /* ---- CPU 1 ---- */
 
-void secondary_entry(void);
-__asm__(".section .text\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "  mov sp, x0\n"
-        "  bl secondary_main\n"
-        "  b .\n");
-
 void secondary_main(uint64_t context)
 {
     uint32_t seen = 0;
