@@ -2,12 +2,14 @@
  * test-cpu-work.c — the vCPU life-cycle rules on real vCPU threads driven by test doubles:
  * work items run on the owner thread in order, kicks never run a halted vCPU, a work item or
  * an interrupt request wakes it, run_on_cpu between two vCPUs does not deadlock, safe work runs
- * with every vCPU out of generated code, and the main loop can pause and resume all vCPUs.
+ * with every vCPU out of generated code, the main loop can pause and resume all vCPUs, and a
+ * broadcast (run_on_other_cpus) waits for running vCPUs but leaves sleeping ones asleep.
  * Runs under ThreadSanitizer too, so everything shared is an atomic or behind a lock.
  */
 #include "tests/unit/fake-cpu.h"
 
 #include "cpu-exec/internal.h"
+#include "cpu-exec/sync.h"
 
 #define NCPUS 4
 
@@ -26,6 +28,17 @@ static void start_vcpus(int n, bool halted)
 }
 
 static void stop_vcpus(void) { vcpus_stop_and_join(); }
+
+/* A broadcast skips a vCPU whose thread has not started (its TLB is still empty). */
+static bool all_created(int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!atomic_load(&cpus[i]->parent.created)) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /* TB bodies */
 static uintptr_t halt_body(CPUState *cpu, TranslationBlock *tb) { cpu_halt(cpu); }
@@ -152,6 +165,91 @@ Test(cpu_work, mutual_run_on_cpu_does_not_deadlock, .timeout = 30)
     }
     cr_assert(FAKE_WAIT_FOR(atomic_load(&cross_done) == 200), "only %d of 200 items ran",
               atomic_load(&cross_done));
+    stop_vcpus();
+}
+
+/* ---- broadcasts: run_on_other_cpus ---- */
+
+static atomic_int bcast_ran[NCPUS], bcast_deferred[NCPUS];
+static atomic_bool bcast_wrong_thread;
+
+static void bcast_item(CPUState *cpu, void *arg)
+{
+    if (current_cpu() != cpu) {
+        atomic_store(&bcast_wrong_thread, true);
+    }
+    atomic_fetch_add(&bcast_ran[cpu->cpu_index], 1);
+}
+
+static void bcast_parked(CPUState *cpu, void *arg)
+{
+    atomic_fetch_add(&bcast_deferred[cpu->cpu_index], 1);
+}
+
+/* vCPU 3 halts at once; the others spin in generated code. */
+static uintptr_t spin_or_halt_body(CPUState *cpu, TranslationBlock *tb)
+{
+    if (cpu->cpu_index == 3) {
+        cpu_halt(cpu);
+    }
+    return (uintptr_t)tb | TB_EXIT_IDX0;
+}
+
+static bool cpu_parked(CPUState *cpu)
+{
+    sync_mutex_lock(&cpu->lock); /* annotated for TSan, as cpu-exec takes it */
+    bool parked = cpu->parked;
+    sync_mutex_unlock(&cpu->lock);
+    return parked;
+}
+
+Test(cpu_work, broadcast_waits_for_running_and_spares_sleeping, .timeout = 30)
+{
+    fake_tb_body = spin_or_halt_body;
+    start_vcpus(NCPUS, false);
+    CPUState *sleeper = &cpus[3]->parent;
+    cr_assert(FAKE_WAIT_FOR(all_created(NCPUS) && cpu_parked(sleeper)),
+              "vCPU 3 should halt and sleep");
+    cr_assert(FAKE_WAIT_FOR(atomic_load(&fake_exec_calls) > 1000), "vCPUs should be running");
+    int looks = atomic_load(&fake_has_work_calls);
+    for (int round = 1; round <= 50; round++) {
+        /* From the main thread, skipping vCPU 0: 1 and 2 run the item before this returns. */
+        run_on_other_cpus(&cpus[0]->parent, bcast_item, NULL, bcast_parked);
+        cr_assert_eq(atomic_load(&bcast_ran[1]), round);
+        cr_assert_eq(atomic_load(&bcast_ran[2]), round);
+        cr_assert_eq(atomic_load(&bcast_ran[0]), 0, "the skipped vCPU ran it");
+        cr_assert_eq(atomic_load(&bcast_ran[3]), 0, "the sleeping vCPU was made to run it");
+        cr_assert_eq(atomic_load(&bcast_deferred[3]), round);
+    }
+    cr_assert_not(atomic_load(&bcast_wrong_thread));
+    cr_assert_eq(atomic_load(&fake_has_work_calls), looks, "the sleeping vCPU was woken");
+    stop_vcpus();
+}
+
+/* Runs on a vCPU: a broadcast from inside, while another vCPU broadcasts too. */
+static void bcast_from_vcpu(CPUState *cpu, void *arg)
+{
+    run_on_other_cpus(NULL, bcast_item, NULL, bcast_parked);
+}
+
+Test(cpu_work, concurrent_broadcasts_do_not_deadlock, .timeout = 60)
+{
+    fake_tb_body = spin_body;
+    start_vcpus(NCPUS, false);
+    cr_assert(FAKE_WAIT_FOR(all_created(NCPUS) && atomic_load(&fake_exec_calls) > 1000),
+              "vCPUs should be running");
+    for (int i = 0; i < 40; i++) {
+        for (int c = 0; c < NCPUS; c++) {
+            async_run_on_cpu(&cpus[c]->parent, bcast_from_vcpu, NULL);
+        }
+    }
+    /* Each of the 160 broadcasts reaches the 3 other vCPUs. */
+    int want = 40 * (NCPUS - 1);
+    for (int c = 0; c < NCPUS; c++) {
+        cr_assert(FAKE_WAIT_FOR(atomic_load(&bcast_ran[c]) == want), "vCPU %d ran %d of %d", c,
+                  atomic_load(&bcast_ran[c]), want);
+    }
+    cr_assert_not(atomic_load(&bcast_wrong_thread));
     stop_vcpus();
 }
 
