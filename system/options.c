@@ -8,6 +8,7 @@
 #include "system/options.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -361,6 +362,85 @@ static OptionsResult opt_accel(TandemOptions *o, const char *arg)
     return options_each_subopt(o, "-accel", arg, accel_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
 }
 
+/* "2006-06-17T16:01:21" or "2006-06-17" (QEMU's -rtc base=DATETIME), read as UTC, into
+ * seconds since the Unix epoch. The PL031 holds 32 bits of seconds, so the date must lie in
+ * 1970-01-01 .. 2106-02-07T06:28:15. */
+static bool rtc_parse_datetime(const char *value, int64_t *secs)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = -1;
+    if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n != (int)strlen(value)) {
+        n = -1;
+        h = mi = sec = 0;
+        if (sscanf(value, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != (int)strlen(value)) {
+            return false;
+        }
+    }
+    if (!g_ascii_isdigit(value[0])) {
+        return false; /* sscanf would take "+2020" or " 2020" */
+    }
+    GDateTime *dt = g_date_time_new_utc(y, mo, d, h, mi, sec);
+    if (!dt) {
+        return false; /* month 13, February 30th, 25 o'clock... */
+    }
+    *secs = g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    return *secs >= 0 && *secs <= (int64_t)UINT32_MAX;
+}
+
+static bool rtc_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    RtcConfig *rtc = &o->cfg.rtc;
+    if (!value) {
+        error_report("%s: '%s' needs a value (base=, clock= or driftfix=)", opt, key);
+        return false;
+    }
+    if (strcmp(key, "base") == 0) {
+        if (strcmp(value, "utc") == 0) {
+            rtc->base = RTC_BASE_UTC;
+        } else if (strcmp(value, "localtime") == 0) {
+            rtc->base = RTC_BASE_LOCALTIME;
+        } else if (rtc_parse_datetime(value, &rtc->datetime)) {
+            rtc->base = RTC_BASE_DATETIME;
+        } else {
+            error_report("%s: base=%s: use utc, localtime or a date such as 2006-06-17T16:01:21 "
+                         "or 2006-06-17 (UTC, 1970 to 2106)", opt, value);
+            return false;
+        }
+        return true;
+    }
+    if (strcmp(key, "clock") == 0) {
+        if (strcmp(value, "host") == 0) {
+            rtc->clock = RTC_CLOCK_HOST;
+        } else if (strcmp(value, "rt") == 0) {
+            rtc->clock = RTC_CLOCK_RT;
+        } else if (strcmp(value, "vm") == 0) {
+            rtc->clock = RTC_CLOCK_VM;
+        } else {
+            error_report("%s: clock=%s: use host, rt or vm", opt, value);
+            return false;
+        }
+        return true;
+    }
+    if (strcmp(key, "driftfix") == 0) {
+        /* QEMU: slew re-injects lost ticks of x86's mc146818 RTC interrupt. The PL031 has no
+         * periodic tick to lose, so like QEMU's ARM boards Tandem accepts it and does nothing. */
+        if (strcmp(value, "none") != 0 && strcmp(value, "slew") != 0) {
+            error_report("%s: driftfix=%s: use none or slew", opt, value);
+            return false;
+        }
+        rtc->driftfix_slew = strcmp(value, "slew") == 0;
+        return true;
+    }
+    error_report("%s: unknown property '%s' (base=, clock= or driftfix=)", opt, key);
+    return false;
+}
+
+static OptionsResult opt_rtc(TandemOptions *o, const char *arg)
+{
+    return options_each_subopt(o, "-rtc", arg, rtc_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
+}
+
 static OptionsResult opt_bios(TandemOptions *o, const char *arg)
 {
     error_report("-bios %s: firmware images are not supported; boot with -kernel", arg);
@@ -392,6 +472,8 @@ static const OptionDef option_defs[] = {
     {"d", true, opt_d, "-d ITEM,...  debug log channels (-d help lists them)"},
     {"D", true, opt_D, "-D FILE  write the debug log to FILE"},
     {"accel", true, opt_accel, "-accel tcg[,backend=jit|interp][,thread=multi|single]"},
+    {"rtc", true, opt_rtc, "-rtc [base=utc|localtime|DATETIME][,clock=host|rt|vm][,driftfix=none|slew]  "
+     "the PL031's start and clock (DATETIME: 2006-06-17T16:01:21 or 2006-06-17, UTC)"},
     {"bios", true, opt_bios, NULL},
 };
 

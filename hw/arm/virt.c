@@ -308,7 +308,7 @@ static bool virt_init(Machine *m)
     }
     pl011_init(&vms->uart, chr, gic_spi_line(&vms->gic, VIRT_UART_SPI));
     address_space_map(&m->as, VIRT_UART_BASE, &vms->uart.iomem);
-    pl031_init(&vms->rtc, gic_spi_line(&vms->gic, VIRT_RTC_SPI));
+    pl031_init(&vms->rtc, gic_spi_line(&vms->gic, VIRT_RTC_SPI), &m->cfg.rtc);
     address_space_map(&m->as, VIRT_RTC_BASE, &vms->rtc.iomem);
     powerctl_init(&vms->powerctl, &m->as);
     address_space_map(&m->as, VIRT_POWERCTL_BASE, &vms->powerctl.iomem);

@@ -18,6 +18,28 @@
 
 #define MACHINE_MAX_CPUS 512 /* QEMU virt with GICv3; equals MAX_VCPUS in cpu-exec/vcpu-thread.c */
 
+/* -rtc base=...: where the real-time clock starts (QEMU's spelling and meaning). */
+typedef enum RtcBase {
+    RTC_BASE_UTC,       /* the host's time (UTC) when the machine is created */
+    RTC_BASE_LOCALTIME, /* the host's local time then (the guest sees local time as UTC) */
+    RTC_BASE_DATETIME,  /* a fixed date: RtcConfig.datetime */
+} RtcBase;
+
+/* -rtc clock=...: the clock the RTC advances with after its start. */
+typedef enum RtcClock {
+    RTC_CLOCK_DEFAULT, /* not given: host, or vm in the single-thread mode (docs/single-thread.md) */
+    RTC_CLOCK_HOST,    /* the host's real time (follows host clock adjustments) */
+    RTC_CLOCK_RT,      /* the host's monotonic clock */
+    RTC_CLOCK_VM,      /* the guest's virtual clock (stands still while the VM is paused) */
+} RtcClock;
+
+typedef struct RtcConfig {
+    RtcBase base;
+    int64_t datetime; /* RTC_BASE_DATETIME: seconds since the Unix epoch, UTC */
+    RtcClock clock;
+    bool driftfix_slew; /* accepted as QEMU does; it only matters for x86's RTC, ignored here */
+} RtcConfig;
+
 /* What the command line asked of the board. */
 typedef struct MachineConfig {
     uint64_t ram_size;  /* bytes; 0 = board default */
@@ -34,6 +56,7 @@ typedef struct MachineConfig {
     bool testdev;        /* -device tandem-testdev */
     uint64_t testdev_arg; /* -device tandem-testdev,arg=N */
     bool psci_smc;       /* -machine psci-conduit=smc (Tandem extension); false = hvc */
+    RtcConfig rtc;       /* -rtc; all zero = base=utc, clock chosen by the mode */
 } MachineConfig;
 
 /* An image placed in guest memory: data_len bytes of data then zeros up to size. */

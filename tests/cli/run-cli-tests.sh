@@ -117,6 +117,28 @@ expect_error device-bad-arg "arg=lots" "${BASE[@]}" -device tandem-testdev,arg=l
 expect_error device-bad-property "'color'" "${BASE[@]}" -device tandem-testdev,color=red \
     -kernel "$WORK/Image"
 
+# -rtc (QEMU's spelling): bad values are one clear error; good ones start the machine (shown by
+# dumpdtb, which exits 0 once the board, its PL031 included, is built).
+expect_error rtc-bad-month "base=2020-13-01" "${BASE[@]}" -rtc base=2020-13-01 -kernel "$X86_ELF"
+expect_error rtc-bad-day "base=2019-02-29" "${BASE[@]}" -rtc base=2019-02-29 -kernel "$X86_ELF"
+expect_error rtc-before-1970 "base=1969-12-31" "${BASE[@]}" -rtc base=1969-12-31 -kernel "$X86_ELF"
+expect_error rtc-no-seconds "base=2020-01-01T10:00" "${BASE[@]}" -rtc base=2020-01-01T10:00 -kernel "$X86_ELF"
+expect_error rtc-bad-clock "clock=guest" "${BASE[@]}" -rtc clock=guest -kernel "$X86_ELF"
+expect_error rtc-bad-driftfix "driftfix=fast" "${BASE[@]}" -rtc driftfix=fast -kernel "$X86_ELF"
+expect_error rtc-unknown-property "'speed'" "${BASE[@]}" -rtc base=utc,speed=2 -kernel "$X86_ELF"
+expect_error rtc-bare-word "'localtime' needs a value" "${BASE[@]}" -rtc localtime -kernel "$X86_ELF"
+for rtc in base=utc base=localtime,clock=rt base=2006-06-17T16:01:21,clock=vm \
+    base=2006-06-17,clock=host,driftfix=slew driftfix=none; do
+    if "$EMU" -M virt,dumpdtb="$WORK/rtc.dtb" -rtc "$rtc" -nographic >/dev/null 2>"$WORK/err" &&
+        ! grep -qv '^tandem: info: dtb dumped' "$WORK/err"; then
+        echo "ok   rtc-good $rtc"
+        passed=$((passed + 1))
+    else
+        echo "FAIL rtc-good $rtc: $(head -n 1 "$WORK/err")"
+        failed=$((failed + 1))
+    fi
+done
+
 expect_ok machine-help "virt" -M help
 expect_ok cpu-help "cortex-a57" -cpu help
 expect_ok log-help "in_asm" -d help
