@@ -14,6 +14,7 @@
 
 typedef struct CPUPowerStart {
     uint64_t entry, context;
+    bool only_if_claimed;
 } CPUPowerStart;
 
 static void cpu_power_halt_work(CPUState *cpu, void *arg)
@@ -38,6 +39,9 @@ static void cpu_power_start_work(CPUState *cpu, void *arg)
 {
     CPUPowerStart start = *(CPUPowerStart *)arg;
     g_free(arg);
+    if (start.only_if_claimed && atomic_load(&cpu->power_state) != CPU_POWER_ON_PENDING) {
+        return; /* a machine reset came in between and switched it off again */
+    }
     cpu->arch->start_at(cpu, start.entry, start.context);
     atomic_store(&cpu->power_state, CPU_POWER_ON);
 }
@@ -57,13 +61,23 @@ void cpu_power_off(CPUState *cpu)
     async_run_on_cpu(cpu, cpu_power_off_work, NULL);
 }
 
+int cpu_power_request_start(CPUState *cpu, uint64_t entry, uint64_t context, bool only_if_off)
+{
+    int found = CPU_POWER_OFF;
+    bool claimed =
+        atomic_compare_exchange_strong(&cpu->power_state, &found, CPU_POWER_ON_PENDING);
+    if (!claimed && only_if_off) {
+        return found;
+    }
+    CPUPowerStart *start = g_new(CPUPowerStart, 1);
+    *start = (CPUPowerStart){entry, context, only_if_off};
+    async_run_on_cpu(cpu, cpu_power_start_work, start);
+    return found;
+}
+
 void cpu_power_start(CPUState *cpu, uint64_t entry, uint64_t context)
 {
-    int expected = CPU_POWER_OFF;
-    atomic_compare_exchange_strong(&cpu->power_state, &expected, CPU_POWER_ON_PENDING);
-    CPUPowerStart *start = g_new(CPUPowerStart, 1);
-    *start = (CPUPowerStart){entry, context};
-    async_run_on_cpu(cpu, cpu_power_start_work, start);
+    cpu_power_request_start(cpu, entry, context, false);
 }
 
 uint32_t cpu_power_describe(CPUState *cpu)

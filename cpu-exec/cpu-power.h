@@ -30,6 +30,14 @@ void cpu_power_off(CPUState *cpu);
  * x0) = context, whatever its state was. An OFF CPU passes through ON_PENDING (claimed with
  * a compare-and-swap, as PSCI CPU_ON does). */
 void cpu_power_start(CPUState *cpu, uint64_t entry, uint64_t context);
+/* The start shared by cpu_power_start and PSCI CPU_ON: claims the CPU with the OFF ->
+ * ON_PENDING compare-and-swap (of racing requesters one wins; DESIGN.md "vCPU life cycle")
+ * and queues a work item that resets it and starts it at entry with context, then ON.
+ * Returns the power state found: CPU_POWER_OFF when this call claimed it. With only_if_off,
+ * a CPU that was not OFF is left alone (nothing queued: PSCI answers ON_PENDING or
+ * ALREADY_ON), and the work does nothing if the CPU is no longer ON_PENDING when it runs (a
+ * machine reset switched it off in between); without, the CPU is restarted whatever its state. */
+int cpu_power_request_start(CPUState *cpu, uint64_t entry, uint64_t context, bool only_if_off);
 uint32_t cpu_power_describe(CPUState *cpu);
 
 /* Owner thread, from the architecture's CPU reset: clears halted, held and the operation in

@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <inttypes.h>
 
+#include "cpu-exec/cpu-power.h"
 #include "cpu-exec/exec.h"
 #include "cpu-exec/vcpu.h"
 #include "hw/core/memory.h"
@@ -69,40 +70,21 @@ static bool psci_entry_valid(CPUState *cpu, uint64_t entry) {
     return (entry & 3) == 0 && address_space_ram_ptr(cpu->as, entry, 4) != NULL;
 }
 
-/* What CPU_ON hands to the target's own thread. */
-typedef struct PSCIOnArgs {
-    uint64_t entry, context;
-} PSCIOnArgs;
-
-/* On the target's thread: a CPU that powers on comes out of reset at the entry point with
- * x0 = context id, at EL1 with the MMU off (DEN 0022 6.4.3). */
-static void psci_cpu_on_work(CPUState *cpu, void *opaque) {
-    PSCIOnArgs args = *(PSCIOnArgs *)opaque;
-    g_free(opaque);
-    if (atomic_load(&cpu->power_state) != CPU_POWER_ON_PENDING) {
-        return; /* a machine reset came in between and switched it off again */
-    }
-    cpu->arch->start_at(cpu, args.entry, args.context);
-    atomic_store(&cpu->power_state, CPU_POWER_ON);
-}
-
 /*
  * CPU_ON for a vCPU other than the caller: OFF -> ON_PENDING by compare-and-swap, so of two
  * callers racing for the same CPU one wins and the other sees ON_PENDING (or ALREADY_ON once
- * it runs); the rest happens on the target's thread (DESIGN.md rule 4).
+ * it runs); the rest happens on the target's thread (DESIGN.md rule 4): it comes out of reset
+ * at the entry point with x0 = context id, at EL1 with the MMU off (DEN 0022 6.4.3).
  */
 static int64_t psci_cpu_on_other(CPUState *self, CPUState *target, uint64_t entry,
                                  uint64_t context) {
     if (!psci_entry_valid(self, entry)) {
         return PSCI_RET_INVALID_ADDRESS;
     }
-    int expected = CPU_POWER_OFF;
-    if (!atomic_compare_exchange_strong(&target->power_state, &expected, CPU_POWER_ON_PENDING)) {
-        return expected == CPU_POWER_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+    int found = cpu_power_request_start(target, entry, context, true);
+    if (found != CPU_POWER_OFF) {
+        return found == CPU_POWER_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
     }
-    PSCIOnArgs *args = g_new(PSCIOnArgs, 1);
-    *args = (PSCIOnArgs){entry, context};
-    async_run_on_cpu(target, psci_cpu_on_work, args);
     return PSCI_RET_SUCCESS;
 }
 
