@@ -11,6 +11,7 @@
 #define TEST_GIC_COMMON_H
 
 #include "runtime.h"
+#include "test-irq-vectors.h"
 
 #define GICD ((volatile uint32_t *)0x08000000ul)
 #define REG32(base, off) (*(volatile uint32_t *)((uintptr_t)(base) + (off)))
@@ -37,7 +38,7 @@ static volatile int timer_done;   /* set by the timer IRQ that masks the timer *
 
 #define TIMER_PPI_NS_PHYS 30 /* INTID of the non-secure physical timer on virt (PPI 14) */
 
-void gic_irq_handler(void)
+void irq_vector_handler(void)
 {
     uint32_t iar = gic_iar();
     uint64_t elr;
@@ -62,54 +63,11 @@ void gic_irq_handler(void)
     gic_eoi(iar);
 }
 
-void gic_bad_exception(void)
+/* No synchronous exception is expected at EL1 here. */
+void sync_vector_handler(uint64_t *frame)
 {
-    uart_puts("FAIL unexpected exception\n");
-    guest_exit(1);
+    bad_vector_handler();
 }
-
-/* Vector table (ARM ARM D1.10.2): 16 entries of 0x80 bytes; IRQ from the current EL with
- * SP_ELx is entry 5 (offset 0x280). The IRQ entry saves the caller-saved registers, calls the
- * C handler and returns with ERET; every other entry is a failure. */
-__asm__(".section .text\n"
-        ".balign 2048\n"
-        "gic_vectors:\n"
-        ".rept 5\n"
-        "  .balign 128\n"
-        "  b gic_bad_exception\n"
-        ".endr\n"
-        ".balign 128\n"
-        "  sub sp, sp, #176\n"
-        "  stp x0, x1, [sp, #0]\n"
-        "  stp x2, x3, [sp, #16]\n"
-        "  stp x4, x5, [sp, #32]\n"
-        "  stp x6, x7, [sp, #48]\n"
-        "  stp x8, x9, [sp, #64]\n"
-        "  stp x10, x11, [sp, #80]\n"
-        "  stp x12, x13, [sp, #96]\n"
-        "  stp x14, x15, [sp, #112]\n"
-        "  stp x16, x17, [sp, #128]\n"
-        "  stp x18, x29, [sp, #144]\n"
-        "  str x30, [sp, #160]\n"
-        "  bl gic_irq_handler\n"
-        "  ldp x0, x1, [sp, #0]\n"
-        "  ldp x2, x3, [sp, #16]\n"
-        "  ldp x4, x5, [sp, #32]\n"
-        "  ldp x6, x7, [sp, #48]\n"
-        "  ldp x8, x9, [sp, #64]\n"
-        "  ldp x10, x11, [sp, #80]\n"
-        "  ldp x12, x13, [sp, #96]\n"
-        "  ldp x14, x15, [sp, #112]\n"
-        "  ldp x16, x17, [sp, #128]\n"
-        "  ldp x18, x29, [sp, #144]\n"
-        "  ldr x30, [sp, #160]\n"
-        "  add sp, sp, #176\n"
-        "  eret\n"
-        ".rept 10\n"
-        "  .balign 128\n"
-        "  b gic_bad_exception\n"
-        ".endr\n");
-extern char gic_vectors[];
 
 /* ---- tests ---- */
 
@@ -161,7 +119,7 @@ static void test_preemption(void)
 static void test_irq_exception(void)
 {
     gic_config_sgi(7, 0x60);
-    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(gic_vectors) : "memory");
+    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(irq_vectors) : "memory");
     gic_sgi_self(7);
     CHECK_EQ(irq_count, 0); /* PSTATE.I masks it */
     __asm__ volatile("msr daifclr, #2" ::: "memory");

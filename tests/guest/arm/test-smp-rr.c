@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "runtime.h"
+#include "test-irq-vectors.h"
 
 #define NCPUS 4
 #define ADDS 30000
@@ -52,7 +53,7 @@ static uint64_t timer_period(void)
     return freq / 20000; /* 50 us */
 }
 
-void rr_irq_handler(void)
+void irq_vector_handler(void)
 {
     int me = cpu_id();
     uint32_t iar = REG32(GICC, 0x00c);
@@ -67,59 +68,14 @@ void rr_irq_handler(void)
     REG32(GICC, 0x010) = iar;
 }
 
-void rr_bad_exception(void)
+/* Only rr_probe32's load may fault: skip it and report through x16 = 1. */
+void sync_vector_handler(uint64_t *frame)
 {
-    uart_puts("FAIL unexpected exception\n");
-    guest_exit(1);
+    uint64_t elr;
+    __asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
+    __asm__ volatile("msr elr_el1, %0" : : "r"(elr + 4));
+    frame[16] = 1;
 }
-
-/* ARM ARM D1.10.2: IRQ from the current EL with SP_ELx is entry 5 (offset 0x280). */
-__asm__(".section .text\n"
-        ".balign 2048\n"
-        "rr_vectors:\n"
-        ".rept 4\n"
-        "  .balign 128\n"
-        "  b rr_bad_exception\n"
-        ".endr\n"
-        /* Synchronous, current EL: only rr_probe32's load may fault; skip it, x16 = 1. */
-        ".balign 128\n"
-        "  mrs x17, elr_el1\n"
-        "  add x17, x17, #4\n"
-        "  msr elr_el1, x17\n"
-        "  mov x16, #1\n"
-        "  eret\n"
-        ".balign 128\n"
-        "  sub sp, sp, #176\n"
-        "  stp x0, x1, [sp, #0]\n"
-        "  stp x2, x3, [sp, #16]\n"
-        "  stp x4, x5, [sp, #32]\n"
-        "  stp x6, x7, [sp, #48]\n"
-        "  stp x8, x9, [sp, #64]\n"
-        "  stp x10, x11, [sp, #80]\n"
-        "  stp x12, x13, [sp, #96]\n"
-        "  stp x14, x15, [sp, #112]\n"
-        "  stp x16, x17, [sp, #128]\n"
-        "  stp x18, x29, [sp, #144]\n"
-        "  str x30, [sp, #160]\n"
-        "  bl rr_irq_handler\n"
-        "  ldp x0, x1, [sp, #0]\n"
-        "  ldp x2, x3, [sp, #16]\n"
-        "  ldp x4, x5, [sp, #32]\n"
-        "  ldp x6, x7, [sp, #48]\n"
-        "  ldp x8, x9, [sp, #64]\n"
-        "  ldp x10, x11, [sp, #80]\n"
-        "  ldp x12, x13, [sp, #96]\n"
-        "  ldp x14, x15, [sp, #112]\n"
-        "  ldp x16, x17, [sp, #128]\n"
-        "  ldp x18, x29, [sp, #144]\n"
-        "  ldr x30, [sp, #160]\n"
-        "  add sp, sp, #176\n"
-        "  eret\n"
-        ".rept 10\n"
-        "  .balign 128\n"
-        "  b rr_bad_exception\n"
-        ".endr\n");
-extern char rr_vectors[];
 
 /* A 32-bit read that may abort (the power controller is Tandem's: QEMU's virt has nothing
  * there). Returns false if it did. */
@@ -132,7 +88,7 @@ static bool rr_probe32(uint64_t addr, uint32_t *value)
                      "mov %1, x16\n"
                      : "+r"(v), "=r"(failed)
                      : "r"(addr)
-                     : "x16", "x17", "memory");
+                     : "x16", "memory");
     *value = v;
     return !failed;
 }
@@ -140,7 +96,7 @@ static bool rr_probe32(uint64_t addr, uint32_t *value)
 /* Every CPU: its own timer interrupts, the race, then WFI until the last tick. */
 static void rr_work(int me)
 {
-    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(rr_vectors) : "memory");
+    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(irq_vectors) : "memory");
     REG32(GICC, 0x000) = 1;    /* GICC_CTLR.EnableGrp0 (banked per CPU) */
     REG32(GICC, 0x004) = 0xff; /* PMR */
     *(volatile uint8_t *)(GICD + 0x400 + TIMER_INTID) = 0x40;
