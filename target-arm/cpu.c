@@ -79,7 +79,11 @@ void arm_cpu_models_list(FILE *out)
     }
 }
 
-static void arm_cpu_reset(CPUState *cpu)
+/* Everything a reset does except choosing the power state: a core that PSCI CPU_ON or
+ * CPU_SUSPEND power-down restarts stays ON_PENDING / ON throughout (another CPU may read it
+ * with AFFINITY_INFO or race a CPU_ON compare-and-swap meanwhile), so only a machine or
+ * CPU reset goes through the reset power state. */
+static void arm_cpu_reset_core(CPUState *cpu)
 {
     ARMCPU *acpu = arm_cpu(cpu);
     CPUARMState *env = &acpu->env;
@@ -101,17 +105,23 @@ static void arm_cpu_reset(CPUState *cpu)
     arm_rebuild_tb_flags(env);
     env->oslsr_el1 = 0xa; /* OS lock implemented and locked out of a cold reset */
     cpu_power_reset_common(cpu);
-    atomic_store(&cpu->power_state, acpu->start_powered_off ? CPU_POWER_OFF : CPU_POWER_ON);
     arm_gtimer_reset(acpu);
     atomic_store(&acpu->event_register, false); /* UNKNOWN out of reset (D1.16.1): clear */
     tlb_flush(cpu);
+}
+
+static void arm_cpu_reset(CPUState *cpu)
+{
+    arm_cpu_reset_core(cpu);
+    atomic_store(&cpu->power_state,
+                 arm_cpu(cpu)->start_powered_off ? CPU_POWER_OFF : CPU_POWER_ON);
 }
 
 /* A core released by PSCI CPU_ON or a power controller comes out of reset at entry with
  * x0 = context, at EL1 with the MMU off (DEN 0022 6.4.3). */
 static void arm_cpu_start_at(CPUState *cpu, uint64_t entry, uint64_t context)
 {
-    arm_cpu_reset(cpu);
+    arm_cpu_reset_core(cpu);
     CPUARMState *env = &arm_cpu(cpu)->env;
     env->pc = entry;
     env->xregs[0] = context;

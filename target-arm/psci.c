@@ -138,9 +138,7 @@ static int64_t psci_cpu_suspend(CPUARMState *env, uint32_t power_state, uint64_t
     if (!psci_entry_valid(cpu, entry)) {
         return PSCI_RET_INVALID_ADDRESS;
     }
-    /* a secondary's reset state is OFF: it stays ON below */
-    cpu->arch->start_at(cpu, entry, context);
-    atomic_store(&cpu->power_state, CPU_POWER_ON);
+    cpu->arch->start_at(cpu, entry, context); /* leaves the power state ON */
     cpu_halt(cpu);
 }
 

@@ -37,6 +37,10 @@ static volatile int round_kind; /* 0: count, 1: just power off again */
 /* Counting starts only once CPU 0 has made its second CPU_ON of CPU 1: on a loaded host CPU 1
  * could otherwise finish and power off first, and that second CPU_ON would rightly succeed. */
 static volatile uint32_t go;
+/* Round kind 1: secondaries wait for this before powering off, while CPU 0 checks that a CPU
+ * it has just started never reads OFF (a start that went through the reset power state would
+ * show OFF for a moment, and a second CPU_ON could then claim it again). */
+static volatile uint32_t may_off;
 
 static uint64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -76,6 +80,10 @@ void secondary_main(uint64_t context)
         }
     }
     __asm__ volatile("dmb ish" ::: "memory");
+    if (round_kind == 1) {
+        while (!may_off) {
+        }
+    }
     done[me] = 1;
     hvc(CPU_OFF, 0, 0, 0);
     uart_puts("FAIL CPU_OFF returned\n");
@@ -140,7 +148,7 @@ static void test_bring_up_and_count(void)
 static void test_on_off_cycles(void)
 {
     round_kind = 1;
-    int good = 0;
+    int good = 0, seen_off = 0;
     int cycles = (int)*(volatile uint64_t *)TESTDEV_ARG;
     CHECK_EQ(cycles > 0, 1);
     for (int r = 0; r < cycles; r++) {
@@ -148,11 +156,22 @@ static void test_on_off_cycles(void)
             done[c] = 0;
             started[c] = 0;
         }
+        may_off = 0;
         __asm__ volatile("dmb ish" ::: "memory");
         int on = 0;
         for (int c = 1; c < NCPUS; c++) {
             on += hvc(CPU_ON64, (uint64_t)c, (uint64_t)secondary_entry, stack_top(c)) == 0;
+            for (int i = 0; i < 20; i++) {
+                seen_off += hvc(AFFINITY_INFO64, (uint64_t)c, 0, 0) == AFF_OFF;
+            }
         }
+        for (int c = 1; c < NCPUS; c++) {
+            while (!started[c]) {
+                seen_off += hvc(AFFINITY_INFO64, (uint64_t)c, 0, 0) == AFF_OFF;
+            }
+        }
+        __asm__ volatile("dmb ish" ::: "memory");
+        may_off = 1;
         for (int c = 1; c < NCPUS; c++) {
             while (!done[c]) {
             }
@@ -164,6 +183,7 @@ static void test_on_off_cycles(void)
         good += on == NCPUS - 1 && right && wait_all_off();
     }
     CHECK_EQ(good, cycles);
+    CHECK_EQ(seen_off, 0);
 }
 
 int main(void)
