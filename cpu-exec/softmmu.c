@@ -193,6 +193,40 @@ static void ram_store(void *host, unsigned size, uint64_t val, MemOp mop)
     }
 }
 
+/* Host compare-and-swap of size bytes at host (naturally aligned): true if *expected was
+ * there and newv is now; *expected receives what was there (zero-extended). Sequentially
+ * consistent (a lock-prefixed instruction on x86-64). */
+static inline bool ram_cmpxchg(void *host, unsigned size, uint64_t *expected, uint64_t newv)
+{
+    bool ok;
+    switch (size) {
+    case 1: {
+        uint8_t x = (uint8_t)*expected;
+        ok = __atomic_compare_exchange_n((uint8_t *)host, &x, (uint8_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        *expected = x;
+        return ok;
+    }
+    case 2: {
+        uint16_t x = (uint16_t)*expected;
+        ok = __atomic_compare_exchange_n((uint16_t *)host, &x, (uint16_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        *expected = x;
+        return ok;
+    }
+    case 4: {
+        uint32_t x = (uint32_t)*expected;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &x, (uint32_t)newv, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        *expected = x;
+        return ok;
+    }
+    default:
+        return __atomic_compare_exchange_n((uint64_t *)host, expected, newv, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+}
+
 /* ---- physical accesses outside plain RAM pages ---- */
 
 /* A deferred MMIO read as cpu_io_wait starts it; the result code stays for the caller. */
@@ -381,42 +415,132 @@ uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t
         cpu->arch->bus_error(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), ACCESS_STORE);
     }
     void *host = (void *)(uintptr_t)(vaddr + e->addend);
-    uint64_t old;
-    bool ok;
-    switch (size) {
-    case 1: {
-        uint8_t x = (uint8_t)cmp;
-        ok = __atomic_compare_exchange_n((uint8_t *)host, &x, (uint8_t)newv, false,
-                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-        old = x;
-        break;
-    }
-    case 2: {
-        uint16_t x = (uint16_t)cmp;
-        ok = __atomic_compare_exchange_n((uint16_t *)host, &x, (uint16_t)newv, false,
-                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-        old = x;
-        break;
-    }
-    case 4: {
-        uint32_t x = (uint32_t)cmp;
-        ok = __atomic_compare_exchange_n((uint32_t *)host, &x, (uint32_t)newv, false,
-                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-        old = x;
-        break;
-    }
-    default: {
-        uint64_t x = cmp;
-        ok = __atomic_compare_exchange_n((uint64_t *)host, &x, newv, false, __ATOMIC_SEQ_CST,
-                                         __ATOMIC_SEQ_CST);
-        old = x;
-        break;
-    }
-    }
+    uint64_t old = cmp;
+    bool ok = ram_cmpxchg(host, size, &old, newv);
     if (ok && (tag & TLB_CODE)) {
         softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mmu_idx);
     }
     return softmmu_sign(old, mop);
+}
+
+/* ---- atomic read-modify-write outside plain RAM (LSE atomics on devices) ---- */
+
+/* One atomic on a device region; cpu_io_wait starts it when the device may defer reads. */
+typedef struct AtomicIO {
+    MemoryRegion *mr;
+    uint64_t offset;
+    unsigned size;
+    AtomicRMWFn *fn;
+    void *opaque;
+    MemTxResult rres, wres; /* of the device read and write */
+    bool performed;         /* read, fn and write done within one hold of the device lock */
+} AtomicIO;
+
+/* The device read gave old; the device lock is held (it is recursive: the dispatcher takes it
+ * again around the write). */
+static void atomic_io_finish(AtomicIO *a, uint64_t old)
+{
+    uint64_t newv;
+    if (a->fn(a->opaque, old, &newv)) {
+        a->wres = memory_region_dispatch_write(a->mr, a->offset, newv, a->size);
+    }
+    a->performed = true;
+}
+
+static bool atomic_io_deferred_start(void *opaque, IOPending *p, uint64_t *value)
+{
+    AtomicIO *a = opaque;
+    device_lock();
+    a->rres = memory_region_dispatch_read_deferred(a->mr, a->offset, value, a->size, p);
+    if (a->rres == MEMTX_OK) {
+        atomic_io_finish(a, *value);
+    }
+    device_unlock();
+    return a->rres != MEMTX_PENDING;
+}
+
+/* ROM, or RAM smaller than a page (every access takes the slow path): a host compare-and-swap
+ * loop; a write to ROM is ignored, as a store's is. */
+static uint64_t atomic_rmw_ram_region(CPUState *cpu, uint64_t vaddr, uint64_t paddr,
+                                      MemoryRegion *mr, uint64_t offset, unsigned size,
+                                      AtomicRMWFn *fn, void *opaque)
+{
+    void *host = mr->ram + offset;
+    if (offset + size > mr->size || ((uintptr_t)host & (size - 1))) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+    }
+    uint64_t old = ram_load(host, size, 0), newv;
+    for (;;) {
+        if (!fn(opaque, old, &newv)) {
+            return old;
+        }
+        if (mr->readonly) {
+            if (log_enabled(LOG_GUEST_ERRORS)) {
+                tlog("atomic write of %u bytes to ROM %s at 0x%" PRIx64 " ignored\n", size,
+                     mr->name, paddr);
+            }
+            return old;
+        }
+        uint64_t seen = old;
+        if (ram_cmpxchg(host, size, &seen, newv)) {
+            tb_invalidate_phys_range(paddr, paddr + size);
+            return old;
+        }
+        old = seen; /* changed in between: recompute from what is there */
+    }
+}
+
+bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx, AtomicRMWFn *fn,
+                       void *opaque, uint64_t *old)
+{
+    unsigned size = 1u << (mop & MO_SIZE);
+    uint64_t rtag, wtag, offset;
+    tlb_lookup(cpu, vaddr, ACCESS_LOAD, mmu_idx, &rtag);
+    tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &wtag);
+    if (!((rtag | wtag) & TLB_MMIO)) {
+        return false; /* plain RAM: the caller's host atomic */
+    }
+    uint64_t paddr = tlb_phys(cpu, mmu_idx, vaddr);
+    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    if (!mr) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+    }
+    if (mr->ram) {
+        *old = atomic_rmw_ram_region(cpu, vaddr, paddr, mr, offset, size, fn, opaque);
+        return true;
+    }
+    AtomicIO a = {.mr = mr, .offset = offset, .size = size, .fn = fn, .opaque = opaque,
+                  .rres = MEMTX_OK, .wres = MEMTX_OK};
+    if (mr->ops && mr->ops->read_deferred) {
+        /* Same operation key as a load of these bytes: an attempt that had to leave while the
+         * read was owed finds it again when the instruction is retried. */
+        *old = cpu_io_wait(cpu, IO_PENDING_MMIO_READ, paddr << 4 | size,
+                           atomic_io_deferred_start, &a);
+    } else {
+        device_lock();
+        a.rres = memory_region_dispatch_read(mr, offset, old, size);
+        if (a.rres == MEMTX_OK) {
+            atomic_io_finish(&a, *old);
+        }
+        device_unlock();
+    }
+    if (a.rres != MEMTX_OK && a.rres != MEMTX_PENDING) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
+    }
+    if (!a.performed) {
+        /* The device deferred the read: its answer came after the device lock was dropped, so
+         * a write now would not be atomic. Atomics to Device memory may abort (ARM ARM B2.2.6):
+         * a synchronous external abort on the write, the read done, nothing written. */
+        if (log_enabled(LOG_GUEST_ERRORS)) {
+            tlog("%s: atomic on a deferred read at 0x%" PRIx64 ": external abort\n", mr->name,
+                 paddr);
+        }
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
+    }
+    if (a.wres != MEMTX_OK) {
+        cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
+    }
+    return true;
 }
 
 uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx)

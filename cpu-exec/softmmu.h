@@ -7,6 +7,7 @@
 #ifndef TANDEM_CPU_EXEC_SOFTMMU_H
 #define TANDEM_CPU_EXEC_SOFTMMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu-exec/cpu.h"
@@ -21,6 +22,29 @@ uint64_t helper_ld_slow(void *env, uint64_t vaddr, uint32_t oi);
 void helper_st_slow(void *env, uint64_t vaddr, uint64_t val, uint32_t oi);
 uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t newv, uint32_t oi);
 extern int g_helper_ld_slow, g_helper_st_slow, g_helper_atomic_cmpxchg;
+
+/* What an atomic read-modify-write stores, computed from the value read (zero-extended):
+ * returns false when nothing is written (a CAS whose comparison fails). No side effects: on
+ * MMIO it runs with the device lock held. */
+typedef bool AtomicRMWFn(void *opaque, uint64_t old, uint64_t *newv);
+
+/*
+ * For helpers of atomic instructions (LSE), after their alignment check: translates vaddr for a
+ * read, then for a write (so a fault a read would raise comes first, ARM ARM D17.2.40 WnR).
+ * Plain RAM page: returns false and the caller does its host atomic (its TLB lookups now hit).
+ * Otherwise performs the whole operation and returns true with *old (zero-extended):
+ *   MMIO: device read, fn, device write of *newv if fn says so, all under the device lock, so
+ *     no other vCPU's access to any device comes in between. A read the device defers
+ *     (MEMTX_PENDING) is waited for as a load's is (cpu_io_wait, DESIGN.md rule 5), but the lock
+ *     cannot be held across that wait: the atomic then ends in a synchronous external abort,
+ *     with the read done and nothing written.
+ *   ROM: the read, and a write that is ignored (as a store's is); RAM smaller than a page:
+ *     host compare-and-swap.
+ * A refused read or write (nothing mapped, MEMTX_ERROR) is the data abort a load (read side)
+ * or store (write side) would take; nothing is written after a refused read.
+ */
+bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx, AtomicRMWFn *fn,
+                       void *opaque, uint64_t *old);
 
 /* Full accessors (TLB lookup + slow path) for helpers and the interpreter. */
 uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx);

@@ -12,8 +12,12 @@
  * (full-barrier) host instruction: that covers the acquire and release forms. A 128-bit CASP
  * is one host cmpxchg16b on the RAM page's host address. Every fault is raised before a guest
  * register is written, so state is precise. Natural alignment is required (alignment fault).
- * Device (MMIO) targets: the read reaches the device, then the write raises a synchronous
- * external abort, as for STXR here (atomics to Device memory may abort, ARM ARM B2.2.6).
+ * Targets that are not plain RAM (MMIO, ROM) go through cpu_atomic_rmw_io (softmmu.h): a
+ * device read, the operation and a device write under the device lock, so no other vCPU's
+ * device access comes in between; a CAS whose comparison fails writes nothing (ARM ARM C6.2
+ * CAS: the value is written only if the comparison is equal). The helpers' RAM path is the
+ * host atomic above, after two TLB lookups that hit. A 128-bit CASP on MMIO is a synchronous
+ * external abort without any device access: no device takes 16-byte accesses (memory.h).
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -72,13 +76,40 @@ static uint64_t lse_apply(int op, int size, uint64_t old, uint64_t val)
     }
 }
 
+/* The operation of an LD<op>/SWP (or a CAS) on a device, for cpu_atomic_rmw_io. */
+typedef struct LSEDeviceOp {
+    int op, size;
+    uint64_t val; /* LD<op>/SWP: the operand; CAS: the new value */
+    uint64_t cmp; /* CAS: the compare value */
+} LSEDeviceOp;
+
+static bool lse_device_rmw(void *opaque, uint64_t old, uint64_t *newv)
+{
+    const LSEDeviceOp *d = opaque;
+    *newv = lse_apply(d->op, d->size, old, d->val);
+    return true;
+}
+
+static bool lse_device_cas(void *opaque, uint64_t old, uint64_t *newv)
+{
+    const LSEDeviceOp *d = opaque;
+    uint64_t mask = d->size == 3 ? ~0ull : (1ull << (8u << d->size)) - 1;
+    *newv = d->val;
+    return old == (d->cmp & mask);
+}
+
 /* LD<op>/SWP: returns the old value, zero-extended from the access size. */
 static uint64_t helper_lse_rmw(void *envp, uint64_t addr, uint64_t val, uint32_t desc)
 {
     CPUState *cpu = env_cpu((CPUARMState *)envp);
     int op = (int)(desc & 15), size = (int)((desc >> 4) & 3), mmu_idx = (int)(desc >> 8);
     lse_check_align(cpu, addr, 1u << size, mmu_idx);
-    uint64_t old = cpu_ld_data(cpu, addr, (MemOp)size, mmu_idx);
+    LSEDeviceOp d = {.op = op, .size = size, .val = val};
+    uint64_t old;
+    if (cpu_atomic_rmw_io(cpu, addr, (MemOp)size, mmu_idx, lse_device_rmw, &d, &old)) {
+        return old;
+    }
+    old = cpu_ld_data(cpu, addr, (MemOp)size, mmu_idx);
     uint32_t oi = make_memop_idx((MemOp)size, mmu_idx);
     for (;;) {
         uint64_t seen = helper_atomic_cmpxchg(envp, addr, old, lse_apply(op, size, old, val), oi);
@@ -96,7 +127,12 @@ static uint64_t helper_lse_cas(void *envp, uint64_t addr, uint64_t cmp, uint64_t
     CPUState *cpu = env_cpu((CPUARMState *)envp);
     int size = (int)((desc >> 4) & 3), mmu_idx = (int)(desc >> 8);
     lse_check_align(cpu, addr, 1u << size, mmu_idx);
-    cpu_ld_data(cpu, addr, (MemOp)size, mmu_idx); /* read-side faults first (WnR = 0) */
+    /* Also raises read-side faults first (WnR = 0) on RAM. */
+    LSEDeviceOp d = {.size = size, .val = newv, .cmp = cmp};
+    uint64_t old;
+    if (cpu_atomic_rmw_io(cpu, addr, (MemOp)size, mmu_idx, lse_device_cas, &d, &old)) {
+        return old;
+    }
     return helper_atomic_cmpxchg(envp, addr, cmp, newv, make_memop_idx((MemOp)size, mmu_idx));
 }
 
