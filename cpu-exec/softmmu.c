@@ -29,11 +29,6 @@ static const char *const access_names[] = {"load", "store", "fetch"};
 
 /* ---- entries ---- */
 
-static inline unsigned tlb_index(uint64_t vaddr)
-{
-    return (unsigned)(vaddr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
-}
-
 static inline uint64_t tlb_tag(const CPUTLBEntry *e, int access)
 {
     switch (access) {
@@ -490,8 +485,8 @@ static uint64_t atomic_rmw_ram_region(CPUState *cpu, uint64_t vaddr, uint64_t pa
     }
 }
 
-bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx, AtomicRMWFn *fn,
-                       void *opaque, uint64_t *old)
+bool cpu_atomic_rmw_io_slow(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx,
+                            AtomicRMWFn *fn, void *opaque, uint64_t *old)
 {
     unsigned size = 1u << (mop & MO_SIZE);
     uint64_t rtag, wtag, offset;

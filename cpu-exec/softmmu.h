@@ -43,8 +43,27 @@ typedef bool AtomicRMWFn(void *opaque, uint64_t old, uint64_t *newv);
  * A refused read or write (nothing mapped, MEMTX_ERROR) is the data abort a load (read side)
  * or store (write side) would take; nothing is written after a refused read.
  */
-bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx, AtomicRMWFn *fn,
-                       void *opaque, uint64_t *old);
+bool cpu_atomic_rmw_io_slow(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx,
+                            AtomicRMWFn *fn, void *opaque, uint64_t *old);
+
+/* The TLB slot of vaddr's page (every MMU index has one direct-mapped table). */
+static inline unsigned tlb_index(uint64_t vaddr)
+{
+    return (unsigned)(vaddr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+}
+
+/* Inline part: a page the TLB already maps as RAM for reading and writing (TLB_CODE allowed)
+ * needs nothing here, so RAM atomics pay two tag compares and no call. */
+static inline bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx,
+                                     AtomicRMWFn *fn, void *opaque, uint64_t *old)
+{
+    const CPUTLBEntry *e = &cpu->tlb[mmu_idx][tlb_index(vaddr)];
+    uint64_t page = vaddr & TARGET_PAGE_MASK, bits = TARGET_PAGE_MASK | TLB_INVALID | TLB_MMIO;
+    if ((e->addr_read & bits) == page && (e->addr_write & bits) == page) {
+        return false;
+    }
+    return cpu_atomic_rmw_io_slow(cpu, vaddr, mop, mmu_idx, fn, opaque, old);
+}
 
 /* Full accessors (TLB lookup + slow path) for helpers and the interpreter. */
 uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx);
