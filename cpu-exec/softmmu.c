@@ -2,7 +2,8 @@
  * softmmu.c — guest virtual memory through the per-vCPU TLB: filling entries from the target's
  * address translation and the physical memory map, the load/store/cmpxchg slow paths that
  * generated code calls on a TLB miss or a flagged page, accessors for helpers and the
- * translator, and TLB maintenance.
+ * translator, atomic read-modify-writes on devices (held under the device lock from the read
+ * to the write), and TLB maintenance.
  *
  * The TLB belongs to its vCPU: only the owner thread reads or writes it. Other threads that
  * need an entry gone (a page became code, broadcast invalidation) run work on the owner and
