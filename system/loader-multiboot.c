@@ -347,18 +347,18 @@ static bool mb_add_info(Machine *m, const char *path, const char *append, MbModu
     GByteArray *info = g_byte_array_new();
     g_byte_array_set_size(info, (guint)nmods * MB_MOD_SIZE);
     memset(info->data, 0, info->len);
-    uint64_t mod_addr = 0;
     char *kcmdline = g_strdup_printf("%s %s", path, append ? append : "");
     uint64_t strings_len = strlen(kcmdline) + 1 + strlen(MB_LOADER_NAME) + 1;
     for (int i = 0; i < nmods; i++) {
         strings_len += strlen(mods[i].spec) + 1;
     }
-    mod_addr = mb_page_align(info_addr + info->len + strings_len);
+    uint64_t mod_addr = mb_page_align(info_addr + info->len + strings_len);
     bool ok = true;
     for (int i = 0; i < nmods && ok; i++) {
-        uint8_t *e = info->data + i * MB_MOD_SIZE;
-        mb_st32(e + 8, (uint32_t)(info_addr + info->len));
+        uint32_t string_addr = (uint32_t)(info_addr + info->len);
         g_byte_array_append(info, (const guint8 *)mods[i].spec, (guint)strlen(mods[i].spec) + 1);
+        uint8_t *e = info->data + i * MB_MOD_SIZE; /* after the append: it may move the data */
+        mb_st32(e + 8, string_addr);
         if (mod_addr + mods[i].len > (1ull << 32)) {
             error_report("-initrd module '%s': does not fit below 4 GiB", mods[i].file);
             ok = false;
