@@ -1,6 +1,6 @@
 #!/bin/bash
 # run-guest-tests.sh — runs the bare-metal AArch64 guest tests (build/guest/arm/test-*.elf) on an
-# emulator and checks each one: exit status 0 and output whose last line is "PASS", or output
+# emulator and checks each one: exit status 0 (GUEST_PASS_STATUS) and output whose last line is "PASS", or output
 # equal to tests/guest/arm/<name>.expected when that file exists. Any ThreadSanitizer report on
 # stderr is a failure too. Prints one line per test and backend, then exactly "N passed, N failed";
 # exits 1 if anything failed.
@@ -13,6 +13,11 @@
 #   GUEST_TIMEOUT=20          seconds per run;  GUEST_JOBS=2  runs in parallel
 #   GUEST_NO_BUILD=1          do not run `make guest-elfs` first
 #   GUEST_ACCEL=thread=single extra -accel tcg,<GUEST_ACCEL> for Tandem (merged with backend=)
+#   Other guest architectures (tests/guest/x86.mk sets all four; the defaults are the AArch64 ones):
+#   GUEST_SRC_DIR=tests/guest/arm  GUEST_ELF_DIR=build/guest/arm
+#   GUEST_MACHINE_ARGS="-M virt -cpu cortex-a57 -nographic -semihosting"
+#   GUEST_PASS_STATUS=0       the emulator's exit status of a passing test (x86: 1, written
+#                             0 to isa-debug-exit gives (0 << 1) | 1)
 # A test may add emulator arguments in tests/guest/arm/<name>.args (e.g. "-smp 4"); with
 #   GUEST_FULL=1, tests/guest/arm/<name>.full.args replaces them where it exists (the long
 #   stress counts of `make check-full`).
@@ -22,8 +27,10 @@ cd "$(dirname "$0")/.." || exit 1
 EMU=${EMU:-build/tandem}
 TIMEOUT=${GUEST_TIMEOUT:-20}
 JOBS=${GUEST_JOBS:-2}
-SRC_DIR=tests/guest/arm
-ELF_DIR=build/guest/arm
+SRC_DIR=${GUEST_SRC_DIR:-tests/guest/arm}
+ELF_DIR=${GUEST_ELF_DIR:-build/guest/arm}
+read -r -a MACHINE_ARGS <<< "${GUEST_MACHINE_ARGS:--M virt -cpu cortex-a57 -nographic -semihosting}"
+PASS_STATUS=${GUEST_PASS_STATUS:-0}
 
 # ---- one run: $1 = elf, $2 = backend ("-" for none); prints the result line ----
 run_one() {
@@ -47,7 +54,7 @@ run_one() {
     out=$(mktemp) err=$(mktemp)
     local t0 t1
     t0=$(date +%s.%N)
-    timeout -k 2 "$TIMEOUT" "$EMU" -M virt -cpu cortex-a57 -nographic -semihosting \
+    timeout -k 2 "$TIMEOUT" "$EMU" "${MACHINE_ARGS[@]}" \
         "${extra[@]}" -kernel "$elf" "${accel[@]}" </dev/null >"$out" 2>"$err"
     rc=$?
     t1=$(date +%s.%N)
@@ -59,7 +66,7 @@ run_one() {
         status="timeout after ${TIMEOUT}s"
     elif grep -q "ThreadSanitizer" "$err"; then
         status="ThreadSanitizer report"
-    elif [ $rc -ne 0 ]; then
+    elif [ $rc -ne "$PASS_STATUS" ]; then
         status="exit status $rc"
     elif [ -f "$SRC_DIR/$name.expected" ]; then
         if ! cmp -s "$out.n" "$SRC_DIR/$name.expected"; then

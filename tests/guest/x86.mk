@@ -1,0 +1,70 @@
+# x86.mk — builds the bare-metal x86-64 guest tests (multiboot v1, -M pc) and runs them on the
+# oracle (included by the Makefile through tests/*/*.mk). Not part of `make check` until
+# Tandem runs x86 guests.
+#   tests/guest/x86/test-*.c / test-*.S -> build/guest/x86/test-*.elf
+#     each linked with crt0.S + idt.S + runtime.c at 1 MiB as ELF64 (test-*.elf64, for gdb and
+#     objdump), then converted with objcopy to ELF32: QEMU's multiboot loader refuses ELF64
+#     ("Cannot load x86-64 image, give a 32bit one"), while an ELF32 whose entry is the 32-bit
+#     crt0 loads through the plain ELF path, so no a.out-kludge address fields are needed.
+#   make guest-x86-elfs          build them all
+#   make check-guest-x86-oracle  run them on qemu-system-x86_64 (exit status 1 = PASS, see
+#                                tests/guest/x86/lib/runtime.h)
+#   make check-x86-alu-native    check test-alu's expected table on the host CPU
+# Every rule writes only its own target, so `make -j` is safe.
+
+X86_GUEST_CC ?= gcc
+X86_GUEST_LIB := tests/guest/x86/lib
+X86_GUEST_BASE_CFLAGS := -m64 -O2 -g -ffreestanding -nostdlib -static -no-pie -fno-pic \
+  -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+  -Wall -Wextra -Werror -Wno-unused-parameter -I$(X86_GUEST_LIB)
+X86_GUEST_LDFLAGS := -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=0x1000 \
+  -Wl,--build-id=none -T $(X86_GUEST_LIB)/link.ld
+# Tests named test-sse-* / test-fp-* may use XMM registers; the runtime never does.
+X86_GUEST_REGS_ONLY = $(if $(filter test-fp-% test-sse-%,$(notdir $(basename $@))),,-mgeneral-regs-only)
+X86_GUEST_RT_HDRS := $(X86_GUEST_LIB)/runtime.h $(X86_GUEST_LIB)/layout.h
+X86_GUEST_RT_OBJS := build/guest/x86/lib/crt0.o build/guest/x86/lib/idt.o \
+  build/guest/x86/lib/runtime.o
+X86_GUEST_HDRS := $(wildcard tests/guest/x86/*.h)
+
+GUEST_X86_SRCS := $(wildcard tests/guest/x86/test-*.c tests/guest/x86/test-*.S)
+GUEST_X86_ELFS := $(patsubst tests/guest/x86/%,build/guest/x86/%.elf,$(basename $(GUEST_X86_SRCS)))
+
+build/guest/x86/lib/%.o: $(X86_GUEST_LIB)/%.S $(X86_GUEST_RT_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -c $< -o $@
+
+build/guest/x86/lib/runtime.o: $(X86_GUEST_LIB)/runtime.c $(X86_GUEST_RT_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -mgeneral-regs-only -c $< -o $@
+
+build/guest/x86/%.elf64: tests/guest/x86/%.c $(X86_GUEST_RT_OBJS) $(X86_GUEST_LIB)/link.ld \
+  $(X86_GUEST_RT_HDRS) $(X86_GUEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) $(X86_GUEST_REGS_ONLY) $(X86_GUEST_LDFLAGS) \
+	  $(X86_GUEST_RT_OBJS) $< -o $@
+
+build/guest/x86/%.elf64: tests/guest/x86/%.S $(X86_GUEST_RT_OBJS) $(X86_GUEST_LIB)/link.ld \
+  $(X86_GUEST_RT_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) $(X86_GUEST_LDFLAGS) $(X86_GUEST_RT_OBJS) $< -o $@
+
+.PRECIOUS: build/guest/x86/%.elf64 build/guest/x86/lib/%.o
+build/guest/x86/%.elf: build/guest/x86/%.elf64
+	objcopy -O elf32-i386 $< $@
+
+.PHONY: guest-x86-elfs check-guest-x86-oracle check-x86-alu-native
+guest-x86-elfs: $(GUEST_X86_ELFS)
+
+X86_ORACLE ?= qemu-system-x86_64
+check-guest-x86-oracle: $(GUEST_X86_ELFS)
+	GUEST_NO_BUILD=1 EMU=$(X86_ORACLE) GUEST_SRC_DIR=tests/guest/x86 GUEST_ELF_DIR=build/guest/x86 \
+	  GUEST_PASS_STATUS=1 GUEST_MACHINE_ARGS="-M pc -nographic -no-reboot \
+	  -device isa-debug-exit,iobase=0xf4,iosize=0x4" tests/run-guest-tests.sh $(GUEST_X86_ELFS)
+
+# test-alu's expected values are facts of the host CPU: this runs the same asm on the host.
+build/guest/x86/alu-native: tests/guest/x86/tools/alu-native.c tests/guest/x86/alu-table.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -Itests/guest/x86 -o $@ $<
+
+check-x86-alu-native: build/guest/x86/alu-native
+	build/guest/x86/alu-native

@@ -1,0 +1,36 @@
+/*
+ * layout.h — constants shared by the x86-64 guest runtime's assembly (crt0.S, idt.S) and C
+ * (runtime.c): GDT selectors, stack sizes, control-register values crt0 establishes.
+ * Only #defines: this file is included from .S files too.
+ * GDT layout (Intel SDM vol. 3A 3.4.5 descriptors, 7.2.3 64-bit TSS descriptor): the user
+ * data selector sits right below user code so SYSRET (STAR[63:48] + 8 / + 16) can use them.
+ */
+#ifndef GUEST_X86_LAYOUT_H
+#define GUEST_X86_LAYOUT_H
+
+#define X86_SEL_KCODE64 0x08 /* long-mode code, DPL 0 */
+#define X86_SEL_KDATA 0x10   /* flat data, DPL 0 */
+#define X86_SEL_KCODE32 0x18 /* 32-bit code used between lgdt and the jump to long mode */
+#define X86_SEL_UDATA 0x23   /* flat data, DPL 3 (GDT index 4, RPL 3) */
+#define X86_SEL_UCODE 0x2b   /* long-mode code, DPL 3 (GDT index 5, RPL 3) */
+#define X86_SEL_TSS 0x30     /* 16-byte 64-bit TSS descriptor, GDT indices 6-7 */
+#define X86_GDT_ENTRIES 8
+
+/* SMP-ready: one stack per CPU (CPU n uses x86_cpu_stacks + (n + 1) * X86_STACK_SIZE as its
+ * top); only CPU 0 runs today. */
+#define X86_MAX_CPUS 4
+#define X86_STACK_SIZE 0x10000
+/* Stacks the CPU switches to: RSP0 for exceptions from ring 3, IST1 for #DF. */
+#define X86_EXC_STACK_SIZE 0x4000
+
+/* What crt0 leaves in the control registers (test-modes checks them exactly):
+ * CR0 = PG | WP | NE | ET | MP | PE (SDM 2.5; CD/NW/EM/TS clear so SSE works),
+ * CR4 = OSXMMEXCPT | OSFXSR | PAE, EFER = LMA | LME (LMA set by the CPU on paging enable). */
+#define X86_CR0_VALUE 0x80010033
+#define X86_CR4_VALUE 0x00000620
+#define X86_EFER_VALUE 0x00000500
+
+/* Vector of the DPL-3 gate that ends a user_call (runtime.c). */
+#define X86_VEC_USER_RETURN 0x81
+
+#endif
