@@ -345,6 +345,7 @@ void x86_init(uint32_t magic, uint64_t mbi)
     outb(COM1 + 1, 0x00);
     outb(COM1 + 3, 0x03);
     outb(COM1 + 2, 0x07);
+    uart_putc('\n'); /* the firmware's banner may have left a line open */
     for (int v = 0; v < 256; v++) {
         idt_set_gate(v, (void (*)(void))(x86_idt_stubs + 16 * v), 0xe, 0, v == X86_EXC_DF);
     }
