@@ -25,21 +25,18 @@
 #define SERIAL16550_MSR_LINES (UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS)
 #define SERIAL16550_LSR_ERRORS (UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | UART_LSR_BI)
 
-static bool serial16550_fifo_enabled(const Serial16550State *s)
-{
+static bool serial16550_fifo_enabled(const Serial16550State *s) {
     return (s->fcr & UART_FCR_ENABLE) != 0;
 }
 
 /* Receiver FIFO trigger level, FCR bits 7:6 (datasheet 8.5): 1, 4, 8 or 14 bytes. */
-static int serial16550_rx_trigger(const Serial16550State *s)
-{
+static int serial16550_rx_trigger(const Serial16550State *s) {
     static const int level[4] = {1, 4, 8, 14};
     return serial16550_fifo_enabled(s) ? level[s->fcr >> 6] : 1;
 }
 
 /* The highest-priority pending interrupt as IIR bits 3:0 (datasheet table IV). */
-static uint8_t serial16550_pending(const Serial16550State *s)
-{
+static uint8_t serial16550_pending(const Serial16550State *s) {
     if ((s->ier & UART_IER_ELSI) && (s->lsr & SERIAL16550_LSR_ERRORS)) {
         return UART_IIR_RLSI;
     }
@@ -58,8 +55,7 @@ static uint8_t serial16550_pending(const Serial16550State *s)
     return UART_IIR_NO_INT;
 }
 
-static void serial16550_update_irq(Serial16550State *s)
-{
+static void serial16550_update_irq(Serial16550State *s) {
     int level = serial16550_pending(s) != UART_IIR_NO_INT;
     if (level != s->irq_level) {
         s->irq_level = level;
@@ -67,16 +63,14 @@ static void serial16550_update_irq(Serial16550State *s)
     }
 }
 
-static void serial16550_rx_clear(Serial16550State *s)
-{
+static void serial16550_rx_clear(Serial16550State *s) {
     s->rx_pos = 0;
     s->rx_count = 0;
     s->timeout_ipending = false;
     s->lsr &= ~UART_LSR_DR;
 }
 
-void serial16550_reset(Serial16550State *s)
-{
+void serial16550_reset(Serial16550State *s) {
     /* Datasheet table IV (reset state). The divisor is not reset by the chip; 12 = 9600 baud
      * from the PC's 1.8432 MHz crystal is what firmware leaves behind. */
     s->ier = 0;
@@ -94,8 +88,7 @@ void serial16550_reset(Serial16550State *s)
 
 /* ---- receive path ---- */
 
-static void serial16550_push_rx(Serial16550State *s, uint8_t c)
-{
+static void serial16550_push_rx(Serial16550State *s, uint8_t c) {
     int depth = serial16550_fifo_enabled(s) ? SERIAL16550_FIFO_DEPTH : 1;
     if (s->rx_count >= depth) {
         s->lsr |= UART_LSR_OE;
@@ -110,8 +103,7 @@ static void serial16550_push_rx(Serial16550State *s, uint8_t c)
     s->lsr |= UART_LSR_DR;
 }
 
-int serial16550_can_receive(void *opaque)
-{
+int serial16550_can_receive(void *opaque) {
     Serial16550State *s = opaque;
     if (s->mcr & UART_MCR_LOOP) {
         return 0; /* 8.7: in loopback the serial input is disconnected */
@@ -122,8 +114,7 @@ int serial16550_can_receive(void *opaque)
     return SERIAL16550_FIFO_DEPTH - s->rx_count;
 }
 
-void serial16550_receive(void *opaque, const uint8_t *buf, int len)
-{
+void serial16550_receive(void *opaque, const uint8_t *buf, int len) {
     Serial16550State *s = opaque;
     for (int i = 0; i < len; i++) {
         serial16550_push_rx(s, buf[i]);
@@ -132,8 +123,7 @@ void serial16550_receive(void *opaque, const uint8_t *buf, int len)
     serial16550_update_irq(s);
 }
 
-static uint8_t serial16550_read_rbr(Serial16550State *s)
-{
+static uint8_t serial16550_read_rbr(Serial16550State *s) {
     if (s->rx_count == 0) {
         return s->rx_fifo[s->rx_pos]; /* an empty RBR reads the last character again */
     }
@@ -153,8 +143,7 @@ static uint8_t serial16550_read_rbr(Serial16550State *s)
 /* ---- modem control and status ---- */
 
 /* Sets MSR bits 7:4 to lines, recording deltas in bits 3:0 (datasheet 8.10). */
-static void serial16550_set_msr_lines(Serial16550State *s, uint8_t lines)
-{
+static void serial16550_set_msr_lines(Serial16550State *s, uint8_t lines) {
     uint8_t old = s->msr;
     uint8_t changed = (uint8_t)(old ^ lines);
     uint8_t delta = s->msr & 0x0f;
@@ -173,8 +162,7 @@ static void serial16550_set_msr_lines(Serial16550State *s, uint8_t lines)
     s->msr = (uint8_t)((lines & 0xf0) | delta);
 }
 
-static void serial16550_write_mcr(Serial16550State *s, uint8_t v)
-{
+static void serial16550_write_mcr(Serial16550State *s, uint8_t v) {
     s->mcr = v & 0x1f;
     if (s->mcr & UART_MCR_LOOP) {
         /* 8.7: loopback ties RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD */
@@ -192,8 +180,7 @@ static void serial16550_write_mcr(Serial16550State *s, uint8_t v)
 
 /* ---- register access ---- */
 
-static void serial16550_write_thr(Serial16550State *s, uint8_t c)
-{
+static void serial16550_write_thr(Serial16550State *s, uint8_t c) {
     if (s->mcr & UART_MCR_LOOP) {
         serial16550_receive(s, &c, 1);
     } else {
@@ -204,8 +191,7 @@ static void serial16550_write_thr(Serial16550State *s, uint8_t c)
     serial16550_update_irq(s);
 }
 
-static void serial16550_write_fcr(Serial16550State *s, uint8_t v)
-{
+static void serial16550_write_fcr(Serial16550State *s, uint8_t v) {
     /* 8.5: bit 0 must be set for the other bits to be written; changing it clears both FIFOs */
     uint8_t nv = (v & UART_FCR_ENABLE) ? (uint8_t)(v & 0xc9) : 0;
     if ((nv ^ s->fcr) & UART_FCR_ENABLE) {
@@ -217,16 +203,13 @@ static void serial16550_write_fcr(Serial16550State *s, uint8_t v)
     serial16550_update_irq(s);
 }
 
-static uint64_t serial16550_io_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t serial16550_io_read(void *opaque, uint64_t offset, unsigned size) {
     Serial16550State *s = opaque;
     bool dlab = (s->lcr & UART_LCR_DLAB) != 0;
     uint8_t v;
     switch (offset) {
-    case UART_RBR:
-        return dlab ? (s->divisor & 0xff) : serial16550_read_rbr(s);
-    case UART_IER:
-        return dlab ? (s->divisor >> 8) : s->ier;
+    case UART_RBR: return dlab ? (s->divisor & 0xff) : serial16550_read_rbr(s);
+    case UART_IER: return dlab ? (s->divisor >> 8) : s->ier;
     case UART_IIR:
         v = serial16550_pending(s);
         if (v == UART_IIR_THRI) {
@@ -234,10 +217,8 @@ static uint64_t serial16550_io_read(void *opaque, uint64_t offset, unsigned size
             serial16550_update_irq(s);
         }
         return v | (serial16550_fifo_enabled(s) ? UART_IIR_FIFO : 0);
-    case UART_LCR:
-        return s->lcr;
-    case UART_MCR:
-        return s->mcr;
+    case UART_LCR: return s->lcr;
+    case UART_MCR: return s->mcr;
     case UART_LSR:
         v = s->lsr;
         s->lsr &= ~SERIAL16550_LSR_ERRORS; /* 8.6.3: error bits reset on LSR read */
@@ -248,15 +229,12 @@ static uint64_t serial16550_io_read(void *opaque, uint64_t offset, unsigned size
         s->msr &= 0xf0; /* deltas reset on MSR read */
         serial16550_update_irq(s);
         return v;
-    case UART_SCR:
-        return s->scr;
-    default:
-        return 0xff;
+    case UART_SCR: return s->scr;
+    default: return 0xff;
     }
 }
 
-static void serial16550_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void serial16550_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     Serial16550State *s = opaque;
     uint8_t v = (uint8_t)value;
     bool dlab = (s->lcr & UART_LCR_DLAB) != 0;
@@ -280,18 +258,10 @@ static void serial16550_io_write(void *opaque, uint64_t offset, uint64_t value, 
         s->ier = v & 0x0f;
         serial16550_update_irq(s);
         break;
-    case UART_IIR:
-        serial16550_write_fcr(s, v);
-        break;
-    case UART_LCR:
-        s->lcr = v;
-        break;
-    case UART_MCR:
-        serial16550_write_mcr(s, v);
-        break;
-    case UART_SCR:
-        s->scr = v;
-        break;
+    case UART_IIR: serial16550_write_fcr(s, v); break;
+    case UART_LCR: s->lcr = v; break;
+    case UART_MCR: serial16550_write_mcr(s, v); break;
+    case UART_SCR: s->scr = v; break;
     default: /* LSR and MSR are read-only (factory test writes have no effect here) */
         if (log_enabled(LOG_GUEST_ERRORS)) {
             tlog("serial16550: write of 0x%02x to read-only register %" PRIu64 "\n", v, offset);
@@ -307,8 +277,7 @@ const MemoryRegionOps serial16550_ops = {
     .max_access = 1,
 };
 
-void serial16550_init(Serial16550State *s, Chardev *chr, IRQLine irq)
-{
+void serial16550_init(Serial16550State *s, Chardev *chr, IRQLine irq) {
     memset(s, 0, sizeof(*s));
     s->chr = chr;
     s->irq = irq;

@@ -86,7 +86,7 @@ typedef struct Serial16550State {
     uint16_t divisor; /* DLM:DLL */
     uint8_t rx_fifo[SERIAL16550_FIFO_DEPTH];
     int rx_pos, rx_count;
-    bool thr_ipending; /* THRE interrupt pending (cleared by an IIR read that shows it) */
+    bool thr_ipending;     /* THRE interrupt pending (cleared by an IIR read that shows it) */
     bool timeout_ipending; /* character timeout indication (FIFO mode) */
     int irq_level;
 } Serial16550State;

@@ -19,11 +19,11 @@
 #include "system/log.h"
 
 enum {
-    I8259_ICW1 = 0x10,   /* A0=0, D4=1 */
+    I8259_ICW1 = 0x10, /* A0=0, D4=1 */
     I8259_ICW1_IC4 = 0x01,
     I8259_ICW1_SNGL = 0x02,
     I8259_ICW1_LTIM = 0x08,
-    I8259_OCW3 = 0x08,   /* A0=0, D4=0, D3=1 */
+    I8259_OCW3 = 0x08, /* A0=0, D4=0, D3=1 */
     I8259_OCW3_RIS = 0x01,
     I8259_OCW3_RR = 0x02,
     I8259_OCW3_P = 0x04,
@@ -34,14 +34,12 @@ enum {
     I8259_CASCADE_IR = 2,
 };
 
-static uint8_t i8259_level_mask(const I8259Chip *c)
-{
+static uint8_t i8259_level_mask(const I8259Chip *c) {
     return c->ltim ? 0xff : c->elcr;
 }
 
 /* Priority rank (0 = highest) of the best request in mask, or 8 if mask is empty. */
-static int i8259_best_rank(const I8259Chip *c, uint8_t mask)
-{
+static int i8259_best_rank(const I8259Chip *c, uint8_t mask) {
     for (int rank = 0; rank < 8; rank++) {
         if (mask & (1u << ((rank + c->highest) & 7))) {
             return rank;
@@ -50,13 +48,14 @@ static int i8259_best_rank(const I8259Chip *c, uint8_t mask)
     return 8;
 }
 
-static int i8259_rank_to_irq(const I8259Chip *c, int rank) { return (rank + c->highest) & 7; }
+static int i8259_rank_to_irq(const I8259Chip *c, int rank) {
+    return (rank + c->highest) & 7;
+}
 
 /* The IR this chip would present on INTA, or -1: the best unmasked request that outranks
  * everything in service (datasheet "fully nested mode"; special mask mode ignores masked ISR
  * bits; special fully nested mode on the master ignores the cascade's ISR bit). */
-static int i8259_chip_output(const I8259Chip *c, bool master)
-{
+static int i8259_chip_output(const I8259Chip *c, bool master) {
     int req = i8259_best_rank(c, c->irr & ~c->imr);
     if (req == 8) {
         return -1;
@@ -74,8 +73,7 @@ static int i8259_chip_output(const I8259Chip *c, bool master)
     return -1;
 }
 
-static void i8259_chip_input(I8259Chip *c, int ir, int level)
-{
+static void i8259_chip_input(I8259Chip *c, int ir, int level) {
     uint8_t bit = (uint8_t)(1u << ir);
     if (level) {
         c->inputs |= bit;
@@ -93,8 +91,7 @@ static void i8259_chip_input(I8259Chip *c, int ir, int level)
 }
 
 /* Recomputes the cascade line and INTR. */
-static void i8259_update(I8259State *s)
-{
+static void i8259_update(I8259State *s) {
     I8259Chip *m = &s->chip[0];
     int slave_out = i8259_chip_output(&s->chip[1], false) >= 0;
     if (slave_out != !!(m->inputs & (1u << I8259_CASCADE_IR))) {
@@ -107,8 +104,7 @@ static void i8259_update(I8259State *s)
     }
 }
 
-void i8259_set_irq(void *opaque, int n, int level)
-{
+void i8259_set_irq(void *opaque, int n, int level) {
     I8259State *s = opaque;
     if (n < 0 || n > 15) {
         return;
@@ -117,13 +113,16 @@ void i8259_set_irq(void *opaque, int n, int level)
     i8259_update(s);
 }
 
-IRQLine i8259_irq_line(I8259State *s, int n) { return (IRQLine){i8259_set_irq, s, n}; }
+IRQLine i8259_irq_line(I8259State *s, int n) {
+    return (IRQLine){i8259_set_irq, s, n};
+}
 
-bool i8259_intr_pending(const I8259State *s) { return s->intr_level != 0; }
+bool i8259_intr_pending(const I8259State *s) {
+    return s->intr_level != 0;
+}
 
 /* The INTA pulses for ir on one chip: IRR -> ISR (or rotation with auto-EOI). */
-static void i8259_chip_ack(I8259Chip *c, int ir)
-{
+static void i8259_chip_ack(I8259Chip *c, int ir) {
     uint8_t bit = (uint8_t)(1u << ir);
     if (c->auto_eoi) {
         if (c->rotate_auto_eoi) {
@@ -137,8 +136,7 @@ static void i8259_chip_ack(I8259Chip *c, int ir)
     }
 }
 
-uint8_t i8259_intack(I8259State *s)
-{
+uint8_t i8259_intack(I8259State *s) {
     I8259Chip *m = &s->chip[0], *sl = &s->chip[1];
     int ir = i8259_chip_output(m, true);
     uint8_t vector;
@@ -164,8 +162,7 @@ uint8_t i8259_intack(I8259State *s)
 
 /* ---- programming ---- */
 
-static void i8259_write_icw1(I8259Chip *c, uint8_t v)
-{
+static void i8259_write_icw1(I8259Chip *c, uint8_t v) {
     /* Datasheet "Initialization command words": IMR cleared, IR7 lowest priority, special
      * mask mode cleared, status read set to IRR, edge-sense latches reset; ICW4 functions
      * zero unless IC4. */
@@ -186,17 +183,12 @@ static void i8259_write_icw1(I8259Chip *c, uint8_t v)
     c->special_fully_nested = false;
 }
 
-static void i8259_write_ocw2(I8259Chip *c, uint8_t v)
-{
+static void i8259_write_ocw2(I8259Chip *c, uint8_t v) {
     int cmd = v >> 5, level = v & 7;
     int rank;
     switch (cmd) {
-    case 0: /* rotate in automatic EOI mode (clear) */
-        c->rotate_auto_eoi = false;
-        break;
-    case 4: /* rotate in automatic EOI mode (set) */
-        c->rotate_auto_eoi = true;
-        break;
+    case 0: /* rotate in automatic EOI mode (clear) */ c->rotate_auto_eoi = false; break;
+    case 4: /* rotate in automatic EOI mode (set) */ c->rotate_auto_eoi = true; break;
     case 1: /* non-specific EOI: the highest-priority in-service IR */
     case 5: /* rotate on non-specific EOI */
         rank = i8259_best_rank(c, c->isr);
@@ -208,9 +200,7 @@ static void i8259_write_ocw2(I8259Chip *c, uint8_t v)
             }
         }
         break;
-    case 3: /* specific EOI */
-        c->isr &= ~(1u << level);
-        break;
+    case 3: /* specific EOI */ c->isr &= ~(1u << level); break;
     case 7: /* rotate on specific EOI */
         c->isr &= ~(1u << level);
         c->highest = (uint8_t)((level + 1) & 7);
@@ -218,13 +208,11 @@ static void i8259_write_ocw2(I8259Chip *c, uint8_t v)
     case 6: /* set priority: level becomes the lowest */
         c->highest = (uint8_t)((level + 1) & 7);
         break;
-    default: /* 2: no operation */
-        break;
+    default: /* 2: no operation */ break;
     }
 }
 
-static void i8259_write_ocw3(I8259Chip *c, uint8_t v)
-{
+static void i8259_write_ocw3(I8259Chip *c, uint8_t v) {
     if (v & I8259_OCW3_P) {
         c->poll = true;
     }
@@ -236,8 +224,7 @@ static void i8259_write_ocw3(I8259Chip *c, uint8_t v)
     }
 }
 
-static void i8259_write_data(I8259Chip *c, uint8_t v)
-{
+static void i8259_write_data(I8259Chip *c, uint8_t v) {
     switch (c->init_state) {
     case 1: /* ICW2 */
         c->vector_base = v & 0xf8;
@@ -252,16 +239,13 @@ static void i8259_write_data(I8259Chip *c, uint8_t v)
         c->special_fully_nested = v & I8259_ICW4_SFNM;
         c->init_state = 0;
         break;
-    default: /* OCW1 */
-        c->imr = v;
-        break;
+    default: /* OCW1 */ c->imr = v; break;
     }
 }
 
 /* Poll command (datasheet "The Poll Command"): the next read is the INTA of the best
  * request, as 0x80 | IR, or 0 with none. */
-static uint8_t i8259_poll_read(I8259State *s, int idx)
-{
+static uint8_t i8259_poll_read(I8259State *s, int idx) {
     I8259Chip *c = &s->chip[idx];
     c->poll = false;
     int ir = i8259_chip_output(c, idx == 0);
@@ -273,8 +257,7 @@ static uint8_t i8259_poll_read(I8259State *s, int idx)
     return (uint8_t)(0x80 | ir);
 }
 
-static uint64_t i8259_chip_read(I8259State *s, int idx, uint64_t offset)
-{
+static uint64_t i8259_chip_read(I8259State *s, int idx, uint64_t offset) {
     I8259Chip *c = &s->chip[idx];
     if (c->poll) {
         return i8259_poll_read(s, idx);
@@ -285,8 +268,7 @@ static uint64_t i8259_chip_read(I8259State *s, int idx, uint64_t offset)
     return c->imr;
 }
 
-static void i8259_chip_write(I8259State *s, int idx, uint64_t offset, uint8_t v)
-{
+static void i8259_chip_write(I8259State *s, int idx, uint64_t offset, uint8_t v) {
     I8259Chip *c = &s->chip[idx];
     if (offset == 0) {
         if (v & I8259_ICW1) {
@@ -302,36 +284,30 @@ static void i8259_chip_write(I8259State *s, int idx, uint64_t offset, uint8_t v)
     i8259_update(s);
 }
 
-static uint64_t i8259_master_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t i8259_master_read(void *opaque, uint64_t offset, unsigned size) {
     return i8259_chip_read(opaque, 0, offset);
 }
 
-static uint64_t i8259_slave_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t i8259_slave_read(void *opaque, uint64_t offset, unsigned size) {
     return i8259_chip_read(opaque, 1, offset);
 }
 
-static void i8259_master_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void i8259_master_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     i8259_chip_write(opaque, 0, offset, (uint8_t)value);
 }
 
-static void i8259_slave_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void i8259_slave_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     i8259_chip_write(opaque, 1, offset, (uint8_t)value);
 }
 
 /* ---- ELCR (PIIX): bit n of 0x4D0 / 0x4D1 = IRQ n / n+8 level triggered ---- */
 
-static uint64_t i8259_elcr_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t i8259_elcr_read(void *opaque, uint64_t offset, unsigned size) {
     I8259State *s = opaque;
     return s->chip[offset & 1].elcr;
 }
 
-static void i8259_elcr_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void i8259_elcr_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     I8259State *s = opaque;
     I8259Chip *c = &s->chip[offset & 1];
     c->elcr = (uint8_t)value & c->elcr_mask;
@@ -361,8 +337,7 @@ const MemoryRegionOps i8259_elcr_ops = {
     .max_access = 1,
 };
 
-void i8259_reset(I8259State *s)
-{
+void i8259_reset(I8259State *s) {
     for (int i = 0; i < 2; i++) {
         I8259Chip *c = &s->chip[i];
         uint8_t inputs = c->inputs, mask = c->elcr_mask;
@@ -374,8 +349,7 @@ void i8259_reset(I8259State *s)
     i8259_update(s);
 }
 
-void i8259_init(I8259State *s, IRQLine intr)
-{
+void i8259_init(I8259State *s, IRQLine intr) {
     memset(s, 0, sizeof(*s));
     s->intr = intr;
     /* PIIX: IRQ 0, 1, 2, 8 and 13 are always edge triggered (their ELCR bits read 0). */

@@ -22,14 +22,14 @@
 /* One 8259A (Intel 8259A datasheet, order 231468). */
 typedef struct I8259Chip {
     uint8_t irr, isr, imr;
-    uint8_t inputs;       /* current input levels */
-    uint8_t edge_seen;    /* edge-sense latch: input was high at the last change */
-    uint8_t elcr;         /* 1 = level triggered (ELCR) */
-    uint8_t elcr_mask;    /* ELCR bits that are writable */
-    uint8_t vector_base;  /* ICW2 bits 7:3 */
+    uint8_t inputs;      /* current input levels */
+    uint8_t edge_seen;   /* edge-sense latch: input was high at the last change */
+    uint8_t elcr;        /* 1 = level triggered (ELCR) */
+    uint8_t elcr_mask;   /* ELCR bits that are writable */
+    uint8_t vector_base; /* ICW2 bits 7:3 */
     uint8_t icw3;
-    uint8_t highest;      /* rotation: the IR number that has the highest priority */
-    uint8_t init_state;   /* 0: operational, 1: expecting ICW2, 2: ICW3, 3: ICW4 */
+    uint8_t highest;    /* rotation: the IR number that has the highest priority */
+    uint8_t init_state; /* 0: operational, 1: expecting ICW2, 2: ICW3, 3: ICW4 */
     bool icw4_needed, single, ltim;
     bool auto_eoi, rotate_auto_eoi, special_fully_nested;
     bool read_isr, poll, special_mask;

@@ -24,33 +24,31 @@
 #define RTC_UIP_NS 244000LL
 #define RTC_ALARM_DONT_CARE 0xc0
 
-static int64_t mc146818_host_now(void) { return g_get_real_time() / G_USEC_PER_SEC; }
+static int64_t mc146818_host_now(void) {
+    return g_get_real_time() / G_USEC_PER_SEC;
+}
 
-static int64_t mc146818_floor_div(int64_t a, int64_t b)
-{
+static int64_t mc146818_floor_div(int64_t a, int64_t b) {
     return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
 /* ---- register encoding (B.DM: binary or BCD; B.24/12) ---- */
 
-static uint8_t mc146818_to_reg(const MC146818State *s, int v)
-{
+static uint8_t mc146818_to_reg(const MC146818State *s, int v) {
     if (s->cmos[RTC_REG_B] & RTC_B_DM_BINARY) {
         return (uint8_t)v;
     }
     return (uint8_t)((v / 10) << 4 | (v % 10));
 }
 
-static int mc146818_from_reg(const MC146818State *s, uint8_t v)
-{
+static int mc146818_from_reg(const MC146818State *s, uint8_t v) {
     if (s->cmos[RTC_REG_B] & RTC_B_DM_BINARY) {
         return v;
     }
     return (v >> 4) * 10 + (v & 15);
 }
 
-static uint8_t mc146818_hour_to_reg(const MC146818State *s, int h)
-{
+static uint8_t mc146818_hour_to_reg(const MC146818State *s, int h) {
     if (s->cmos[RTC_REG_B] & RTC_B_24H) {
         return mc146818_to_reg(s, h);
     }
@@ -58,8 +56,7 @@ static uint8_t mc146818_hour_to_reg(const MC146818State *s, int h)
     return (uint8_t)(mc146818_to_reg(s, h12) | (h >= 12 ? 0x80 : 0)); /* bit 7 = PM */
 }
 
-static int mc146818_hour_from_reg(const MC146818State *s, uint8_t v)
-{
+static int mc146818_hour_from_reg(const MC146818State *s, uint8_t v) {
     if (s->cmos[RTC_REG_B] & RTC_B_24H) {
         return mc146818_from_reg(s, v);
     }
@@ -68,8 +65,7 @@ static int mc146818_hour_from_reg(const MC146818State *s, uint8_t v)
 }
 
 /* The clock bytes for epoch second t, into regs[] indexed like cmos[]. */
-static void mc146818_encode_time(const MC146818State *s, int64_t t, uint8_t *regs)
-{
+static void mc146818_encode_time(const MC146818State *s, int64_t t, uint8_t *regs) {
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
@@ -84,8 +80,7 @@ static void mc146818_encode_time(const MC146818State *s, int64_t t, uint8_t *reg
     regs[RTC_CENTURY] = mc146818_to_reg(s, year / 100);
 }
 
-static int64_t mc146818_decode_time(const MC146818State *s)
-{
+static int64_t mc146818_decode_time(const MC146818State *s) {
     struct tm tm = {0};
     tm.tm_sec = mc146818_from_reg(s, s->cmos[RTC_SECONDS]);
     tm.tm_min = mc146818_from_reg(s, s->cmos[RTC_MINUTES]);
@@ -97,8 +92,7 @@ static int64_t mc146818_decode_time(const MC146818State *s)
     return (int64_t)timegm(&tm);
 }
 
-static bool mc146818_is_time_reg(int idx)
-{
+static bool mc146818_is_time_reg(int idx) {
     return idx == RTC_SECONDS || idx == RTC_MINUTES || idx == RTC_HOURS ||
            (idx >= RTC_DAY_OF_WEEK && idx <= RTC_YEAR) || idx == RTC_CENTURY;
 }
@@ -106,14 +100,12 @@ static bool mc146818_is_time_reg(int idx)
 /* ---- time and flags ---- */
 
 /* Whole RTC seconds since base_ns at virtual time now. */
-static int64_t mc146818_seconds(const MC146818State *s, int64_t now)
-{
+static int64_t mc146818_seconds(const MC146818State *s, int64_t now) {
     return mc146818_floor_div(now - s->base_ns, RTC_NS_PER_S);
 }
 
 /* Periodic interrupt period in 32.768 kHz cycles (datasheet table 4), 0 if RS = 0. */
-static int64_t mc146818_period(const MC146818State *s)
-{
+static int64_t mc146818_period(const MC146818State *s) {
     int rs = s->cmos[RTC_REG_A] & RTC_A_RS;
     if (rs == 0) {
         return 0;
@@ -121,13 +113,11 @@ static int64_t mc146818_period(const MC146818State *s)
     return rs <= 2 ? 1 << (rs + 6) : 1 << (rs - 1);
 }
 
-static int64_t mc146818_cycles(const MC146818State *s, int64_t now)
-{
+static int64_t mc146818_cycles(const MC146818State *s, int64_t now) {
     return (int64_t)((__int128)(now - s->base_ns) * RTC_BASE_HZ / RTC_NS_PER_S);
 }
 
-static bool mc146818_alarm_matches(const MC146818State *s, int64_t t)
-{
+static bool mc146818_alarm_matches(const MC146818State *s, int64_t t) {
     static const int pairs[3][2] = {{RTC_SECONDS_ALARM, RTC_SECONDS},
                                     {RTC_MINUTES_ALARM, RTC_MINUTES},
                                     {RTC_HOURS_ALARM, RTC_HOURS}};
@@ -143,8 +133,7 @@ static bool mc146818_alarm_matches(const MC146818State *s, int64_t t)
 }
 
 /* Sets PF, UF and AF for everything that happened between last_check_ns and now. */
-static void mc146818_catch_up(MC146818State *s, int64_t now)
-{
+static void mc146818_catch_up(MC146818State *s, int64_t now) {
     int64_t last = s->last_check_ns;
     if (now <= last) {
         return;
@@ -170,8 +159,7 @@ static void mc146818_catch_up(MC146818State *s, int64_t now)
 }
 
 /* Recomputes IRQF and the line, and arms the timer for the next event that could set it. */
-static void mc146818_update(MC146818State *s, int64_t now)
-{
+static void mc146818_update(MC146818State *s, int64_t now) {
     uint8_t b = s->cmos[RTC_REG_B], *c = &s->cmos[RTC_REG_C];
     uint8_t enabled = (uint8_t)(*c & (b & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE)));
     *c = (uint8_t)((*c & ~RTC_C_IRQF) | (enabled ? RTC_C_IRQF : 0));
@@ -196,8 +184,7 @@ static void mc146818_update(MC146818State *s, int64_t now)
     vtimer_mod_ns(s->timer, deadline);
 }
 
-static void mc146818_timer_cb(void *opaque)
-{
+static void mc146818_timer_cb(void *opaque) {
     MC146818State *s = opaque;
     int64_t now = vclock_get_ns();
     mc146818_catch_up(s, now);
@@ -205,15 +192,13 @@ static void mc146818_timer_cb(void *opaque)
 }
 
 /* Restarts the clock at epoch second t, at a second boundary now. */
-static void mc146818_rebase(MC146818State *s, int64_t t, int64_t now)
-{
+static void mc146818_rebase(MC146818State *s, int64_t t, int64_t now) {
     s->base_sec = t;
     s->base_ns = now;
     s->last_check_ns = now;
 }
 
-void mc146818_set_time(MC146818State *s, int64_t epoch_sec)
-{
+void mc146818_set_time(MC146818State *s, int64_t epoch_sec) {
     int64_t now = vclock_get_ns();
     mc146818_catch_up(s, now);
     mc146818_rebase(s, epoch_sec, now);
@@ -223,8 +208,7 @@ void mc146818_set_time(MC146818State *s, int64_t epoch_sec)
     mc146818_update(s, now);
 }
 
-int64_t mc146818_get_time(MC146818State *s)
-{
+int64_t mc146818_get_time(MC146818State *s) {
     if (s->cmos[RTC_REG_B] & RTC_B_SET) {
         return mc146818_decode_time(s);
     }
@@ -233,8 +217,7 @@ int64_t mc146818_get_time(MC146818State *s)
 
 /* ---- register access ---- */
 
-static uint8_t mc146818_read_reg(MC146818State *s, int idx)
-{
+static uint8_t mc146818_read_reg(MC146818State *s, int idx) {
     int64_t now = vclock_get_ns();
     bool set = s->cmos[RTC_REG_B] & RTC_B_SET;
     if (mc146818_is_time_reg(idx) && !set) {
@@ -256,15 +239,12 @@ static uint8_t mc146818_read_reg(MC146818State *s, int idx)
         mc146818_update(s, now);
         return v;
     }
-    case RTC_REG_D:
-        return RTC_D_VRT; /* the battery is always good */
-    default:
-        return s->cmos[idx];
+    case RTC_REG_D: return RTC_D_VRT; /* the battery is always good */
+    default: return s->cmos[idx];
     }
 }
 
-static void mc146818_write_reg_b(MC146818State *s, uint8_t v, int64_t now)
-{
+static void mc146818_write_reg_b(MC146818State *s, uint8_t v, int64_t now) {
     uint8_t old = s->cmos[RTC_REG_B];
     if (v & RTC_B_SET) {
         v &= ~RTC_B_UIE; /* datasheet: setting SET clears UIE */
@@ -280,8 +260,7 @@ static void mc146818_write_reg_b(MC146818State *s, uint8_t v, int64_t now)
     }
 }
 
-static void mc146818_write_reg(MC146818State *s, int idx, uint8_t v)
-{
+static void mc146818_write_reg(MC146818State *s, int idx, uint8_t v) {
     int64_t now = vclock_get_ns();
     mc146818_catch_up(s, now);
     bool set = s->cmos[RTC_REG_B] & RTC_B_SET;
@@ -295,25 +274,17 @@ static void mc146818_write_reg(MC146818State *s, int idx, uint8_t v)
         s->last_check_ns = now;
     } else {
         switch (idx) {
-        case RTC_REG_A:
-            s->cmos[RTC_REG_A] = v & ~RTC_A_UIP;
-            break;
-        case RTC_REG_B:
-            mc146818_write_reg_b(s, v, now);
-            break;
+        case RTC_REG_A: s->cmos[RTC_REG_A] = v & ~RTC_A_UIP; break;
+        case RTC_REG_B: mc146818_write_reg_b(s, v, now); break;
         case RTC_REG_C:
-        case RTC_REG_D:
-            break; /* read-only */
-        default:
-            s->cmos[idx] = v;
-            break;
+        case RTC_REG_D: break; /* read-only */
+        default: s->cmos[idx] = v; break;
         }
     }
     mc146818_update(s, now);
 }
 
-static uint64_t mc146818_io_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t mc146818_io_read(void *opaque, uint64_t offset, unsigned size) {
     MC146818State *s = opaque;
     if (offset == 0) {
         return 0xff; /* the index register is write-only */
@@ -321,8 +292,7 @@ static uint64_t mc146818_io_read(void *opaque, uint64_t offset, unsigned size)
     return mc146818_read_reg(s, s->index);
 }
 
-static void mc146818_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void mc146818_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     MC146818State *s = opaque;
     if (offset == 0) {
         s->index = value & 0x7f;
@@ -339,20 +309,17 @@ const MemoryRegionOps mc146818_ops = {
     .max_access = 1,
 };
 
-void mc146818_set_cmos(MC146818State *s, int index, uint8_t value)
-{
+void mc146818_set_cmos(MC146818State *s, int index, uint8_t value) {
     g_assert(index >= 0 && index < MC146818_CMOS_SIZE);
     s->cmos[index] = value;
 }
 
-uint8_t mc146818_get_cmos(MC146818State *s, int index)
-{
+uint8_t mc146818_get_cmos(MC146818State *s, int index) {
     g_assert(index >= 0 && index < MC146818_CMOS_SIZE);
     return s->cmos[index];
 }
 
-void mc146818_reset(MC146818State *s)
-{
+void mc146818_reset(MC146818State *s) {
     int64_t now = vclock_get_ns();
     mc146818_catch_up(s, now);
     /* datasheet "RESET": PIE, AIE, UIE, SQWE cleared; IRQF, PF, AF, UF cleared */
@@ -361,8 +328,7 @@ void mc146818_reset(MC146818State *s)
     mc146818_update(s, now);
 }
 
-void mc146818_init(MC146818State *s, IRQLine irq)
-{
+void mc146818_init(MC146818State *s, IRQLine irq) {
     int64_t (*host_now)(void) = s->host_now ? s->host_now : mc146818_host_now;
     memset(s, 0, sizeof(*s));
     s->host_now = host_now;

@@ -43,8 +43,8 @@ enum {
 /* Register bits. */
 enum {
     RTC_A_UIP = 0x80,
-    RTC_A_DV = 0x70,      /* divider select: 010 = 32.768 kHz time base, counting */
-    RTC_A_RS = 0x0f,      /* periodic rate select */
+    RTC_A_DV = 0x70, /* divider select: 010 = 32.768 kHz time base, counting */
+    RTC_A_RS = 0x0f, /* periodic rate select */
     RTC_B_SET = 0x80,
     RTC_B_PIE = 0x40,
     RTC_B_AIE = 0x20,
@@ -65,9 +65,9 @@ typedef struct MC146818State {
     IRQLine irq;
     uint8_t cmos[MC146818_CMOS_SIZE]; /* time bytes hold the snapshot while B.SET is 1 */
     uint8_t index;
-    bool nmi_disabled; /* bit 7 of the last index write; the board may consult it */
-    int64_t base_sec;  /* RTC time (seconds since the Unix epoch, UTC) at base_ns */
-    int64_t base_ns;   /* virtual time of an RTC second boundary */
+    bool nmi_disabled;     /* bit 7 of the last index write; the board may consult it */
+    int64_t base_sec;      /* RTC time (seconds since the Unix epoch, UTC) at base_ns */
+    int64_t base_ns;       /* virtual time of an RTC second boundary */
     int64_t last_check_ns; /* flags in register C are up to date until here */
     VTimer *timer;
     int irq_level;

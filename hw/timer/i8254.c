@@ -23,8 +23,8 @@
 
 enum {
     I8254_CTRL = 3,
-    I8254_CW_SC = 0xc0,     /* select counter; 3 = read-back */
-    I8254_CW_RW = 0x30,     /* 0 = counter latch command */
+    I8254_CW_SC = 0xc0, /* select counter; 3 = read-back */
+    I8254_CW_RW = 0x30, /* 0 = counter latch command */
     I8254_RB_NOCOUNT = 0x20,
     I8254_RB_NOSTATUS = 0x10,
     I8254_PORT61_GATE2 = 0x01,
@@ -34,30 +34,28 @@ enum {
     I8254_PORT61_OUT2 = 0x20,
 };
 
-static int64_t i8254_ns_to_ticks(int64_t ns)
-{
+static int64_t i8254_ns_to_ticks(int64_t ns) {
     return (int64_t)((__int128)ns * I8254_FREQ_HZ / I8254_NS_PER_S);
 }
 
 /* First virtual ns at which tick number t has elapsed. */
-static int64_t i8254_ticks_to_ns(int64_t t)
-{
+static int64_t i8254_ticks_to_ns(int64_t t) {
     return (int64_t)(((__int128)t * I8254_NS_PER_S + I8254_FREQ_HZ - 1) / I8254_FREQ_HZ);
 }
 
-static bool i8254_counts_with_gate(const I8254Channel *c) { return c->mode == 0 || c->mode == 4; }
+static bool i8254_counts_with_gate(const I8254Channel *c) {
+    return c->mode == 0 || c->mode == 4;
+}
 
 /* Ticks counted since the count was loaded. */
-static int64_t i8254_elapsed(const I8254Channel *c, int64_t now)
-{
+static int64_t i8254_elapsed(const I8254Channel *c, int64_t now) {
     if (c->frozen_ticks >= 0) {
         return c->frozen_ticks;
     }
     return now > c->load_ns ? i8254_ns_to_ticks(now - c->load_ns) : 0;
 }
 
-static bool i8254_running(const I8254Channel *c)
-{
+static bool i8254_running(const I8254Channel *c) {
     if (!c->loaded) {
         return false;
     }
@@ -71,36 +69,29 @@ static bool i8254_running(const I8254Channel *c)
 }
 
 /* OUT after d ticks (datasheet figures "Mode 0".."Mode 5"). */
-static bool i8254_out_at(const I8254Channel *c, int64_t d)
-{
+static bool i8254_out_at(const I8254Channel *c, int64_t d) {
     if (!i8254_running(c)) {
         return c->mode != 0; /* mode 0 OUT goes low at the control word, every other high */
     }
     int64_t n = c->count;
     switch (c->mode) {
     case 0:
-    case 1:
-        return d >= n;
-    case 2:
-        return n == 1 || d % n != n - 1; /* low for the one tick the counter holds 1 */
-    case 3:
-        return d % n < (n + 1) / 2;      /* odd counts: high one tick longer */
-    default: /* 4, 5: a one-tick low strobe when the count expires */
-        return d != n;
+    case 1: return d >= n;
+    case 2: return n == 1 || d % n != n - 1; /* low for the one tick the counter holds 1 */
+    case 3: return d % n < (n + 1) / 2;      /* odd counts: high one tick longer */
+    default: /* 4, 5: a one-tick low strobe when the count expires */ return d != n;
     }
 }
 
 /* Elapsed-tick number of the first OUT transition after d, or -1 if OUT stays put. */
-static int64_t i8254_next_transition(const I8254Channel *c, int64_t d)
-{
+static int64_t i8254_next_transition(const I8254Channel *c, int64_t d) {
     if (!i8254_running(c) || (c->frozen_ticks >= 0)) {
         return -1;
     }
     int64_t n = c->count, p = d % n, base = d - p;
     switch (c->mode) {
     case 0:
-    case 1:
-        return d < n ? n : -1;
+    case 1: return d < n ? n : -1;
     case 2:
         if (n == 1) {
             return -1;
@@ -111,15 +102,13 @@ static int64_t i8254_next_transition(const I8254Channel *c, int64_t d)
             return -1;
         }
         return p < (n + 1) / 2 ? base + (n + 1) / 2 : base + n;
-    default:
-        return d < n ? n : (d == n ? n + 1 : -1);
+    default: return d < n ? n : (d == n ? n + 1 : -1);
     }
 }
 
 /* The counting element after d ticks, in [0, 0x10000) binary or [0, 10000) BCD (a count of
  * 0x10000 / 10000 reads as 0). */
-static uint32_t i8254_counter_at(const I8254Channel *c, int64_t d)
-{
+static uint32_t i8254_counter_at(const I8254Channel *c, int64_t d) {
     int64_t n = c->count, mod = c->bcd ? 10000 : 0x10000, v;
     if (!i8254_running(c)) {
         v = n;
@@ -133,20 +122,17 @@ static uint32_t i8254_counter_at(const I8254Channel *c, int64_t d)
     return (uint32_t)(((v % mod) + mod) % mod);
 }
 
-static uint16_t i8254_to_bcd(uint32_t v)
-{
+static uint16_t i8254_to_bcd(uint32_t v) {
     return (uint16_t)((v / 1000) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | (v % 10));
 }
 
-static uint32_t i8254_from_bcd(uint16_t v)
-{
+static uint32_t i8254_from_bcd(uint16_t v) {
     return (v >> 12) * 1000 + ((v >> 8) & 15) * 100 + ((v >> 4) & 15) * 10 + (v & 15);
 }
 
 /* ---- OUT of channel 0 on the IRQ line ---- */
 
-static void i8254_set_out_level(I8254State *s, I8254Channel *c, bool level)
-{
+static void i8254_set_out_level(I8254State *s, I8254Channel *c, bool level) {
     if (c->out_level != (int)level) {
         c->out_level = level;
         if (c == &s->ch[0]) {
@@ -156,8 +142,7 @@ static void i8254_set_out_level(I8254State *s, I8254Channel *c, bool level)
 }
 
 /* Re-evaluates OUT now and arms the timer for the next transition. */
-static void i8254_update_out(I8254State *s, I8254Channel *c)
-{
+static void i8254_update_out(I8254State *s, I8254Channel *c) {
     if (!c->timer) {
         return;
     }
@@ -171,8 +156,7 @@ static void i8254_update_out(I8254State *s, I8254Channel *c)
     }
 }
 
-static void i8254_timer_cb(void *opaque)
-{
+static void i8254_timer_cb(void *opaque) {
     I8254State *s = opaque;
     I8254Channel *c = &s->ch[0];
     int64_t now = vclock_get_ns();
@@ -194,8 +178,7 @@ static void i8254_timer_cb(void *opaque)
 
 /* ---- programming ---- */
 
-static void i8254_latch_count(I8254Channel *c, int64_t now)
-{
+static void i8254_latch_count(I8254Channel *c, int64_t now) {
     if (c->count_latched) {
         return; /* datasheet: further latch commands are ignored until it is read */
     }
@@ -205,8 +188,7 @@ static void i8254_latch_count(I8254Channel *c, int64_t now)
     c->latch_msb_next = (c->rw == 2);
 }
 
-static void i8254_latch_status(I8254Channel *c, int64_t now)
-{
+static void i8254_latch_status(I8254Channel *c, int64_t now) {
     if (c->status_latched) {
         return;
     }
@@ -216,8 +198,7 @@ static void i8254_latch_status(I8254Channel *c, int64_t now)
     c->status_latched = true;
 }
 
-static void i8254_write_control(I8254State *s, uint8_t v)
-{
+static void i8254_write_control(I8254State *s, uint8_t v) {
     int64_t now = vclock_get_ns();
     int sc = v >> 6;
     if (sc == 3) {
@@ -258,8 +239,7 @@ static void i8254_write_control(I8254State *s, uint8_t v)
     i8254_update_out(s, c);
 }
 
-static void i8254_load_count(I8254State *s, I8254Channel *c, uint16_t raw)
-{
+static void i8254_load_count(I8254State *s, I8254Channel *c, uint16_t raw) {
     uint32_t n = c->bcd ? i8254_from_bcd(raw) : raw;
     if (n == 0) {
         n = c->bcd ? 10000 : 0x10000; /* 0 is the maximum count */
@@ -276,15 +256,10 @@ static void i8254_load_count(I8254State *s, I8254Channel *c, uint16_t raw)
     i8254_update_out(s, c);
 }
 
-static void i8254_write_counter(I8254State *s, I8254Channel *c, uint8_t v)
-{
+static void i8254_write_counter(I8254State *s, I8254Channel *c, uint8_t v) {
     switch (c->rw) {
-    case 1:
-        i8254_load_count(s, c, v);
-        break;
-    case 2:
-        i8254_load_count(s, c, (uint16_t)(v << 8));
-        break;
+    case 1: i8254_load_count(s, c, v); break;
+    case 2: i8254_load_count(s, c, (uint16_t)(v << 8)); break;
     default:
         if (!c->write_msb_next) {
             c->write_lsb = v;
@@ -303,15 +278,14 @@ static void i8254_write_counter(I8254State *s, I8254Channel *c, uint8_t v)
     }
 }
 
-static uint8_t i8254_read_counter(I8254Channel *c)
-{
+static uint8_t i8254_read_counter(I8254Channel *c) {
     if (c->status_latched) {
         c->status_latched = false;
         return c->latched_status;
     }
     if (c->count_latched) {
-        uint8_t v = c->latch_msb_next ? (uint8_t)(c->latched_count >> 8)
-                                      : (uint8_t)c->latched_count;
+        uint8_t v =
+            c->latch_msb_next ? (uint8_t)(c->latched_count >> 8) : (uint8_t)c->latched_count;
         if (c->rw == 3 && !c->latch_msb_next) {
             c->latch_msb_next = true;
         } else {
@@ -322,18 +296,15 @@ static uint8_t i8254_read_counter(I8254Channel *c)
     uint32_t n = i8254_counter_at(c, i8254_elapsed(c, vclock_get_ns()));
     uint16_t v = c->bcd ? i8254_to_bcd(n) : (uint16_t)n;
     switch (c->rw) {
-    case 1:
-        return (uint8_t)v;
-    case 2:
-        return (uint8_t)(v >> 8);
+    case 1: return (uint8_t)v;
+    case 2: return (uint8_t)(v >> 8);
     default:
         c->read_msb_next = !c->read_msb_next;
         return c->read_msb_next ? (uint8_t)v : (uint8_t)(v >> 8);
     }
 }
 
-static uint64_t i8254_io_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t i8254_io_read(void *opaque, uint64_t offset, unsigned size) {
     I8254State *s = opaque;
     if (offset == I8254_CTRL) {
         return 0xff; /* the control word register cannot be read */
@@ -341,8 +312,7 @@ static uint64_t i8254_io_read(void *opaque, uint64_t offset, unsigned size)
     return i8254_read_counter(&s->ch[offset]);
 }
 
-static void i8254_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void i8254_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     I8254State *s = opaque;
     if (offset == I8254_CTRL) {
         i8254_write_control(s, (uint8_t)value);
@@ -351,8 +321,7 @@ static void i8254_io_write(void *opaque, uint64_t offset, uint64_t value, unsign
     }
 }
 
-void i8254_set_gate(I8254State *s, int n, bool level)
-{
+void i8254_set_gate(I8254State *s, int n, bool level) {
     I8254Channel *c = &s->ch[n];
     if (c->gate == level) {
         return;
@@ -374,22 +343,19 @@ void i8254_set_gate(I8254State *s, int n, bool level)
     i8254_update_out(s, c);
 }
 
-bool i8254_get_out(I8254State *s, int n)
-{
+bool i8254_get_out(I8254State *s, int n) {
     I8254Channel *c = &s->ch[n];
     return i8254_out_at(c, i8254_elapsed(c, vclock_get_ns()));
 }
 
-uint32_t i8254_get_count(I8254State *s, int n)
-{
+uint32_t i8254_get_count(I8254State *s, int n) {
     I8254Channel *c = &s->ch[n];
     return i8254_counter_at(c, i8254_elapsed(c, vclock_get_ns()));
 }
 
 /* ---- port 0x61 ---- */
 
-static uint64_t i8254_port61_read(void *opaque, uint64_t offset, unsigned size)
-{
+static uint64_t i8254_port61_read(void *opaque, uint64_t offset, unsigned size) {
     I8254State *s = opaque;
     int64_t now = vclock_get_ns();
     uint8_t v = s->port61 & I8254_PORT61_RW;
@@ -399,8 +365,7 @@ static uint64_t i8254_port61_read(void *opaque, uint64_t offset, unsigned size)
     return v;
 }
 
-static void i8254_port61_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
+static void i8254_port61_write(void *opaque, uint64_t offset, uint64_t value, unsigned size) {
     I8254State *s = opaque;
     s->port61 = (uint8_t)value & I8254_PORT61_RW;
     i8254_set_gate(s, 2, value & I8254_PORT61_GATE2);
@@ -420,8 +385,7 @@ const MemoryRegionOps i8254_port61_ops = {
     .max_access = 1,
 };
 
-void i8254_reset(I8254State *s)
-{
+void i8254_reset(I8254State *s) {
     /* As QEMU leaves them: every channel in mode 3 with count 0x10000, so channel 0 ticks at
      * 18.2 Hz until a guest programs it (firmware-less guests may rely on it). */
     int64_t now = vclock_get_ns();
@@ -449,8 +413,7 @@ void i8254_reset(I8254State *s)
     s->port61 = 0;
 }
 
-void i8254_init(I8254State *s, IRQLine irq0)
-{
+void i8254_init(I8254State *s, IRQLine irq0) {
     memset(s, 0, sizeof(*s));
     s->irq0 = irq0;
     s->ch[0].timer = vtimer_new(i8254_timer_cb, s);

@@ -29,8 +29,8 @@ typedef struct I8254Channel {
     uint8_t mode;         /* 0..5 (6 and 7 are written as 2 and 3) */
     uint8_t rw;           /* 1: LSB only, 2: MSB only, 3: LSB then MSB */
     bool bcd;
-    bool loaded;          /* a count has been written since the control word */
-    bool triggered;       /* modes 1/5: a GATE rising edge started the count */
+    bool loaded;    /* a count has been written since the control word */
+    bool triggered; /* modes 1/5: a GATE rising edge started the count */
     bool gate;
     bool null_count;
     bool write_msb_next, read_msb_next;
@@ -40,7 +40,7 @@ typedef struct I8254Channel {
     uint8_t latched_status;
     /* OUT edge tracking for channels with an output line (channel 0) */
     VTimer *timer;
-    int64_t next_tick;    /* elapsed-tick number of the next OUT transition, or -1 */
+    int64_t next_tick; /* elapsed-tick number of the next OUT transition, or -1 */
     int out_level;
 } I8254Channel;
 

@@ -13,10 +13,11 @@ static I8254State pit;
 static int64_t fake_ns;
 static int irq_level, irq_rises;
 
-static int64_t fake_clock(void) { return fake_ns; }
+static int64_t fake_clock(void) {
+    return fake_ns;
+}
 
-static void irq_handler(void *opaque, int n, int level)
-{
+static void irq_handler(void *opaque, int n, int level) {
     cr_assert_eq(n, 0);
     if (level && !irq_level) {
         irq_rises++;
@@ -25,24 +26,23 @@ static void irq_handler(void *opaque, int n, int level)
 }
 
 /* First ns at which t PIT ticks have elapsed from 0. */
-static int64_t tick_ns(int64_t t) { return (t * 1000000000LL + I8254_FREQ_HZ - 1) / I8254_FREQ_HZ; }
+static int64_t tick_ns(int64_t t) {
+    return (t * 1000000000LL + I8254_FREQ_HZ - 1) / I8254_FREQ_HZ;
+}
 
-static void advance_to(int64_t ns)
-{
+static void advance_to(int64_t ns) {
     fake_ns = ns;
     vclock_run_timers();
 }
 
-static uint8_t in(int port)
-{
+static uint8_t in(int port) {
     if (port == 0x61) {
         return (uint8_t)i8254_port61_ops.read(&pit, 0, 1);
     }
     return (uint8_t)i8254_ops.read(&pit, port - 0x40, 1);
 }
 
-static void out(int port, uint8_t v)
-{
+static void out(int port, uint8_t v) {
     if (port == 0x61) {
         i8254_port61_ops.write(&pit, 0, v, 1);
     } else {
@@ -50,15 +50,13 @@ static void out(int port, uint8_t v)
     }
 }
 
-static uint16_t latch_read(int ch)
-{
+static uint16_t latch_read(int ch) {
     out(0x43, (uint8_t)(ch << 6));
     uint8_t lo = in(0x40 + ch);
     return (uint16_t)(lo | in(0x40 + ch) << 8);
 }
 
-static void setup(void)
-{
+static void setup(void) {
     fake_ns = 1000000; /* any start: the device is relative to load times */
     vclock_set_insn_source(fake_clock);
     vclock_init();
@@ -68,12 +66,13 @@ static void setup(void)
     irq_rises = 0;
 }
 
-static void teardown(void) { vclock_shutdown(); }
+static void teardown(void) {
+    vclock_shutdown();
+}
 
 TestSuite(i8254, .init = setup, .fini = teardown);
 
-Test(i8254, reset_channel0_runs_mode3_at_18hz)
-{
+Test(i8254, reset_channel0_runs_mode3_at_18hz) {
     int64_t t0 = fake_ns;
     cr_assert_eq(irq_level, 1);
     for (int i = 1; i <= 18; i++) {
@@ -83,8 +82,7 @@ Test(i8254, reset_channel0_runs_mode3_at_18hz)
     cr_assert_eq(in(0x61) & 0x21, 0x20, "gate 2 low, channel 2 OUT high (mode 3)");
 }
 
-Test(i8254, mode0_interrupt_on_terminal_count)
-{
+Test(i8254, mode0_interrupt_on_terminal_count) {
     out(0x43, 0x30); /* channel 0, LSB then MSB, mode 0, binary (Linux oneshot) */
     cr_assert_eq(irq_level, 0, "mode 0 control word drives OUT low");
     int64_t t0 = fake_ns;
@@ -107,8 +105,7 @@ Test(i8254, mode0_interrupt_on_terminal_count)
     cr_assert_eq(irq_rises, 1, "one-shot");
 }
 
-Test(i8254, mode2_rate_generator_hz1000)
-{
+Test(i8254, mode2_rate_generator_hz1000) {
     out(0x43, 0x34); /* Linux periodic: channel 0, lohi, mode 2 */
     out(0x40, 1193 & 0xff);
     out(0x40, 1193 >> 8);
@@ -127,8 +124,7 @@ Test(i8254, mode2_rate_generator_hz1000)
     cr_assert_eq(latch_read(0), 1188);
 }
 
-Test(i8254, mode3_square_wave)
-{
+Test(i8254, mode3_square_wave) {
     out(0x43, 0x36); /* channel 0, lohi, mode 3 */
     out(0x40, 100);
     out(0x40, 0);
@@ -146,8 +142,7 @@ Test(i8254, mode3_square_wave)
     cr_assert_eq(irq_rises, 10);
 }
 
-Test(i8254, latch_command_freezes_value)
-{
+Test(i8254, latch_command_freezes_value) {
     out(0x43, 0x34);
     out(0x40, 0x00);
     out(0x40, 0x10); /* 4096 */
@@ -161,8 +156,7 @@ Test(i8254, latch_command_freezes_value)
     cr_assert_eq(latch_read(0), 4096 - 500);
 }
 
-Test(i8254, readback_status_and_count)
-{
+Test(i8254, readback_status_and_count) {
     out(0x43, 0x34);
     out(0x40, 0x00);
     out(0x40, 0x01); /* 256 */
@@ -179,8 +173,7 @@ Test(i8254, readback_status_and_count)
     cr_assert_eq(in(0x42), 0x40 | 0x30, "null count, OUT low in mode 0");
 }
 
-Test(i8254, bcd_counting)
-{
+Test(i8254, bcd_counting) {
     out(0x43, 0x31); /* channel 0, lohi, mode 0, BCD */
     out(0x40, 0x00);
     out(0x40, 0x10); /* 1000 decimal */
@@ -196,8 +189,7 @@ Test(i8254, bcd_counting)
     cr_assert_eq(latch_read(0), 0x9999, "BCD wraps to 9999");
 }
 
-Test(i8254, lsb_only_and_msb_only)
-{
+Test(i8254, lsb_only_and_msb_only) {
     out(0x43, 0x10); /* LSB only, mode 0 */
     out(0x40, 50);
     int64_t t0 = fake_ns;
@@ -211,8 +203,7 @@ Test(i8254, lsb_only_and_msb_only)
 }
 
 /* arch/x86/kernel/tsc.c pit_calibrate_tsc: 50 ms on channel 2, polling port 0x61 bit 5. */
-Test(i8254, linux_pit_calibrate_tsc)
-{
+Test(i8254, linux_pit_calibrate_tsc) {
     out(0x61, (in(0x61) & ~0x02) | 0x01);
     cr_assert_eq(in(0x61) & 0x03, 0x01);
     out(0x43, 0xb0);
@@ -234,8 +225,7 @@ Test(i8254, linux_pit_calibrate_tsc)
 }
 
 /* quick_pit_calibrate: count 0xffff in mode 0, the MSB read directly drops every 256 ticks */
-Test(i8254, linux_quick_pit_calibrate_msb)
-{
+Test(i8254, linux_quick_pit_calibrate_msb) {
     out(0x61, (in(0x61) & ~0x02) | 0x01);
     out(0x43, 0xb0);
     out(0x42, 0xff);
@@ -250,8 +240,7 @@ Test(i8254, linux_quick_pit_calibrate_msb)
     }
 }
 
-Test(i8254, gate2_stops_mode0_and_refresh_toggles)
-{
+Test(i8254, gate2_stops_mode0_and_refresh_toggles) {
     out(0x61, 0x01);
     out(0x43, 0xb0);
     out(0x42, 100);
@@ -276,8 +265,7 @@ Test(i8254, gate2_stops_mode0_and_refresh_toggles)
     cr_assert_eq(in(0x61) & 0x10, 0);
 }
 
-Test(i8254, mode1_waits_for_gate_edge)
-{
+Test(i8254, mode1_waits_for_gate_edge) {
     out(0x43, 0xb2); /* channel 2, lohi, mode 1 */
     out(0x42, 10);
     out(0x42, 0);

@@ -11,10 +11,11 @@
 static I8259State pic;
 static int intr = -1;
 
-static void intr_handler(void *opaque, int n, int level) { intr = level; }
+static void intr_handler(void *opaque, int n, int level) {
+    intr = level;
+}
 
-static uint8_t in(int port)
-{
+static uint8_t in(int port) {
     if (port >= 0x4d0) {
         return (uint8_t)i8259_elcr_ops.read(&pic, port - 0x4d0, 1);
     }
@@ -24,8 +25,7 @@ static uint8_t in(int port)
     return (uint8_t)i8259_master_ops.read(&pic, port - 0x20, 1);
 }
 
-static void out(int port, uint8_t v)
-{
+static void out(int port, uint8_t v) {
     if (port >= 0x4d0) {
         i8259_elcr_ops.write(&pic, port - 0x4d0, v, 1);
     } else if (port >= 0xa0) {
@@ -35,12 +35,15 @@ static void out(int port, uint8_t v)
     }
 }
 
-static void irq(int n, int level) { i8259_set_irq(&pic, n, level); }
-static void pulse(int n) { irq(n, 1), irq(n, 0); }
+static void irq(int n, int level) {
+    i8259_set_irq(&pic, n, level);
+}
+static void pulse(int n) {
+    irq(n, 1), irq(n, 0);
+}
 
 /* arch/x86/kernel/i8259.c init_8259A(auto_eoi) with ISA_IRQ_VECTOR(0) = 0x30 */
-static void linux_init(int auto_eoi)
-{
+static void linux_init(int auto_eoi) {
     out(0x21, 0xff);
     out(0xa1, 0xff);
     out(0x20, 0x11);
@@ -55,16 +58,14 @@ static void linux_init(int auto_eoi)
     out(0xa1, 0x00);
 }
 
-static uint8_t isr(int port)
-{
+static uint8_t isr(int port) {
     out(port, 0x0b);
     uint8_t v = in(port);
     out(port, 0x0a);
     return v;
 }
 
-static void setup(void)
-{
+static void setup(void) {
     intr = -1;
     i8259_init(&pic, (IRQLine){intr_handler, NULL, 0});
     cr_assert_eq(intr, -1, "INTR starts low: no call");
@@ -73,8 +74,7 @@ static void setup(void)
 
 TestSuite(i8259, .init = setup);
 
-Test(i8259, linux_timer_interrupt)
-{
+Test(i8259, linux_timer_interrupt) {
     linux_init(0);
     cr_assert_eq(in(0x21), 0);
     irq(0, 1);
@@ -93,8 +93,7 @@ Test(i8259, linux_timer_interrupt)
     cr_assert_eq(i8259_intack(&pic), 0x30);
 }
 
-Test(i8259, imr_masks_and_priority_nests)
-{
+Test(i8259, imr_masks_and_priority_nests) {
     linux_init(0);
     out(0x21, 0x02);
     pulse(1);
@@ -115,8 +114,7 @@ Test(i8259, imr_masks_and_priority_nests)
     cr_assert_eq(i8259_intack(&pic), 0x35);
 }
 
-Test(i8259, seabios_vectors_and_cascade)
-{
+Test(i8259, seabios_vectors_and_cascade) {
     out(0x20, 0x11);
     out(0x21, 0x08);
     out(0x21, 0x04);
@@ -146,8 +144,7 @@ Test(i8259, seabios_vectors_and_cascade)
     cr_assert_eq(i8259_intack(&pic), 0x08);
 }
 
-Test(i8259, elcr_level_inputs)
-{
+Test(i8259, elcr_level_inputs) {
     linux_init(0);
     out(0x4d0, 0xff);
     cr_assert_eq(in(0x4d0), 0xf8, "IRQ 0-2 are always edge");
@@ -172,8 +169,7 @@ Test(i8259, elcr_level_inputs)
     cr_assert_eq(intr, 0);
 }
 
-Test(i8259, spurious_irq7_and_irq15)
-{
+Test(i8259, spurious_irq7_and_irq15) {
     linux_init(0);
     out(0x4d0, 0x20); /* IRQ 5 level */
     irq(5, 1);
@@ -191,8 +187,7 @@ Test(i8259, spurious_irq7_and_irq15)
     cr_assert_eq(isr(0x20), 0x04, "the master saw a real cascade INTA");
 }
 
-Test(i8259, auto_eoi)
-{
+Test(i8259, auto_eoi) {
     linux_init(1);
     pulse(4);
     cr_assert_eq(i8259_intack(&pic), 0x34);
@@ -202,8 +197,7 @@ Test(i8259, auto_eoi)
     cr_assert_eq(i8259_intack(&pic), 0x36);
 }
 
-Test(i8259, poll_command)
-{
+Test(i8259, poll_command) {
     linux_init(0);
     out(0x21, 0xff); /* poll works with INTR masked off at the CPU; IMR still applies */
     out(0x21, 0xf7);
@@ -217,8 +211,7 @@ Test(i8259, poll_command)
     cr_assert_eq(in(0x21), 0xf7, "poll is one-shot: IMR reads again");
 }
 
-Test(i8259, rotation_and_set_priority)
-{
+Test(i8259, rotation_and_set_priority) {
     linux_init(0);
     out(0x20, 0xc3); /* IR3 lowest, IR4 highest */
     pulse(1);
@@ -234,8 +227,7 @@ Test(i8259, rotation_and_set_priority)
     cr_assert_eq(i8259_intack(&pic), 0x37, "IR7 outranks IR0 after rotation");
 }
 
-Test(i8259, special_mask_mode)
-{
+Test(i8259, special_mask_mode) {
     linux_init(0);
     pulse(1);
     cr_assert_eq(i8259_intack(&pic), 0x31);
@@ -251,8 +243,7 @@ Test(i8259, special_mask_mode)
     cr_assert_eq(isr(0x20), 0x02);
 }
 
-Test(i8259, special_fully_nested)
-{
+Test(i8259, special_fully_nested) {
     linux_init(0);
     out(0x20, 0x11);
     out(0x21, 0x30);
@@ -265,8 +256,7 @@ Test(i8259, special_fully_nested)
     cr_assert_eq(i8259_intack(&pic), 0x39);
 }
 
-Test(i8259, icw1_resets_state)
-{
+Test(i8259, icw1_resets_state) {
     linux_init(0);
     out(0x21, 0x55);
     pulse(3);

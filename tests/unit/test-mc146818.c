@@ -14,11 +14,14 @@ static MC146818State rtc;
 static int64_t fake_ns;
 static int irq_level, irq_rises;
 
-static int64_t fake_clock(void) { return fake_ns; }
-static int64_t fake_host(void) { return 1700000000; } /* Tue 2023-11-14 22:13:20 UTC */
+static int64_t fake_clock(void) {
+    return fake_ns;
+}
+static int64_t fake_host(void) {
+    return 1700000000;
+} /* Tue 2023-11-14 22:13:20 UTC */
 
-static void irq_handler(void *opaque, int n, int level)
-{
+static void irq_handler(void *opaque, int n, int level) {
     cr_assert_eq(n, 8);
     if (level && !irq_level) {
         irq_rises++;
@@ -26,28 +29,24 @@ static void irq_handler(void *opaque, int n, int level)
     irq_level = level;
 }
 
-static uint8_t cmos_read(uint8_t idx)
-{
+static uint8_t cmos_read(uint8_t idx) {
     mc146818_ops.write(&rtc, 0, idx, 1);
     return (uint8_t)mc146818_ops.read(&rtc, 1, 1);
 }
 
-static void cmos_write(uint8_t idx, uint8_t v)
-{
+static void cmos_write(uint8_t idx, uint8_t v) {
     mc146818_ops.write(&rtc, 0, idx, 1);
     mc146818_ops.write(&rtc, 1, v, 1);
 }
 
 static int64_t t0;
 
-static void advance(int64_t ns)
-{
+static void advance(int64_t ns) {
     fake_ns += ns;
     vclock_run_timers();
 }
 
-static void setup(void)
-{
+static void setup(void) {
     fake_ns = 5 * NS + 123;
     t0 = fake_ns;
     vclock_set_insn_source(fake_clock);
@@ -58,12 +57,13 @@ static void setup(void)
     mc146818_init(&rtc, (IRQLine){irq_handler, NULL, 8});
 }
 
-static void teardown(void) { vclock_shutdown(); }
+static void teardown(void) {
+    vclock_shutdown();
+}
 
 TestSuite(mc146818, .init = setup, .fini = teardown);
 
-Test(mc146818, bcd_24h_time_from_host)
-{
+Test(mc146818, bcd_24h_time_from_host) {
     cr_assert_eq(cmos_read(RTC_SECONDS), 0x20);
     cr_assert_eq(cmos_read(RTC_MINUTES), 0x13);
     cr_assert_eq(cmos_read(RTC_HOURS), 0x22);
@@ -78,8 +78,7 @@ Test(mc146818, bcd_24h_time_from_host)
     cr_assert_eq(cmos_read(RTC_REG_D), 0x80);
 }
 
-Test(mc146818, binary_and_12_hour_formats)
-{
+Test(mc146818, binary_and_12_hour_formats) {
     cmos_write(RTC_REG_B, 0x06);
     cr_assert_eq(cmos_read(RTC_SECONDS), 20);
     cr_assert_eq(cmos_read(RTC_HOURS), 22);
@@ -92,8 +91,7 @@ Test(mc146818, binary_and_12_hour_formats)
     cr_assert_eq(cmos_read(RTC_HOURS), 12, "midnight is 12 AM");
 }
 
-Test(mc146818, clock_follows_virtual_time)
-{
+Test(mc146818, clock_follows_virtual_time) {
     advance(39 * NS);
     cr_assert_eq(cmos_read(RTC_SECONDS), 0x59);
     advance(NS - 1);
@@ -111,8 +109,7 @@ Test(mc146818, clock_follows_virtual_time)
 }
 
 /* drivers/rtc/rtc-mc146818-lib.c mc146818_set_time: SET, write the bytes, clear SET */
-Test(mc146818, set_time_with_set_bit)
-{
+Test(mc146818, set_time_with_set_bit) {
     cmos_write(RTC_REG_B, 0x82);
     advance(3 * NS); /* frozen while SET */
     cr_assert_eq(cmos_read(RTC_SECONDS), 0x20);
@@ -133,8 +130,7 @@ Test(mc146818, set_time_with_set_bit)
     cr_assert_eq(cmos_read(RTC_DAY_OF_WEEK), 6, "2024-03-01 is a Friday");
 }
 
-Test(mc146818, periodic_interrupt_1024hz)
-{
+Test(mc146818, periodic_interrupt_1024hz) {
     cmos_write(RTC_REG_B, 0x02 | RTC_B_PIE);
     advance(976562);
     cr_assert_eq(irq_level, 0);
@@ -160,8 +156,7 @@ Test(mc146818, periodic_interrupt_1024hz)
     cr_assert_eq(irq_rises - before, 4);
 }
 
-Test(mc146818, update_ended_interrupt)
-{
+Test(mc146818, update_ended_interrupt) {
     cmos_write(RTC_REG_B, 0x02 | RTC_B_UIE);
     advance(NS / 2);
     cr_assert_eq(irq_level, 0);
@@ -173,8 +168,7 @@ Test(mc146818, update_ended_interrupt)
     cr_assert_eq(cmos_read(RTC_REG_B), 0x82, "SET clears UIE");
 }
 
-Test(mc146818, alarm_interrupt_and_dont_care)
-{
+Test(mc146818, alarm_interrupt_and_dont_care) {
     cmos_write(RTC_SECONDS_ALARM, 0x25);
     cmos_write(RTC_MINUTES_ALARM, 0x13);
     cmos_write(RTC_HOURS_ALARM, 0x22);
@@ -198,15 +192,13 @@ Test(mc146818, alarm_interrupt_and_dont_care)
     cr_assert_eq(irq_level, 1, "all don't care: every second");
 }
 
-Test(mc146818, flags_without_enables_set_no_irq)
-{
+Test(mc146818, flags_without_enables_set_no_irq) {
     advance(2 * NS);
     cr_assert_eq(irq_level, 0);
     cr_assert_eq(cmos_read(RTC_REG_C), RTC_C_PF | RTC_C_UF, "flags set, IRQF clear");
 }
 
-Test(mc146818, nmi_bit_and_cmos_presets)
-{
+Test(mc146818, nmi_bit_and_cmos_presets) {
     mc146818_set_cmos(&rtc, 0x34, 0xab);
     mc146818_set_cmos(&rtc, 0x5b, 0x01);
     mc146818_ops.write(&rtc, 0, 0x80 | 0x34, 1);
