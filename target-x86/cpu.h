@@ -151,22 +151,28 @@ typedef struct X86TableReg { /* GDTR, IDTR */
     uint32_t limit;
 } X86TableReg;
 
-/* ---- lazy condition codes: what the last flag-setting operation was ---- */
+/* ---- lazy condition codes: what the last flag-setting operation was ----
+ * ORDER: every sized family is four consecutive values B, W, L, Q (8/16/32/64-bit), so
+ * cc_op - family base = log2(operand bytes) (x86_cc_op_size_shift in cc-helper.h). What each
+ * op expects in cc_dst/cc_src/cc_src2 is defined in target-x86/cc-helper.h; in short (a, b are
+ * the operands, r the result, all at the operation size, higher bits ignored): */
 typedef enum X86CCOp {
-    CC_OP_EFLAGS,                     /* arithmetic flags are in eflags itself */
-    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL, CC_OP_ADDQ,     /* dst = result, src = src2 */
-    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL, CC_OP_ADCQ,     /* + src2 = carry in */
-    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL, CC_OP_SUBQ,     /* dst = result, src = subtrahend */
-    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL, CC_OP_SBBQ,     /* + src2 = borrow in */
-    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL, CC_OP_LOGICQ, /* dst = result */
-    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL, CC_OP_INCQ,     /* dst = result, src = old CF */
-    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL, CC_OP_DECQ,     /* dst = result, src = old CF */
-    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,     /* dst = result, src = value << (count-1) */
-    CC_OP_SARB, CC_OP_SARW, CC_OP_SARL, CC_OP_SARQ,     /* dst = result, src = value >> (count-1) */
-    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,     /* dst = low result, src = nonzero if CF=OF=1 */
-    CC_OP_BMILGB, CC_OP_BMILGW, CC_OP_BMILGL, CC_OP_BMILGQ, /* BLSI/BLSMSK/BLSR family */
-    CC_OP_POPCNT,                     /* dst = source: ZF only, others clear */
-    CC_OP_CLR,                        /* ZF=PF=1, others clear (XOR reg,reg) */
+    CC_OP_EFLAGS,                                           /* src = eflags (arith bits) */
+    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL, CC_OP_ADDQ,         /* dst = r, src = b */
+    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL, CC_OP_ADCQ,         /* dst = r, src = b, src2 = CF in */
+    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL, CC_OP_SUBQ,         /* dst = r, src = b (CMP, NEG, CMPXCHG) */
+    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL, CC_OP_SBBQ,         /* dst = r, src = b, src2 = CF in */
+    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL, CC_OP_LOGICQ, /* dst = r (AND OR XOR TEST ANDN) */
+    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL, CC_OP_INCQ,         /* dst = r, src = old CF (0/1) */
+    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL, CC_OP_DECQ,         /* dst = r, src = old CF (0/1) */
+    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,         /* dst = r, src = a << (n-1) (SHL, SHLD) */
+    CC_OP_SHRB, CC_OP_SHRW, CC_OP_SHRL, CC_OP_SHRQ,         /* dst = r, src = a >> (n-1) (SHR, SAR, SHRD) */
+    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,         /* dst = low r, src != 0 iff CF=OF=1 */
+    CC_OP_BLSIB, CC_OP_BLSIW, CC_OP_BLSIL, CC_OP_BLSIQ,     /* dst = r (BLSI: CF = r != 0) */
+    CC_OP_BLSRB, CC_OP_BLSRW, CC_OP_BLSRL, CC_OP_BLSRQ,     /* dst = r, src = a (BLSR, BLSMSK) */
+    CC_OP_POPCNT,                     /* dst = a: ZF = a == 0, others clear (POPCNT, BSF, BSR) */
+    CC_OP_ZCNT,                       /* dst = r, src = a: CF = a == 0, ZF = r == 0 (LZCNT, TZCNT) */
+    CC_OP_CLR,                        /* ZF=PF=1, others clear (XOR/SUB reg,reg) */
     CC_OP_NB,
 } X86CCOp;
 
