@@ -129,13 +129,14 @@ uint32_t x86_cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t
         }
         return f;
     case CC_OP_SHLB ... CC_OP_SHLQ:
-        f = cc_zsp(dst, sh) | cc_sign(src, sh); /* CF: the last bit shifted out at the top */
+        /* CF: the last bit shifted out at the top. AF is undefined; AMD hosts set it. */
+        f = cc_zsp(dst, sh) | cc_sign(src, sh) | CC_A;
         if (cc_sign(src ^ dst, sh)) {
             f |= CC_O; /* CF ^ MSB(r) */
         }
         return f;
     case CC_OP_SHRB ... CC_OP_SHRQ:
-        f = cc_zsp(dst, sh) | ((uint32_t)src & CC_C);
+        f = cc_zsp(dst, sh) | ((uint32_t)src & CC_C) | CC_A;
         if (cc_sign(src ^ dst, sh)) {
             f |= CC_O;
         }
@@ -161,7 +162,7 @@ uint32_t x86_cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t
     case CC_OP_POPCNT:
         return dst == 0 ? CC_Z : 0;
     case CC_OP_ZCNT:
-        f = cc_pf(dst);
+        f = 0; /* PF SF AF undefined: 0 as on AMD hosts (which keep OF, we clear it) */
         if (src == 0) {
             f |= CC_C;
         }

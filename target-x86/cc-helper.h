@@ -20,10 +20,14 @@
  * CC_OP_DECx     dst = r = a - 1, src = CF before the DEC.
  * CC_OP_SHLx     dst = r, src = a << (m - 1) where m = masked count, 1 <= m (a count of 0
  *                changes no flag: the translator leaves cc_op alone). CF = bit n-1 of src;
- *                OF = CF ^ SF(r). Also SHLD (src = destination operand << (m - 1)).
- * CC_OP_SHRx     dst = r, src = a >> (m - 1), a zero-extended for SHR/SHRD and sign-extended
- *                for SAR before the shift. CF = bit 0 of src; OF = bit n-1 of (src ^ r), which
- *                is MSB(a) for SHR, 0 for SAR and "sign changed" for SHRD at m = 1.
+ *                OF = CF ^ SF(r) (SDM for m = 1; what AMD hosts give for any m). AF = 1
+ *                (undefined; AMD hosts set it). Also SHLD (src = destination << (m - 1)).
+ * CC_OP_SHRx     dst = r, src = any value whose bit 0 is CF and whose bit n-1 is SF(r) ^ OF:
+ *                SHR/SAR: src = a >> (m - 1), a zero- (SHR) or sign-extended (SAR) first:
+ *                OF = MSB(a) for SHR and 0 for SAR at m = 1, and 0 for m > 1 as on hosts.
+ *                SHRD: src = (r << 1) | CF, CF = bit m-1 of the destination: OF = the two
+ *                top bits of r differ, which is "sign changed" at m = 1 (SDM) and what AMD
+ *                hosts give for m > 1. AF = 1 as for SHL.
  * CC_OP_MULx     dst = low half of the product, src = nonzero (at size n) iff CF = OF = 1:
  *                MUL: the high half; IMUL: high half ^ (low half >> n-1, arithmetic), i.e.
  *                whatever differs from the sign extension of the low half. SF ZF PF are
@@ -34,7 +38,7 @@
  * CC_OP_POPCNT   dst = a zero-extended to 64 bits. ZF = a == 0, all others 0. Also BSF/BSR
  *                (only ZF is defined there).
  * CC_OP_ZCNT     dst = r (the count), src = a zero-extended to 64 bits. CF = a == 0,
- *                ZF = r == 0; OF SF AF = 0 and PF from r are undefined. LZCNT, TZCNT.
+ *                ZF = r == 0; OF SF AF PF = 0 are undefined. LZCNT, TZCNT.
  * CC_OP_CLR      nothing: ZF = PF = 1, others 0 (XOR/SUB of a register with itself).
  */
 #ifndef TANDEM_TARGET_X86_CC_HELPER_H
