@@ -165,7 +165,7 @@ typedef enum X86CCOp {
     CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL, CC_OP_LOGICQ, /* dst = r (AND OR XOR TEST ANDN) */
     CC_OP_INCB, CC_OP_INCW, CC_OP_INCL, CC_OP_INCQ,         /* dst = r, src = old CF (0/1) */
     CC_OP_DECB, CC_OP_DECW, CC_OP_DECL, CC_OP_DECQ,         /* dst = r, src = old CF (0/1) */
-    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,         /* dst = r, src = a << (n-1) (SHL, SHLD) */
+    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,         /* dst = r, src = a << (count-1) (SHL, SHLD) */
     CC_OP_SHRB, CC_OP_SHRW, CC_OP_SHRL, CC_OP_SHRQ,         /* dst = r, src bit 0 = CF (SHR, SAR, SHRD) */
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,         /* dst = low r, src != 0 iff CF=OF=1 */
     CC_OP_BLSIB, CC_OP_BLSIW, CC_OP_BLSIL, CC_OP_BLSIQ,     /* dst = r (BLSI: CF = r != 0) */
