@@ -27,8 +27,8 @@
 #define PTE_PCD (1ull << 4)
 #define PTE_A (1ull << 5)
 #define PTE_D (1ull << 6)
-#define PTE_PS (1ull << 7)     /* in a PDE/PDPTE: maps a page */
-#define PTE_PAT4K (1ull << 7)  /* in a PTE */
+#define PTE_PS (1ull << 7)    /* in a PDE/PDPTE: maps a page */
+#define PTE_PAT4K (1ull << 7) /* in a PTE */
 #define PTE_G (1ull << 8)
 #define PTE_PAT_LARGE (1ull << 12) /* in a PDE/PDPTE that maps a page */
 #define PTE_XD (1ull << 63)
@@ -93,8 +93,7 @@ static uint64_t mmu_reserved(const X86WalkRegs *r, PagingMode mode, int level, u
             rsvd |= mmu_bits(20, 13); /* 2 MiB page: bits 20:13 (tables 4-10, 4-18) */
         }
         break;
-    default:
-        break;
+    default: break;
     }
     return rsvd;
 }
@@ -289,8 +288,8 @@ static WalkStatus mmu_walk_once(const X86WalkRegs *r, PagingMode mode, uint64_t 
         res->page_bits = shift;
         res->prot = prot;
         res->global = (e & PTE_G) && (r->cr4 & CR4_PGE);
-        res->pat_index = (uint8_t)((pat ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) |
-                                   ((e & PTE_PWT) ? 1 : 0));
+        res->pat_index =
+            (uint8_t)((pat ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PWT) ? 1 : 0));
         res->error_code = 0;
         return WALK_OK;
     }
@@ -339,8 +338,8 @@ uint64_t x86_mmu_pdpte_reserved(uint64_t pdpte, unsigned maxphyaddr) {
     return pdpte & rsvd;
 }
 
-bool x86_mmu_load_pdptes(uint64_t cr3, unsigned maxphyaddr, const X86WalkMemOps *mem,
-                         void *opaque, uint64_t pdpte[4]) {
+bool x86_mmu_load_pdptes(uint64_t cr3, unsigned maxphyaddr, const X86WalkMemOps *mem, void *opaque,
+                         uint64_t pdpte[4]) {
     uint64_t base = cr3 & 0xffffffe0u; /* CR3[31:5] with PAE paging (table 4-7) */
     bool ok = true;
     for (int i = 0; i < 4; i++) {

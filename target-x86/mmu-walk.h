@@ -47,7 +47,10 @@ typedef enum X86AccessKind {
 typedef struct X86Access {
     X86AccessKind kind;
     bool user;     /* CPL 3 (ignored when implicit) */
-    bool implicit; /* implicit supervisor-mode access (GDT/LDT/IDT/TSS reads, even at CPL 3) */
+    /* Implicit supervisor-mode access (GDT/LDT/IDT/TSS, even at CPL 3): the same rights as a
+     * supervisor access with EFLAGS.AC = 0, so the X86_MMU_KERNEL_SMAP TLB (X86_MMU_KERNEL
+     * when CR4.SMAP = 0) can hold its translations. */
+    bool implicit;
     bool ac;       /* EFLAGS.AC: with CR4.SMAP, 1 lets explicit supervisor data accesses reach
                     * user-mode addresses (SDM 4.6.1); ignored for implicit accesses */
 } X86Access;
@@ -59,8 +62,8 @@ typedef struct X86WalkResult {
      * PAGE_WRITE is withheld while the leaf's D flag is 0, so that the first write walks again
      * and sets D (SDM 4.8). */
     int prot;
-    bool global;        /* G = 1 in the leaf with CR4.PGE = 1 (or paging off) */
-    uint8_t pat_index;  /* PAT:PCD:PWT of the leaf (SDM 4.9.2), 0 with paging off */
+    bool global;       /* G = 1 in the leaf with CR4.PGE = 1 (or paging off) */
+    uint8_t pat_index; /* PAT:PCD:PWT of the leaf (SDM 4.9.2), 0 with paging off */
     /* On a fault: */
     uint32_t error_code; /* PF_ERR_* */
 } X86WalkResult;
@@ -75,12 +78,11 @@ typedef struct X86WalkResult {
  */
 typedef struct X86WalkMemOps {
     uint64_t (*read)(void *opaque, uint64_t pa, unsigned size);
-    bool (*cmpxchg)(void *opaque, uint64_t pa, unsigned size, uint64_t expected,
-                    uint64_t desired);
+    bool (*cmpxchg)(void *opaque, uint64_t pa, unsigned size, uint64_t expected, uint64_t desired);
 } X86WalkMemOps;
 
 /*
- * Translates vaddr for access `acc`. On success fills *res (everything but error_code), sets
+ * Translates vaddr for access `acc`. On success fills *res (error_code 0), sets
  * the A flags of the entries used and, for a write, the D flag of the leaf, and returns true.
  * On a page fault returns false with res->error_code set; res->paddr etc. are undefined. A
  * faulting walk leaves the leaf's A and D flags alone; the A flags of the entries above the
@@ -102,8 +104,8 @@ uint64_t x86_mmu_pdpte_reserved(uint64_t pdpte, unsigned maxphyaddr);
  * present PDPTE has a reserved bit set: the instruction then takes #GP(0) and pdpte[] must be
  * left unused (it is filled either way).
  */
-bool x86_mmu_load_pdptes(uint64_t cr3, unsigned maxphyaddr, const X86WalkMemOps *mem,
-                         void *opaque, uint64_t pdpte[4]);
+bool x86_mmu_load_pdptes(uint64_t cr3, unsigned maxphyaddr, const X86WalkMemOps *mem, void *opaque,
+                         uint64_t pdpte[4]);
 
 /* The prot value tlb_fill returns for a successful walk: res->prot, plus PAGE_NONGLOBAL for a
  * non-global translation and PAGE_LG(page_bits) for a mapping larger than 4 KiB. */

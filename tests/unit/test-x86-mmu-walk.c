@@ -32,10 +32,18 @@ static uint64_t get(uint64_t pa, unsigned size) {
 static void put(uint64_t pa, unsigned size, uint64_t v) {
     memcpy(&ram[pa], &v, size);
 }
-static uint64_t get64(uint64_t pa) { return get(pa, 8); }
-static void put64(uint64_t pa, uint64_t v) { put(pa, 8, v); }
-static uint64_t get32(uint64_t pa) { return get(pa, 4); }
-static void put32(uint64_t pa, uint64_t v) { put(pa, 4, v); }
+static uint64_t get64(uint64_t pa) {
+    return get(pa, 8);
+}
+static void put64(uint64_t pa, uint64_t v) {
+    put(pa, 8, v);
+}
+static uint64_t get32(uint64_t pa) {
+    return get(pa, 4);
+}
+static void put32(uint64_t pa, uint64_t v) {
+    put(pa, 4, v);
+}
 
 static uint64_t fake_read(void *opaque, uint64_t pa, unsigned size) {
     (void)opaque;
