@@ -46,13 +46,13 @@ typedef enum X86AccessKind {
 /* Who accesses (SDM 4.6: user-mode vs supervisor-mode accesses). */
 typedef struct X86Access {
     X86AccessKind kind;
-    bool user;     /* CPL 3 (ignored when implicit) */
+    bool user; /* CPL 3 (ignored when implicit) */
     /* Implicit supervisor-mode access (GDT/LDT/IDT/TSS, even at CPL 3): the same rights as a
      * supervisor access with EFLAGS.AC = 0, so the X86_MMU_KERNEL_SMAP TLB (X86_MMU_KERNEL
      * when CR4.SMAP = 0) can hold its translations. */
     bool implicit;
-    bool ac;       /* EFLAGS.AC: with CR4.SMAP, 1 lets explicit supervisor data accesses reach
-                    * user-mode addresses (SDM 4.6.1); ignored for implicit accesses */
+    bool ac; /* EFLAGS.AC: with CR4.SMAP, 1 lets explicit supervisor data accesses reach
+              * user-mode addresses (SDM 4.6.1); ignored for implicit accesses */
 } X86Access;
 
 typedef struct X86WalkResult {
