@@ -309,7 +309,8 @@ int cpu_exec(CPUState *cpu)
          * logged, so nothing is chained. */
         if (last_exit && !log_enabled(LOG_EXEC)) {
             TranslationBlock *from = (TranslationBlock *)(last_exit & ~(uintptr_t)TB_EXIT_MASK);
-            if (!(from->cflags & CF_NO_CHAIN) && !(tb->cflags & CF_NO_CHAIN)) {
+            bool from_published = atomic_load_explicit(&from->published, memory_order_acquire);
+            if (from_published && !(from->cflags & CF_NO_CHAIN) && !(tb->cflags & CF_NO_CHAIN)) {
                 tb_add_jump(from, (int)(last_exit & TB_EXIT_MASK), tb);
             }
         }

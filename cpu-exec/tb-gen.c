@@ -165,6 +165,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint
             tb_gen_log_out(tb);
         }
 
+        atomic_store_explicit(&tb->published, true, memory_order_release);
         TranslationBlock *found = tb_cache_insert(tb);
         if (found == tb) {
             tb_page_add(tb);

@@ -52,6 +52,11 @@ typedef struct __attribute__((aligned(16))) TranslationBlock {
 
     /* ---- bookkeeping ---- */
     _Atomic bool invalid;
+    /* Stored (release) once the TB is complete, before it is inserted: a vCPU that reached the
+     * TB through a chained jump another thread patched in has no synchronisation with the
+     * translator that ThreadSanitizer can see, and loads this (acquire) before it reads the TB's
+     * fields (cpu_exec chaining from the TB it left). */
+    _Atomic bool published;
     struct TranslationBlock *_Atomic hash_next; /* global table chain (lock-free readers) */
     struct TranslationBlock *page_next[2];      /* per-page list, under the page lock */
     TBJmpIncoming *incoming;                    /* TBs chained to us (tb-link lock) */
