@@ -34,6 +34,7 @@
             X86_I("mul", MULDIV, M, NONE, 0), X86_I("imul", MULDIV, M, NONE, 0),                  \
             X86_I("div", MULDIV, M, NONE, 0), X86_I("idiv", MULDIV, M, NONE, 0))
 
+#define SREG(o, f) X86_I("mov", SEG, o, NONE, f)
 #define JCC8(m) X86_I(m, BRANCH, D, REL8, FF64 | FEND)
 #define X87(m) X86_I(m, X87, M, NONE, 0)
 #define X87R(m) X86_I(m, X87, ZO, NONE, 0)
@@ -122,9 +123,13 @@ const X86OpEntry x86_map1[256] = {
     /* 89 */ X86_I("mov", MOV, MR, NONE, FM),
     /* 8a */ X86_I("mov", MOV, RM, NONE, FM | FB),
     /* 8b */ X86_I("mov", MOV, RM, NONE, FM),
-    /* 8c MOV Ev,Sw */ X86_I("mov", SEG, MR, NONE, FM),
+    /* 8c MOV Ev,Sw: Sreg ES CS SS DS FS GS, 6 and 7 are #UD (REX.R is ignored) */
+    X86_GRP(0, SREG(MR, 0), SREG(MR, 0), SREG(MR, 0), SREG(MR, 0), SREG(MR, 0), SREG(MR, 0),
+            X86_UD, X86_UD),
     /* 8d LEA Gv,M */ X86_I("lea", MOV, RM, NONE, FM | FMEM),
-    /* 8e MOV Sw,Ew */ X86_I("mov", SEG, RM, NONE, FM | FEND),
+    /* 8e MOV Sw,Ew: loading CS is #UD */
+    X86_GRP(0, SREG(RM, FEND), X86_UD, SREG(RM, FEND), SREG(RM, FEND), SREG(RM, FEND),
+            SREG(RM, FEND), X86_UD, X86_UD),
     /* 8f group 1A: /0 POP Ev (the rest is AMD XOP, undefined here) */
     X86_GRP(0, X86_I("pop", STACK, M, NONE, FD64), X86_UD, X86_UD, X86_UD, X86_UD, X86_UD,
             X86_UD, X86_UD),
@@ -206,7 +211,7 @@ const X86OpEntry x86_map1[256] = {
                         X87("fldcw"), X87("fnstenv"), X87("fnstcw")),
                 X86_GRP(0, X87R("fld"), X87R("fxch"),
                         X86_RMT(X87R("fnop"), X86_UD, X86_UD, X86_UD, X86_UD, X86_UD, X86_UD, X86_UD),
-                        X86_UD, /* D9 D8-DF: reserved (FSTP1 alias) */
+                        X87R("fstp"), /* D9 D8-DF: reserved alias FSTP1 */
                         X86_RMT(X87R("fchs"), X87R("fabs"), X86_UD, X86_UD, X87R("ftst"), X87R("fxam"),
                                 X86_UD, X86_UD),
                         X86_RMT(X87R("fld1"), X87R("fldl2t"), X87R("fldl2e"), X87R("fldpi"),
@@ -228,22 +233,25 @@ const X86OpEntry x86_map1[256] = {
                                 X87R("fnsetpm"), X86_UD, X86_UD, X86_UD),
                         X87R("fucomi"), X87R("fcomi"), X86_UD)),
     /* dc */ X86_MODSPLIT(0, X86_GRP(0, X87_ARITH("f")),
-                X86_GRP(0, X87R("fadd"), X87R("fmul"), X86_UD, X86_UD, X87R("fsubr"), X87R("fsub"),
+                /* /2 /3: reserved aliases FCOM2/FCOMP3 (executed by real CPUs) */
+                X86_GRP(0, X87R("fadd"), X87R("fmul"), X87R("fcom"), X87R("fcomp"), X87R("fsubr"),
+                        X87R("fsub"),
                         X87R("fdivr"), X87R("fdiv"))),
     /* dd */ X86_MODSPLIT(0,
                 X86_GRP(0, X87("fld"), X87("fisttp"), X87("fst"), X87("fstp"), X87("frstor"),
                         X86_UD, X87("fnsave"), X87("fnstsw")),
-                X86_GRP(0, X87R("ffree"), X86_UD, X87R("fst"), X87R("fstp"), X87R("fucom"),
+                X86_GRP(0, X87R("ffree"), X87R("fxch") /* alias FXCH4 */, X87R("fst"), X87R("fstp"), X87R("fucom"),
                         X87R("fucomp"), X86_UD, X86_UD)),
     /* de */ X86_MODSPLIT(0, X86_GRP(0, X87_ARITH("fi")),
-                X86_GRP(0, X87R("faddp"), X87R("fmulp"), X86_UD,
+                X86_GRP(0, X87R("faddp"), X87R("fmulp"), X87R("fcomp") /* alias FCOMP5 */,
                         X86_RMT(X86_UD, X87R("fcompp"), X86_UD, X86_UD, X86_UD, X86_UD, X86_UD,
                                 X86_UD),
                         X87R("fsubrp"), X87R("fsubp"), X87R("fdivrp"), X87R("fdivp"))),
     /* df */ X86_MODSPLIT(0,
                 X86_GRP(0, X87("fild"), X87("fisttp"), X87("fist"), X87("fistp"), X87("fbld"),
                         X87("fild"), X87("fbstp"), X87("fistp")),
-                X86_GRP(0, X87R("ffreep"), X86_UD, X86_UD, X86_UD,
+                /* /0 FFREEP, /1 FXCH7, /2 /3 FSTP8/FSTP9: reserved aliases real CPUs execute */
+                X86_GRP(0, X87R("ffreep"), X87R("fxch"), X87R("fstp"), X87R("fstp"),
                         X86_RMT(X87R("fnstsw"), X86_UD, X86_UD, X86_UD, X86_UD, X86_UD, X86_UD,
                                 X86_UD),
                         X87R("fucomip"), X87R("fcomip"), X86_UD)),

@@ -24,7 +24,7 @@
 
 /* A leaf: mnemonic, group, operand encoding, immediate kind, flags. */
 #define X86_I(m, g, o, i, f)                                                                      \
-    {.mnem = (m), .kind = X86_E_INSN, .group = X86_GRP_##g, .ops = X86_OPS_##o,                   \
+    {.mnem = (m), .kind = X86_E_INSN, .group = X86_GROUP_##g, .ops = X86_OPS_##o,                   \
      .imm = X86_IMM_##i, .flags = (f)}
 #define X86_UD {.kind = X86_E_INVALID}
 /* Sub-tables: by ModRM.reg (8), by mandatory prefix (none, 66, F3, F2), memory/register form,

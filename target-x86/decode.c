@@ -11,13 +11,13 @@
 
 const X86OpEntry x86_op_invalid = {.mnem = "(bad)"};
 
-static const char *const x86_group_names[X86_GRP_COUNT] = {
+static const char *const x86_group_names[X86_GROUP_COUNT] = {
     "invalid", "alu", "shift", "muldiv", "mov", "xchg", "string", "stack", "branch", "bitop",
     "bcd", "flags", "misc", "interrupt", "io", "seg", "system", "x87", "mmx", "sse",
 };
 
 const char *x86_group_name(X86Group g) {
-    return (unsigned)g < X86_GRP_COUNT ? x86_group_names[g] : "?";
+    return (unsigned)g < X86_GROUP_COUNT ? x86_group_names[g] : "?";
 }
 
 typedef struct X86DecodeState {
@@ -81,8 +81,8 @@ static bool decode_modrm(X86DecodeState *d) {
 }
 
 /* 16-bit addressing forms (SDM table 2-1): base/index per ModRM.rm. */
-static const uint8_t ea16_base[8] = {3, 3, 5, 5, X86_REG_NONE, X86_REG_NONE, 5, 3};
-static const uint8_t ea16_index[8] = {6, 7, 6, 7, 6, 7, X86_REG_NONE, X86_REG_NONE};
+static const uint8_t ea16_base[8] = {3, 3, 5, 5, X86_EA_NONE, X86_EA_NONE, 5, 3};
+static const uint8_t ea16_index[8] = {6, 7, 6, 7, 6, 7, X86_EA_NONE, X86_EA_NONE};
 
 /* Memory operand: SIB, displacement and the effective address components. */
 static bool decode_ea(X86DecodeState *d, bool m64) {
@@ -93,12 +93,12 @@ static bool decode_ea(X86DecodeState *d, bool m64) {
     bool ss = false;
 
     insn->mem = true;
-    ea->index = X86_REG_NONE;
+    ea->index = X86_EA_NONE;
     if (insn->addrsize == 16) {
         ea->base = ea16_base[rm];
         ea->index = ea16_index[rm];
         if (mod == 0 && rm == 6) {
-            ea->base = X86_REG_NONE;
+            ea->base = X86_EA_NONE;
             disp = 2;
         } else {
             disp = mod == 1 ? 1 : mod == 2 ? 2 : 0;
@@ -116,14 +116,14 @@ static bool decode_ea(X86DecodeState *d, bool m64) {
             insn->sib = (uint8_t)s;
             ea->scale = (uint8_t)(s >> 6);
             unsigned idx = ((s >> 3) & 7) | ((insn->rex & X86_REX_X) << 2);
-            ea->index = idx == 4 ? X86_REG_NONE : (uint8_t)idx; /* r12 can be an index */
+            ea->index = idx == 4 ? X86_EA_NONE : (uint8_t)idx; /* r12 can be an index */
             base = s & 7;
         }
         disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
         if (mod == 0 && base == 5) {
             /* No base: disp32 (SIB base 101), or RIP-relative in 64-bit mode (rm 101). The
              * REX.B bit does not change these special cases (SDM 2.2.1.2, table 2-5). */
-            ea->base = (rm == 5 && m64) ? X86_REG_RIP : X86_REG_NONE;
+            ea->base = (rm == 5 && m64) ? X86_EA_RIP : X86_EA_NONE;
             disp = 4;
         } else {
             ea->base = (uint8_t)(base | rex_b);

@@ -49,27 +49,27 @@ typedef enum X86Map {
 
 /* Instruction groups: what the translator dispatches on. ORDER: x86_group_names in decode.c. */
 typedef enum X86Group {
-    X86_GRP_INVALID = 0,
-    X86_GRP_ALU,      /* ADD OR ADC SBB AND SUB XOR CMP TEST NOT NEG INC DEC */
-    X86_GRP_SHIFT,    /* ROL ROR RCL RCR SHL SHR SAR SHLD SHRD */
-    X86_GRP_MULDIV,   /* MUL IMUL DIV IDIV */
-    X86_GRP_MOV,      /* MOV MOVZX MOVSX MOVSXD LEA CMOVcc SETcc XCHG BSWAP CBW.. MOVBE */
-    X86_GRP_XCHG,     /* XCHG XADD CMPXCHG CMPXCHG8B/16B (atomic candidates) */
-    X86_GRP_STRING,   /* MOVS CMPS STOS LODS SCAS INS OUTS */
-    X86_GRP_STACK,    /* PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
-    X86_GRP_BRANCH,   /* Jcc JMP CALL RET LOOP JrCXZ, far forms, IRET */
-    X86_GRP_BITOP,    /* BT BTS BTR BTC BSF BSR POPCNT LZCNT TZCNT */
-    X86_GRP_BCD,      /* DAA DAS AAA AAS AAM AAD */
-    X86_GRP_FLAGS,    /* CLC STC CMC CLD STD CLI STI SAHF LAHF SALC */
-    X86_GRP_MISC,     /* NOP, hint NOPs, PAUSE, XLAT, prefetches, CRC32 */
-    X86_GRP_INTERRUPT,/* INT INT3 INTO INT1 BOUND UD2 */
-    X86_GRP_IO,       /* IN OUT */
-    X86_GRP_SEG,      /* MOV Sreg, LES LDS LSS LFS LGS, ARPL */
-    X86_GRP_SYSTEM,   /* 0F 00/01 groups, MOV CR/DR, MSRs, SYSCALL.., CPUID, RDTSC, HLT, fences */
-    X86_GRP_X87,      /* D8-DF, FWAIT */
-    X86_GRP_MMX,      /* MMX (no prefix) forms of 0F/0F38/0F3A and EMMS */
-    X86_GRP_SSE,      /* SSE..SSE4.2 (incl. FXSAVE/LDMXCSR state ops) */
-    X86_GRP_COUNT,
+    X86_GROUP_INVALID = 0,
+    X86_GROUP_ALU,      /* ADD OR ADC SBB AND SUB XOR CMP TEST NOT NEG INC DEC */
+    X86_GROUP_SHIFT,    /* ROL ROR RCL RCR SHL SHR SAR SHLD SHRD */
+    X86_GROUP_MULDIV,   /* MUL IMUL DIV IDIV */
+    X86_GROUP_MOV,      /* MOV MOVZX MOVSX MOVSXD LEA CMOVcc SETcc XCHG BSWAP CBW.. MOVBE */
+    X86_GROUP_XCHG,     /* XCHG XADD CMPXCHG CMPXCHG8B/16B (atomic candidates) */
+    X86_GROUP_STRING,   /* MOVS CMPS STOS LODS SCAS INS OUTS */
+    X86_GROUP_STACK,    /* PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
+    X86_GROUP_BRANCH,   /* Jcc JMP CALL RET LOOP JrCXZ, far forms, IRET */
+    X86_GROUP_BITOP,    /* BT BTS BTR BTC BSF BSR POPCNT LZCNT TZCNT */
+    X86_GROUP_BCD,      /* DAA DAS AAA AAS AAM AAD */
+    X86_GROUP_FLAGS,    /* CLC STC CMC CLD STD CLI STI SAHF LAHF SALC */
+    X86_GROUP_MISC,     /* NOP, hint NOPs, PAUSE, XLAT, prefetches, CRC32 */
+    X86_GROUP_INTERRUPT,/* INT INT3 INTO INT1 BOUND UD2 */
+    X86_GROUP_IO,       /* IN OUT */
+    X86_GROUP_SEG,      /* MOV Sreg, LES LDS LSS LFS LGS, ARPL */
+    X86_GROUP_SYSTEM,   /* 0F 00/01 groups, MOV CR/DR, MSRs, SYSCALL.., CPUID, RDTSC, HLT, fences */
+    X86_GROUP_X87,      /* D8-DF, FWAIT */
+    X86_GROUP_MMX,      /* MMX (no prefix) forms of 0F/0F38/0F3A and EMMS */
+    X86_GROUP_SSE,      /* SSE..SSE4.2 (incl. FXSAVE/LDMXCSR state ops) */
+    X86_GROUP_COUNT,
 } X86Group;
 
 /* Operand encodings, named after the "Op/En" column of the SDM vol. 2 opcode tables. */
@@ -146,8 +146,8 @@ typedef struct X86OpEntry {
 } X86OpEntry;
 
 /* Register numbers in X86Insn: 0-15 = rAX..r15 (also xmm/mm/cr/dr/seg index by context). */
-#define X86_REG_NONE 0xff
-#define X86_REG_RIP 16 /* ea.base of a RIP/EIP-relative operand */
+#define X86_EA_NONE 0xff
+#define X86_EA_RIP 16 /* ea.base of a RIP/EIP-relative operand */
 
 /* Segment registers in SDM encoding order (ModRM.reg of MOV Sreg). */
 enum { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_SEG_GS, X86_SEG_NONE = -1 };
@@ -167,8 +167,8 @@ enum { X86_REX_B = 1, X86_REX_X = 2, X86_REX_R = 4, X86_REX_W = 8 };
 
 /* Effective address of the ModRM memory operand: seg:[base + index << scale + disp]. */
 typedef struct X86EffAddr {
-    uint8_t base;      /* 0-15, X86_REG_RIP, or X86_REG_NONE */
-    uint8_t index;     /* 0-15 or X86_REG_NONE (SIB index 100 without REX.X) */
+    uint8_t base;      /* 0-15, X86_EA_RIP, or X86_EA_NONE */
+    uint8_t index;     /* 0-15 or X86_EA_NONE (SIB index 100 without REX.X) */
     uint8_t scale;     /* log2 of the SIB scale: 0-3 */
     uint8_t disp_size; /* 0, 1, 2 or 4 bytes */
     int8_t seg;        /* effective segment: override, else SS for rBP/rSP bases, else DS */
