@@ -12,8 +12,8 @@
 const X86OpEntry x86_op_invalid = {.mnem = "(bad)"};
 
 static const char *const x86_group_names[X86_GROUP_COUNT] = {
-    "invalid", "alu", "shift", "muldiv", "mov", "xchg", "string", "stack", "branch", "bitop",
-    "bcd", "flags", "misc", "interrupt", "io", "seg", "system", "x87", "mmx", "sse",
+    "invalid", "alu",   "shift", "muldiv",    "mov", "xchg", "string", "stack", "branch", "bitop",
+    "bcd",     "flags", "misc",  "interrupt", "io",  "seg",  "system", "x87",   "mmx",    "sse",
 };
 
 const char *x86_group_name(X86Group g) {
@@ -135,8 +135,8 @@ static bool decode_ea(X86DecodeState *d, bool m64) {
     }
     ea->disp = (int32_t)v;
     ea->disp_size = (uint8_t)disp;
-    ea->seg = insn->seg_override != X86_SEG_NONE ? insn->seg_override
-                                                 : (ss ? X86_SEG_SS : X86_SEG_DS);
+    ea->seg =
+        insn->seg_override != X86_SEG_NONE ? insn->seg_override : (ss ? X86_SEG_SS : X86_SEG_DS);
     return true;
 }
 
@@ -179,8 +179,14 @@ int x86_decode(X86Insn *insn, X86DecodeMode mode, X86FetchFn fetch, void *opaque
         case 0x66: insn->prefixes |= X86_PFX_OPSIZE; break;
         case 0x67: insn->prefixes |= X86_PFX_ADSIZE; break;
         case 0xf0: insn->prefixes |= X86_PFX_LOCK; break;
-        case 0xf2: insn->prefixes |= X86_PFX_REPNE; insn->rep = 0xf2; break;
-        case 0xf3: insn->prefixes |= X86_PFX_REP; insn->rep = 0xf3; break;
+        case 0xf2:
+            insn->prefixes |= X86_PFX_REPNE;
+            insn->rep = 0xf2;
+            break;
+        case 0xf3:
+            insn->prefixes |= X86_PFX_REP;
+            insn->rep = 0xf3;
+            break;
         default:
             if (m64 && (b & 0xf0) == 0x40) {
                 insn->rex = (uint8_t)b;
@@ -223,10 +229,8 @@ opcode:
     for (;;) {
         flags |= e->flags;
         switch ((X86EntryKind)e->kind) {
-        case X86_E_INSN:
-            goto leaf;
-        case X86_E_INVALID:
-            return decode_ud(&d, X86_UD_OPCODE);
+        case X86_E_INSN: goto leaf;
+        case X86_E_INVALID: return decode_ud(&d, X86_UD_OPCODE);
         case X86_E_PREFIX: {
             /* F2/F3 take precedence over 66; between F2 and F3 the last one wins. */
             unsigned idx = 0;
@@ -263,9 +267,7 @@ opcode:
                 e = &e->sub[0];
             }
             break;
-        case X86_E_MODE:
-            e = &e->sub[m64];
-            break;
+        case X86_E_MODE: e = &e->sub[m64]; break;
         }
     }
 
@@ -327,8 +329,14 @@ leaf:
     case X86_IMM_Z:
     case X86_IMM_RELZ: n = insn->opsize == 16 ? 2 : 4; break;
     case X86_IMM_V: n = insn->opsize / 8; break;
-    case X86_IMM_16_8: n = 2; n2 = 1; break;
-    case X86_IMM_PTR: n = insn->opsize == 16 ? 2 : 4; n2 = 2; break;
+    case X86_IMM_16_8:
+        n = 2;
+        n2 = 1;
+        break;
+    case X86_IMM_PTR:
+        n = insn->opsize == 16 ? 2 : 4;
+        n2 = 2;
+        break;
     case X86_IMM_MOFFS: n = insn->addrsize / 8; break;
     }
     if (n) {

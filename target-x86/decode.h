@@ -50,25 +50,25 @@ typedef enum X86Map {
 /* Instruction groups: what the translator dispatches on. ORDER: x86_group_names in decode.c. */
 typedef enum X86Group {
     X86_GROUP_INVALID = 0,
-    X86_GROUP_ALU,      /* ADD OR ADC SBB AND SUB XOR CMP TEST NOT NEG INC DEC */
-    X86_GROUP_SHIFT,    /* ROL ROR RCL RCR SHL SHR SAR SHLD SHRD */
-    X86_GROUP_MULDIV,   /* MUL IMUL DIV IDIV */
-    X86_GROUP_MOV,      /* MOV MOVZX MOVSX MOVSXD LEA CMOVcc SETcc XCHG BSWAP CBW.. MOVBE */
-    X86_GROUP_XCHG,     /* XCHG XADD CMPXCHG CMPXCHG8B/16B (atomic candidates) */
-    X86_GROUP_STRING,   /* MOVS CMPS STOS LODS SCAS INS OUTS */
-    X86_GROUP_STACK,    /* PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
-    X86_GROUP_BRANCH,   /* Jcc JMP CALL RET LOOP JrCXZ, far forms, IRET */
-    X86_GROUP_BITOP,    /* BT BTS BTR BTC BSF BSR POPCNT LZCNT TZCNT */
-    X86_GROUP_BCD,      /* DAA DAS AAA AAS AAM AAD */
-    X86_GROUP_FLAGS,    /* CLC STC CMC CLD STD CLI STI SAHF LAHF SALC */
-    X86_GROUP_MISC,     /* NOP, hint NOPs, PAUSE, XLAT, prefetches, CRC32 */
-    X86_GROUP_INTERRUPT,/* INT INT3 INTO INT1 BOUND UD2 */
-    X86_GROUP_IO,       /* IN OUT */
-    X86_GROUP_SEG,      /* MOV Sreg, LES LDS LSS LFS LGS, ARPL */
-    X86_GROUP_SYSTEM,   /* 0F 00/01 groups, MOV CR/DR, MSRs, SYSCALL.., CPUID, RDTSC, HLT, fences */
-    X86_GROUP_X87,      /* D8-DF, FWAIT */
-    X86_GROUP_MMX,      /* MMX (no prefix) forms of 0F/0F38/0F3A and EMMS */
-    X86_GROUP_SSE,      /* SSE..SSE4.2 (incl. FXSAVE/LDMXCSR state ops) */
+    X86_GROUP_ALU,       /* ADD OR ADC SBB AND SUB XOR CMP TEST NOT NEG INC DEC */
+    X86_GROUP_SHIFT,     /* ROL ROR RCL RCR SHL SHR SAR SHLD SHRD */
+    X86_GROUP_MULDIV,    /* MUL IMUL DIV IDIV */
+    X86_GROUP_MOV,       /* MOV MOVZX MOVSX MOVSXD LEA CMOVcc SETcc XCHG BSWAP CBW.. MOVBE */
+    X86_GROUP_XCHG,      /* XCHG XADD CMPXCHG CMPXCHG8B/16B (atomic candidates) */
+    X86_GROUP_STRING,    /* MOVS CMPS STOS LODS SCAS INS OUTS */
+    X86_GROUP_STACK,     /* PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
+    X86_GROUP_BRANCH,    /* Jcc JMP CALL RET LOOP JrCXZ, far forms, IRET */
+    X86_GROUP_BITOP,     /* BT BTS BTR BTC BSF BSR POPCNT LZCNT TZCNT */
+    X86_GROUP_BCD,       /* DAA DAS AAA AAS AAM AAD */
+    X86_GROUP_FLAGS,     /* CLC STC CMC CLD STD CLI STI SAHF LAHF SALC */
+    X86_GROUP_MISC,      /* NOP, hint NOPs, PAUSE, XLAT, prefetches, CRC32 */
+    X86_GROUP_INTERRUPT, /* INT INT3 INTO INT1 BOUND UD2 */
+    X86_GROUP_IO,        /* IN OUT */
+    X86_GROUP_SEG,       /* MOV Sreg, LES LDS LSS LFS LGS, ARPL */
+    X86_GROUP_SYSTEM, /* 0F 00/01 groups, MOV CR/DR, MSRs, SYSCALL.., CPUID, RDTSC, HLT, fences */
+    X86_GROUP_X87,    /* D8-DF, FWAIT */
+    X86_GROUP_MMX,    /* MMX (no prefix) forms of 0F/0F38/0F3A and EMMS */
+    X86_GROUP_SSE,    /* SSE..SSE4.2 (incl. FXSAVE/LDMXCSR state ops) */
     X86_GROUP_COUNT,
 } X86Group;
 
@@ -120,29 +120,29 @@ typedef enum X86EntryKind {
 
 /* Entry flags; they are ORed along the path from the opcode slot to the leaf. */
 enum {
-    X86F_MODRM = 1u << 0,    /* has a ModRM byte */
-    X86F_BYTE = 1u << 1,     /* 8-bit operand size */
-    X86F_INV64 = 1u << 2,    /* #UD in 64-bit mode */
-    X86F_ONLY64 = 1u << 3,   /* #UD outside 64-bit mode */
-    X86F_DEF64 = 1u << 4,    /* 64-bit default operand size in 64-bit mode (66 gives 16) */
-    X86F_F64 = 1u << 5,      /* operand size forced to 64 in 64-bit mode (Intel: 66 ignored) */
-    X86F_LOCK = 1u << 6,     /* LOCK allowed (memory destination only) */
-    X86F_MEM = 1u << 7,      /* ModRM must be a memory form */
-    X86F_REG = 1u << 8,      /* ModRM must be a register form */
-    X86F_MODIGN = 1u << 9,   /* ModRM.mod ignored, always register (MOV CR/DR, SDM MOV-CR) */
-    X86F_REP = 1u << 10,     /* REP/REPE/REPNE meaningful (string instructions) */
-    X86F_OSZ_KEEP = 1u << 11,/* PREFIX node: 66 stays the operand-size prefix; only F2/F3 select */
-    X86F_END_TB = 1u << 12,  /* changes control flow or decoding state: ends the TB */
+    X86F_MODRM = 1u << 0,     /* has a ModRM byte */
+    X86F_BYTE = 1u << 1,      /* 8-bit operand size */
+    X86F_INV64 = 1u << 2,     /* #UD in 64-bit mode */
+    X86F_ONLY64 = 1u << 3,    /* #UD outside 64-bit mode */
+    X86F_DEF64 = 1u << 4,     /* 64-bit default operand size in 64-bit mode (66 gives 16) */
+    X86F_F64 = 1u << 5,       /* operand size forced to 64 in 64-bit mode (Intel: 66 ignored) */
+    X86F_LOCK = 1u << 6,      /* LOCK allowed (memory destination only) */
+    X86F_MEM = 1u << 7,       /* ModRM must be a memory form */
+    X86F_REG = 1u << 8,       /* ModRM must be a register form */
+    X86F_MODIGN = 1u << 9,    /* ModRM.mod ignored, always register (MOV CR/DR, SDM MOV-CR) */
+    X86F_REP = 1u << 10,      /* REP/REPE/REPNE meaningful (string instructions) */
+    X86F_OSZ_KEEP = 1u << 11, /* PREFIX node: 66 stays the operand-size prefix; only F2/F3 select */
+    X86F_END_TB = 1u << 12,   /* changes control flow or decoding state: ends the TB */
 };
 
 typedef struct X86OpEntry {
-    const char *mnem;              /* for logs; NULL on non-leaf and invalid entries */
-    const struct X86OpEntry *sub;  /* sub-table for non-leaf kinds */
-    uint8_t kind;                  /* X86EntryKind */
-    uint8_t group;                 /* X86Group */
-    uint8_t ops;                   /* X86OpEnc */
-    uint8_t imm;                   /* X86ImmKind */
-    uint16_t flags;                /* X86F_* */
+    const char *mnem;             /* for logs; NULL on non-leaf and invalid entries */
+    const struct X86OpEntry *sub; /* sub-table for non-leaf kinds */
+    uint8_t kind;                 /* X86EntryKind */
+    uint8_t group;                /* X86Group */
+    uint8_t ops;                  /* X86OpEnc */
+    uint8_t imm;                  /* X86ImmKind */
+    uint16_t flags;               /* X86F_* */
 } X86OpEntry;
 
 /* Register numbers in X86Insn: 0-15 = rAX..r15 (also xmm/mm/cr/dr/seg index by context). */
@@ -192,15 +192,15 @@ typedef struct X86Insn {
     uint8_t addrsize;        /* effective address size in bits: 16, 32, 64 */
     bool has_modrm;
     bool has_sib;
-    bool mem;                /* ModRM is a memory form (ea valid) */
+    bool mem; /* ModRM is a memory form (ea valid) */
     uint8_t modrm, sib;
-    uint8_t mod;             /* ModRM.mod */
-    uint8_t reg;             /* ModRM.reg | REX.R << 3 */
-    uint8_t rm;              /* register form: ModRM.rm | REX.B << 3; memory form: ModRM.rm */
-    uint8_t opreg;           /* O/OI forms: opcode bits 2:0 | REX.B << 3 */
-    uint8_t imm_size;        /* bytes of immediate(s) in total */
-    uint16_t imm2;           /* ENTER nesting level, far pointer selector */
-    int64_t imm;             /* sign-extended from imm_size (truncate for zero-extending uses) */
+    uint8_t mod;      /* ModRM.mod */
+    uint8_t reg;      /* ModRM.reg | REX.R << 3 */
+    uint8_t rm;       /* register form: ModRM.rm | REX.B << 3; memory form: ModRM.rm */
+    uint8_t opreg;    /* O/OI forms: opcode bits 2:0 | REX.B << 3 */
+    uint8_t imm_size; /* bytes of immediate(s) in total */
+    uint16_t imm2;    /* ENTER nesting level, far pointer selector */
+    int64_t imm;      /* sign-extended from imm_size (truncate for zero-extending uses) */
     X86EffAddr ea;
 } X86Insn;
 

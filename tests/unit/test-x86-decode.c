@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "target-x86/decode.h"
 
@@ -33,16 +34,16 @@ static int dec(X86DecodeMode mode, const char *hex) {
     return x86_decode_buf(&insn, mode, buf, n);
 }
 
-#define OK_LEN(mode, hex, len)                                                                    \
-    do {                                                                                          \
-        cr_assert_eq(dec(mode, hex), X86_DECODE_OK, "%s: status", hex);                          \
-        cr_assert_eq(insn.length, len, "%s: length %u", hex, insn.length);                        \
+#define OK_LEN(mode, hex, len)                                                                     \
+    do {                                                                                           \
+        cr_assert_eq(dec(mode, hex), X86_DECODE_OK, "%s: status", hex);                            \
+        cr_assert_eq(insn.length, len, "%s: length %u", hex, insn.length);                         \
     } while (0)
 
-#define UD(mode, hex, why)                                                                        \
-    do {                                                                                          \
-        cr_assert_eq(dec(mode, hex), X86_DECODE_UD, "%s: not #UD", hex);                          \
-        cr_assert_eq(insn.ud_reason, why, "%s: reason %u", hex, insn.ud_reason);                  \
+#define UD(mode, hex, why)                                                                         \
+    do {                                                                                           \
+        cr_assert_eq(dec(mode, hex), X86_DECODE_UD, "%s: not #UD", hex);                           \
+        cr_assert_eq(insn.ud_reason, why, "%s: reason %u", hex, insn.ud_reason);                   \
     } while (0)
 
 #define M16 X86_MODE_16
@@ -63,7 +64,7 @@ Test(x86_decode, legacy_prefixes) {
     cr_assert_eq(insn.rep, 0xf3);
     OK_LEN(M32, "f3 f2 a6", 3);
     cr_assert_eq(insn.rep, 0xf2);
-    OK_LEN(M32, "f0 01 08", 3); /* lock add [eax], ecx */
+    OK_LEN(M32, "f0 01 08", 3);       /* lock add [eax], ecx */
     UD(M32, "f0 01 c8", X86_UD_LOCK); /* register destination */
     UD(M32, "f0 8b 00", X86_UD_LOCK); /* mov is not lockable */
     UD(M32, "f0 39 00", X86_UD_LOCK); /* cmp is not lockable */
@@ -96,9 +97,9 @@ Test(x86_decode, rex_rules) {
 }
 
 Test(x86_decode, byte_registers) {
-    OK_LEN(M64, "88 e0", 2); /* mov al, ah */
+    OK_LEN(M64, "88 e0", 2);                         /* mov al, ah */
     cr_assert_eq(x86_byte_reg(&insn, insn.reg), 16); /* AH */
-    OK_LEN(M64, "40 88 e0", 3); /* mov al, spl */
+    OK_LEN(M64, "40 88 e0", 3);                      /* mov al, spl */
     cr_assert_eq(x86_byte_reg(&insn, insn.reg), 4);
     OK_LEN(M64, "44 88 e0", 3); /* mov al, r12b */
     cr_assert_eq(x86_byte_reg(&insn, insn.reg), 12);
@@ -125,7 +126,7 @@ Test(x86_decode, addressing_16) {
     OK_LEN(M16, "8b 83 00 80", 4); /* [bp+di+disp16] */
     cr_assert_eq(insn.ea.disp, -0x8000);
     cr_assert_eq(insn.ea.seg, X86_SEG_SS); /* rm 3 is [bp+di]: SS */
-    OK_LEN(M32, "67 8b 00", 3); /* 16-bit addressing via 67 in 32-bit mode */
+    OK_LEN(M32, "67 8b 00", 3);            /* 16-bit addressing via 67 in 32-bit mode */
     cr_assert_eq(insn.addrsize, 16);
     OK_LEN(M16, "67 8b 04 24", 4); /* 32-bit addressing with SIB in 16-bit mode */
     cr_assert(insn.has_sib);
@@ -165,8 +166,8 @@ Test(x86_decode, addressing_32_64) {
 /* ---- immediates and special operand sizes ---- */
 
 Test(x86_decode, immediates) {
-    OK_LEN(M32, "a1 78 56 34 12", 5); /* moffs32 */
-    OK_LEN(M32, "67 a1 34 12", 4);    /* moffs16 */
+    OK_LEN(M32, "a1 78 56 34 12", 5);             /* moffs32 */
+    OK_LEN(M32, "67 a1 34 12", 4);                /* moffs16 */
     OK_LEN(M64, "a1 01 02 03 04 05 06 07 08", 9); /* moffs64 */
     OK_LEN(M64, "67 a1 01 02 03 04", 6);
     OK_LEN(M16, "a1 34 12", 3);
@@ -190,7 +191,7 @@ Test(x86_decode, immediates) {
     cr_assert_eq(insn.opsize, 64);
     OK_LEN(M64, "48 81 c0 ff ff ff ff", 7); /* add rax, -1 (imm32 sign-extended) */
     cr_assert_eq(insn.imm, -1);
-    OK_LEN(M32, "f6 c0 01", 3);  /* test al, 1 */
+    OK_LEN(M32, "f6 c0 01", 3); /* test al, 1 */
     OK_LEN(M32, "f7 c0 01 00 00 00", 6);
     OK_LEN(M32, "f7 d0", 2); /* not eax: no immediate */
     OK_LEN(M32, "c2 08 00", 3);
@@ -218,7 +219,7 @@ Test(x86_decode, mode_rules) {
     cr_assert_str_eq(insn.entry->mnem, "lds");
     OK_LEN(M16, "c4 1e 34 12", 4); /* les bx, [0x1234] */
     UD(M32, "62 c0", X86_UD_EVEX);
-    OK_LEN(M32, "62 00", 2); /* bound eax, [eax] */
+    OK_LEN(M32, "62 00", 2);             /* bound eax, [eax] */
     UD(M32, "8d c0", X86_UD_MODRM_FORM); /* lea with a register operand */
 }
 
@@ -373,9 +374,8 @@ enum {
     LEN_OPSIZE_WITH_REP,
     LEN_COUNT,
 };
-static const char *const len_class_names[LEN_COUNT] = {"unexplained", "66-branch",
-                                                       "67-rexw-branch", "rexw-ret-imm16",
-                                                       "66-with-f2f3"};
+static const char *const len_class_names[LEN_COUNT] = {"unexplained", "66-branch", "67-rexw-branch",
+                                                       "rexw-ret-imm16", "66-with-f2f3"};
 
 static int length_mismatch_class(X86DecodeMode mode, const X86Insn *d, size_t cs_len) {
     bool m64 = mode == X86_MODE_64, relz = d->entry->imm == X86_IMM_RELZ;
@@ -410,26 +410,27 @@ enum {
     ACC_UNIMPL,         /* extensions not implemented: VMX, SVM, SMX, XSAVEC/S, AES, SHA,
                            3DNow!, SSE4a, RTM, UD0/UD1 with operands */
     /* we accept, capstone 4 rejects: */
-    ACC_HINT_NOP,       /* 0F 0D and 0F 18-1F hint NOPs (SDM "NOP": reserved NOPs) */
-    ACC_MANDATORY,      /* a form selected by a mandatory 66/F2/F3 that capstone 4 rejects:
-                           it wants the prefix directly before the escape (the SDM allows any
-                           order among legacy prefixes), and its 16-bit mode lacks most
-                           SSE2..SSE4.2 forms */
-    ACC_FENCE_RM,       /* LFENCE/MFENCE/SFENCE with ModRM.rm != 0: executed as the fence by
-                           Intel CPUs (and QEMU); capstone 4 knows only rm == 0 */
-    ACC_OPSIZE_WITH_REP,/* 66 together with F2/F3 on a general-purpose instruction (MOV moffs
-                           etc.): the F2/F3 are ignored there, capstone 4 rejects */
-    ACC_SREG_REXR,      /* MOV Sreg with REX.R: REX.R is ignored for Sreg (there is no Sreg 8+) */
+    ACC_HINT_NOP,        /* 0F 0D and 0F 18-1F hint NOPs (SDM "NOP": reserved NOPs) */
+    ACC_MANDATORY,       /* a form selected by a mandatory 66/F2/F3 that capstone 4 rejects:
+                            it wants the prefix directly before the escape (the SDM allows any
+                            order among legacy prefixes), and its 16-bit mode lacks most
+                            SSE2..SSE4.2 forms */
+    ACC_FENCE_RM,        /* LFENCE/MFENCE/SFENCE with ModRM.rm != 0: executed as the fence by
+                            Intel CPUs (and QEMU); capstone 4 knows only rm == 0 */
+    ACC_OPSIZE_WITH_REP, /* 66 together with F2/F3 on a general-purpose instruction (MOV moffs
+                            etc.): the F2/F3 are ignored there, capstone 4 rejects */
+    ACC_SREG_REXR,       /* MOV Sreg with REX.R: REX.R is ignored for Sreg (there is no Sreg 8+) */
     ACC_COUNT,
 };
 static const char *const acc_class_names[ACC_COUNT] = {
-    "other", "lock", "vex/evex", "mode", "modrm-form", "prefix-variant", "unimplemented",
-    "hint-nop", "mandatory-prefix", "fence-rm", "66-with-f2f3", "sreg-rex.r"};
+    "other",         "lock",     "vex/evex",         "mode",     "modrm-form",   "prefix-variant",
+    "unimplemented", "hint-nop", "mandatory-prefix", "fence-rm", "66-with-f2f3", "sreg-rex.r"};
 
 static int acceptance_class(const X86Insn *d, int status, bool ours) {
     static const X86OpEntry *const maps[4] = {x86_map1, x86_map0f, x86_map0f38, x86_map0f3a};
     if (ours) {
-        if (d->map == X86_MAP_0F && (d->opcode == 0x0d || (d->opcode >= 0x18 && d->opcode <= 0x1f))) {
+        if (d->map == X86_MAP_0F &&
+            (d->opcode == 0x0d || (d->opcode >= 0x18 && d->opcode <= 0x1f))) {
             return ACC_HINT_NOP;
         }
         if (d->mandatory) {
@@ -498,8 +499,8 @@ static void cross_check(X86DecodeMode mode, int cs_mode, const char *name) {
                 len[cls]++;
                 if (cls == LEN_UNEXPLAINED && len[cls] <= 20) {
                     hexdump(hex, buf, 15);
-                    printf("%s LENGTH %s: ours %u (%s) capstone %u (%s %s)\n", name, hex,
-                           d.length, d.entry->mnem, ci->size, ci->mnemonic, ci->op_str);
+                    printf("%s LENGTH %s: ours %u (%s) capstone %u (%s %s)\n", name, hex, d.length,
+                           d.entry->mnem, ci->size, ci->mnemonic, ci->op_str);
                 }
             }
         } else if (ours || cs_ok) {
@@ -533,6 +534,35 @@ static void cross_check(X86DecodeMode mode, int cs_mode, const char *name) {
                  len[LEN_UNEXPLAINED]);
 }
 
-Test(x86_decode, capstone_16) { cross_check(X86_MODE_16, CS_MODE_16, "16-bit"); }
-Test(x86_decode, capstone_32) { cross_check(X86_MODE_32, CS_MODE_32, "32-bit"); }
-Test(x86_decode, capstone_64) { cross_check(X86_MODE_64, CS_MODE_64, "64-bit"); }
+/* Decoder throughput on the same biased random stream (printed, never asserted). */
+Test(x86_decode, throughput) {
+    enum { N = 4096, ROUNDS = 100 };
+    static uint8_t bufs[N][16];
+    for (int i = 0; i < N; i++) {
+        gen_insn(bufs[i], X86_MODE_64);
+    }
+    struct timespec t0, t1;
+    unsigned ok = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int r = 0; r < ROUNDS; r++) {
+        for (int i = 0; i < N; i++) {
+            X86Insn d;
+            ok += x86_decode_buf(&d, X86_MODE_64, bufs[i], 16) == X86_DECODE_OK;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
+    printf("x86 decode: %.1f ns per instruction (%u of %d decoded)\n", ns / (N * ROUNDS), ok,
+           N * ROUNDS);
+    cr_assert_gt(ok, 0);
+}
+
+Test(x86_decode, capstone_16) {
+    cross_check(X86_MODE_16, CS_MODE_16, "16-bit");
+}
+Test(x86_decode, capstone_32) {
+    cross_check(X86_MODE_32, CS_MODE_32, "32-bit");
+}
+Test(x86_decode, capstone_64) {
+    cross_check(X86_MODE_64, CS_MODE_64, "64-bit");
+}
