@@ -312,6 +312,56 @@ Test(x86_decode, limits_and_faults) {
     OK_LEN(M32, "0f 0b", 2); /* ud2 decodes fine; its handler raises #UD */
 }
 
+Test(x86_decode, far_indirect_and_misc) {
+    OK_LEN(M32, "ff 2d 00 10 00 00", 6); /* jmp far [0x1000] */
+    cr_assert_str_eq(insn.entry->mnem, "jmpf");
+    UD(M32, "ff e8", X86_UD_MODRM_FORM); /* jmpf needs memory */
+    UD(M32, "ff 38", X86_UD_OPCODE);     /* FF /7 */
+    OK_LEN(M64, "ff d0", 2);             /* call rax: 64-bit operand size */
+    cr_assert_eq(insn.opsize, 64);
+    OK_LEN(M64, "67 e3 10", 3); /* jecxz */
+    cr_assert_eq(insn.addrsize, 32);
+    OK_LEN(M32, "f0 87 03", 3);      /* lock xchg [ebx], eax */
+    UD(M32, "8e c8", X86_UD_OPCODE); /* mov cs, ax */
+    OK_LEN(M32, "8e d0", 2);         /* mov ss, ax */
+    OK_LEN(M64, "44 8c d8", 3);      /* mov eax, ds: REX.R is ignored for Sreg */
+    OK_LEN(M32, "dc d1", 2);         /* fcom st(1): reserved alias FCOM2 */
+    OK_LEN(M32, "d6", 1);            /* salc */
+    UD(M64, "d6", X86_UD_MODE);
+    OK_LEN(M64, "f3 48 0f ae c0", 5); /* rdfsbase rax */
+    UD(M32, "f3 0f ae c0", X86_UD_MODE);
+}
+
+static unsigned gen_insn(uint8_t *buf, X86DecodeMode mode);
+
+static const uint8_t *trunc_bytes;
+static unsigned trunc_avail;
+
+static int fetch_trunc(void *opaque, unsigned offset) {
+    return offset < trunc_avail ? trunc_bytes[offset] : -1;
+}
+
+/* Every defined instruction, cut short at each byte, faults exactly at the cut. */
+Test(x86_decode, fetch_fault_at_every_byte) {
+    for (int i = 0; i < 20000; i++) {
+        uint8_t buf[16];
+        X86DecodeMode mode = (X86DecodeMode)(i % 3);
+        gen_insn(buf, mode);
+        X86Insn full;
+        if (x86_decode_buf(&full, mode, buf, 16) != X86_DECODE_OK) {
+            continue;
+        }
+        trunc_bytes = buf;
+        for (trunc_avail = 0; trunc_avail < full.length; trunc_avail++) {
+            X86Insn d;
+            int st = x86_decode(&d, mode, fetch_trunc, NULL);
+            cr_assert_eq(st, X86_DECODE_FETCH_FAULT, "insn %d cut at %u: status %d", i, trunc_avail,
+                         st);
+            cr_assert_eq(d.fault_offset, trunc_avail);
+        }
+    }
+}
+
 /* ---- random cross-check against capstone ---- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
