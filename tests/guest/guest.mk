@@ -10,11 +10,13 @@
 
 GUEST_CC ?= aarch64-linux-gnu-gcc
 GUEST_LIB := tests/guest/arm/lib
+GUEST_COMMON := tests/guest/common
 GUEST_CFLAGS = -O2 -g -ffreestanding -nostdlib $(GUEST_REGS_ONLY) -static \
-  -Wall -Wextra -Wno-unused-parameter -Wl,--no-warn-rwx-segments -I$(GUEST_LIB)
+  -Wall -Wextra -Wno-unused-parameter -Wl,--no-warn-rwx-segments -I$(GUEST_LIB) -I$(GUEST_COMMON)
 # FP and SIMD tests (test-fp-*, test-simd-*) may use V registers; crt0 enables FP (CPACR_EL1).
 GUEST_REGS_ONLY = $(if $(filter test-fp-% test-simd-%,$(notdir $(basename $@))),,-mgeneral-regs-only)
 GUEST_RT_SRCS := $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c $(GUEST_LIB)/vectors.S \
+  $(GUEST_COMMON)/guest-common.c $(GUEST_COMMON)/guest-common.h \
   $(GUEST_LIB)/runtime.h
 
 GUEST_ARM_SRCS := $(wildcard tests/guest/arm/test-*.c tests/guest/arm/test-*.S)
@@ -23,7 +25,8 @@ GUEST_ARM_ELFS := $(patsubst tests/guest/arm/%,build/guest/arm/%.elf,$(basename 
 # Links one guest program: $(1) = crt0 (or nothing), $(2) = the test's own source.
 define guest_link
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(1) $(GUEST_LIB)/runtime.c $(2) -o $@
+	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(1) $(GUEST_LIB)/runtime.c \
+	  $(GUEST_COMMON)/guest-common.c $(2) -o $@
 endef
 
 # Tests share headers (test-gic-common.h, test-mmu-common.h, ...): any of them changing
@@ -76,7 +79,7 @@ DEMO_ELF := build/guest/demo/demo.elf
 $(DEMO_ELF): tests/guest/arm/demo/demo.c $(GUEST_RT_SRCS)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -T $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S \
-	  $(GUEST_LIB)/runtime.c $< -o $@
+	  $(GUEST_LIB)/runtime.c $(GUEST_COMMON)/guest-common.c $< -o $@
 
 DEMO_EMU ?= build/tandem
 .PHONY: demo demo-elf

@@ -16,14 +16,15 @@ X86_GUEST_CC ?= gcc
 X86_GUEST_LIB := tests/guest/x86/lib
 X86_GUEST_BASE_CFLAGS := -m64 -O2 -g -ffreestanding -nostdlib -static -no-pie -fno-pic \
   -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
-  -Wall -Wextra -Werror -Wno-unused-parameter -I$(X86_GUEST_LIB)
+  -Wall -Wextra -Werror -Wno-unused-parameter -I$(X86_GUEST_LIB) -Itests/guest/common
 X86_GUEST_LDFLAGS := -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=0x1000 \
   -Wl,--build-id=none -T $(X86_GUEST_LIB)/link.ld
 # Tests named test-sse-* / test-fp-* may use XMM registers; the runtime never does.
 X86_GUEST_REGS_ONLY = $(if $(filter test-fp-% test-sse-%,$(notdir $(basename $@))),,-mgeneral-regs-only)
-X86_GUEST_RT_HDRS := $(X86_GUEST_LIB)/runtime.h $(X86_GUEST_LIB)/layout.h
+X86_GUEST_RT_HDRS := $(X86_GUEST_LIB)/runtime.h $(X86_GUEST_LIB)/layout.h \
+  tests/guest/common/guest-common.h
 X86_GUEST_RT_OBJS := build/guest/x86/lib/crt0.o build/guest/x86/lib/idt.o \
-  build/guest/x86/lib/runtime.o
+  build/guest/x86/lib/runtime.o build/guest/x86/lib/guest-common.o
 X86_GUEST_HDRS := $(wildcard tests/guest/x86/*.h)
 
 GUEST_X86_SRCS := $(wildcard tests/guest/x86/test-*.c tests/guest/x86/test-*.S)
@@ -32,6 +33,10 @@ GUEST_X86_ELFS := $(patsubst tests/guest/x86/%,build/guest/x86/%.elf,$(basename 
 build/guest/x86/lib/%.o: $(X86_GUEST_LIB)/%.S $(X86_GUEST_RT_HDRS)
 	@mkdir -p $(dir $@)
 	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -c $< -o $@
+
+build/guest/x86/lib/guest-common.o: tests/guest/common/guest-common.c $(X86_GUEST_RT_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -mgeneral-regs-only -c $< -o $@
 
 build/guest/x86/lib/runtime.o: $(X86_GUEST_LIB)/runtime.c $(X86_GUEST_RT_HDRS)
 	@mkdir -p $(dir $@)

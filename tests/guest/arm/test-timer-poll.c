@@ -55,7 +55,6 @@ static const Timer timers[] = {
     {"virt", v_count, v_ctl, v_set_ctl, v_cval, v_set_cval, v_tval, v_set_tval},
 };
 
-static void check_true(const char *name, int ok) { check_eq(name, ok != 0, 1); }
 
 /* Spins until the counter has moved on by at least ticks (bounded: a stuck counter fails). */
 static int wait_ticks(const Timer *t, uint64_t ticks)

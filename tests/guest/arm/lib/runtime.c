@@ -8,7 +8,6 @@
 #define PL011_DR ((volatile uint32_t *)0x09000000)
 #define PL011_FR ((volatile uint32_t *)0x09000018)
 
-int guest_failures;
 
 void uart_putc(char c)
 {
@@ -17,37 +16,8 @@ void uart_putc(char c)
     *PL011_DR = (uint32_t)(unsigned char)c;
 }
 
-void uart_puts(const char *s)
-{
-    while (*s) {
-        uart_putc(*s++);
-    }
-}
 
-void print_hex(uint64_t v)
-{
-    uart_puts("0x");
-    for (int i = 60; i >= 0; i -= 4) {
-        uart_putc("0123456789abcdef"[(v >> i) & 0xf]);
-    }
-}
 
-void print_dec(int64_t v)
-{
-    char buf[24];
-    int n = 0;
-    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-    if (v < 0) {
-        uart_putc('-');
-    }
-    do {
-        buf[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    while (n) {
-        uart_putc(buf[--n]);
-    }
-}
 
 static uint64_t semihost(uint64_t op, uint64_t param)
 {
@@ -102,81 +72,7 @@ void psci_system_off(void)
     }
 }
 
-void check_eq(const char *name, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        guest_failures++;
-        uart_puts("FAIL ");
-        uart_puts(name);
-        uart_puts(": got ");
-        print_hex(got);
-        uart_puts(" want ");
-        print_hex(want);
-        uart_putc('\n');
-    }
-}
 
-int guest_report(void)
-{
-    if (guest_failures) {
-        print_dec(guest_failures);
-        uart_puts(" failures\n");
-        return 1;
-    }
-    uart_puts("PASS\n");
-    return 0;
-}
-
-/* ---- the four functions gcc may call even in freestanding code (GCC manual, "Standards":
- * memcpy, memmove, memset, memcmp). Loop-pattern distribution is off so gcc cannot turn these
- * loops back into calls to themselves. ---- */
-#define NO_LOOP_TO_CALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
-NO_LOOP_TO_CALL void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--) {
-        *d++ = *s++;
-    }
-    return dst;
-}
-
-NO_LOOP_TO_CALL void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d < s) {
-        while (n--) {
-            *d++ = *s++;
-        }
-    } else {
-        while (n--) {
-            d[n] = s[n];
-        }
-    }
-    return dst;
-}
-
-NO_LOOP_TO_CALL void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    while (n--) {
-        *d++ = (unsigned char)c;
-    }
-    return dst;
-}
-
-NO_LOOP_TO_CALL int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < n; i++) {
-        if (x[i] != y[i]) {
-            return x[i] < y[i] ? -1 : 1;
-        }
-    }
-    return 0;
-}
 
 /* ---- Exceptions: the vector table is vectors.S (ARM ARM D1.10.2) ---- */
 __asm__(".include \"vectors.S\"");

@@ -10,11 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void uart_putc(char c);
-void uart_puts(const char *s);
-void print_hex(uint64_t v);
-void print_dec(int64_t v);
-/* Exit the machine with status code through semihosting SYS_EXIT (needs -semihosting). */
+#include "guest-common.h" /* printing, CHECK_EQ, guest_report, memcpy & co. */
+
+/* uart_putc writes to the PL011. Exit the machine with status code through semihosting SYS_EXIT (needs -semihosting). */
 void guest_exit(int code) __attribute__((noreturn));
 /* A PSCI call over HVC #0 (SMCCC: function in x0, arguments in x1-x3): returns x0; after, if
  * not NULL, receives x1-x3 as the call left them. */
@@ -27,19 +25,6 @@ void secondary_main(uint64_t context);
 /* PSCI SYSTEM_OFF over HVC. */
 void psci_system_off(void) __attribute__((noreturn));
 
-extern int guest_failures;
-/* Records a failure: prints "FAIL name: got X want Y". */
-void check_eq(const char *name, uint64_t got, uint64_t want);
-/* Prints "PASS" or "N failures" and returns the status for main. */
-int guest_report(void);
-
-/* Byte-wise memory functions: gcc emits calls to these even with -ffreestanding. */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-
-#define CHECK_EQ(expr, want) check_eq(#expr, (uint64_t)(expr), (uint64_t)(want))
 
 /* ---- Exceptions (vectors.S + runtime.c): ARM ARM D1.10 exception entry to EL1 ----
  * exc_install() points VBAR_EL1 at the table. On every exception the table saves a frame and

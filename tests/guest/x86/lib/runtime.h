@@ -17,35 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest-common.h"
 #include "layout.h"
 
-/* ---- output (16550 UART at I/O 0x3f8) and exit ---- */
-void uart_putc(char c);
-void uart_puts(const char *s);
-void print_hex(uint64_t v);
-void print_dec(int64_t v);
+/* ---- output (16550 UART at I/O 0x3f8: uart_putc turns \n into CR LF) and exit; printing,
+ * CHECK/CHECK_EQ, guest_report and the C library functions are in guest-common.h ---- */
 /* printf-lite: %d %i %u %x %s %c %p %%, with an optional l / ll (64-bit) on d i u x. */
 void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void guest_vprintf(const char *fmt, va_list ap);
 /* Writes code to isa-debug-exit (port 0xf4); if no such device, halts forever. */
 void guest_exit(int code) __attribute__((noreturn));
 #define X86_DEBUG_EXIT_PORT 0xf4
-
-/* ---- checks ---- */
-extern int guest_failures;
-void check_eq(const char *name, uint64_t got, uint64_t want);
-void check_true(const char *name, int ok);
-/* Prints "PASS" or "N failures" and returns the value for main (0 pass, 1 fail). */
-int guest_report(void);
-#define CHECK_EQ(expr, want) check_eq(#expr, (uint64_t)(expr), (uint64_t)(want))
-#define CHECK(cond) check_true(#cond, (cond) ? 1 : 0)
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
 
 /* ---- port I/O, CPUID, MSRs, control registers (SDM vol. 2) ---- */
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
