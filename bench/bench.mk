@@ -7,12 +7,12 @@ BENCH_SRCS := bench/workload.c bench/bench.h
 build/bench/workload.elf: $(BENCH_SRCS) bench/shim-virt.c $(GUEST_RT_SRCS)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -Ibench -T $(GUEST_LIB)/link.ld \
-	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c bench/shim-virt.c bench/workload.c -o $@
+	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c $(GUEST_COMMON)/guest-common.c bench/shim-virt.c bench/workload.c -o $@
 
 build/bench/workload-mmu.elf: $(BENCH_SRCS) bench/shim-virt.c bench/mmu-identity.c $(GUEST_RT_SRCS)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_SCALE=$(BENCH_SCALE) -DBENCH_MMU -Ibench -T $(GUEST_LIB)/link.ld \
-	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c bench/shim-virt.c bench/mmu-identity.c \
+	  $(GUEST_LIB)/crt0.S $(GUEST_LIB)/runtime.c $(GUEST_COMMON)/guest-common.c bench/shim-virt.c bench/mmu-identity.c \
 	  bench/workload.c -o $@
 
 build/bench/workload-native: $(BENCH_SRCS) bench/shim-native.c
@@ -33,7 +33,7 @@ build/bench/workload-a.o build/bench/workload-b.o: build/bench/workload-%.o: $(B
 build/bench/workload-smp.elf: build/bench/workload-a.o build/bench/workload-b.o bench/shim-smp.c \
     $(GUEST_RT_SRCS)
 	$(GUEST_CC) $(GUEST_CFLAGS) -Ibench -T $(GUEST_LIB)/link.ld $(GUEST_LIB)/crt0.S \
-	  $(GUEST_LIB)/runtime.c bench/shim-smp.c build/bench/workload-a.o build/bench/workload-b.o -o $@
+	  $(GUEST_LIB)/runtime.c $(GUEST_COMMON)/guest-common.c bench/shim-smp.c build/bench/workload-a.o build/bench/workload-b.o -o $@
 
 .PHONY: bench-smp
 bench-smp: build/tandem build/bench/workload-smp.elf

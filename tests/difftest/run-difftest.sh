@@ -33,8 +33,8 @@ LIB=tests/guest/arm/lib
 GUEST_CC=${GUEST_CC:-aarch64-linux-gnu-gcc}
 OBJDUMP=${OBJDUMP:-aarch64-linux-gnu-objdump}
 VIRT_FLAGS=(-O2 -ffreestanding -nostdlib -mgeneral-regs-only -static
-            "-Wl,--no-warn-rwx-segments" "-I$LIB" "-I$DIR" -T "$LIB/link.ld" "$LIB/crt0.S"
-            "$LIB/runtime.c" "$DIR/harness-virt.c" "$DIR/dt-core.c" "$DIR/trampoline.S")
+            "-Wl,--no-warn-rwx-segments" "-I$LIB" "-Itests/guest/common" "-I$DIR" -T "$LIB/link.ld"
+            "$LIB/crt0.S" "$LIB/runtime.c" "tests/guest/common/guest-common.c" "$DIR/harness-virt.c" "$DIR/dt-core.c" "$DIR/trampoline.S")
 LINUX_FLAGS=(-O2 -static "-I$DIR" "$DIR/harness-linux.c" "$DIR/dt-core.c" "$DIR/trampoline.S")
 
 case "$(basename "$EMU")" in
