@@ -97,12 +97,36 @@ static void cpu_work_wait_as_vcpu(CPUState *self, CPUWorkItem *wi)
 }
 
 /*
- * The calling thread (self, or a non-vCPU thread if NULL) waits until every item is done.
- * Called from a helper inside cpu_exec, a vCPU counts as outside generated code while it
- * waits, so an exclusive section requested meanwhile (possibly by a vCPU it waits for) can
- * proceed. If that section flushed the TBs, the code it would return to is gone: it leaves the
- * loop instead; the guest pc is precise at helper calls.
+ * A vCPU about to wait for others (or run their work) from a helper inside cpu_exec counts as
+ * outside generated code meanwhile, so an exclusive section requested in between (possibly by
+ * a vCPU it waits for) can proceed. If that section flushed the TBs, the code it would return
+ * to is gone: exec_resume leaves the loop instead; the guest pc is precise at helper calls.
  */
+typedef struct ExecPause {
+    bool in_exec;
+    uint32_t flushes;
+} ExecPause;
+
+static ExecPause exec_pause(CPUState *self)
+{
+    ExecPause p = {.in_exec = exclusive_in_exec(), .flushes = tb_flush_count()};
+    if (p.in_exec) {
+        exclusive_exec_leave(self);
+    }
+    return p;
+}
+
+static void exec_resume(CPUState *self, ExecPause p)
+{
+    if (p.in_exec) {
+        exclusive_exec_enter(self);
+        if (tb_flush_count() != p.flushes) {
+            cpu_loop_exit(self);
+        }
+    }
+}
+
+/* The calling thread (self, or a non-vCPU thread if NULL) waits until every item is done. */
 static void cpu_work_wait_all(CPUState *self, CPUWorkItem *items, int n)
 {
     if (!self) {
@@ -115,39 +139,11 @@ static void cpu_work_wait_all(CPUState *self, CPUWorkItem *items, int n)
         sync_mutex_unlock(&work_done_lock);
         return;
     }
-    bool in_exec = exclusive_in_exec();
-    uint32_t flushes = tb_flush_count();
-    if (in_exec) {
-        exclusive_exec_leave(self);
-    }
+    ExecPause p = exec_pause(self);
     for (int i = 0; i < n; i++) {
         cpu_work_wait_as_vcpu(self, &items[i]);
     }
-    if (in_exec) {
-        exclusive_exec_enter(self);
-        if (tb_flush_count() != flushes) {
-            cpu_loop_exit(self);
-        }
-    }
-}
-
-/* Single-thread mode: cpu lives on this very thread and is not running: run its queue (ours
- * last) here, as cpu, instead of waiting for a turn that could never come. */
-static void cpu_work_run_single(CPUState *self, CPUState *cpu, CPUWorkItem *wi)
-{
-    bool in_exec = exclusive_in_exec();
-    uint32_t flushes = tb_flush_count();
-    if (in_exec) {
-        exclusive_exec_leave(self);
-    }
-    vcpu_single_run_work(cpu);
-    g_assert(wi->done);
-    if (in_exec) {
-        exclusive_exec_enter(self);
-        if (tb_flush_count() != flushes) {
-            cpu_loop_exit(self);
-        }
-    }
+    exec_resume(self, p);
 }
 
 void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
@@ -160,7 +156,12 @@ void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
     CPUWorkItem wi = {.fn = fn, .arg = arg, .waiter = self};
     cpu_work_queue(cpu, &wi);
     if (self && vcpu_single_thread()) {
-        cpu_work_run_single(self, cpu, &wi);
+        /* cpu lives on this very thread and is not running: run its queue (ours last) here,
+         * as cpu, instead of waiting for a turn that could never come. */
+        ExecPause p = exec_pause(self);
+        vcpu_single_run_work(cpu);
+        g_assert(wi.done);
+        exec_resume(self, p);
         return;
     }
     cpu_work_wait_all(self, &wi, 1);
@@ -169,6 +170,7 @@ void run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg)
 void run_on_other_cpus(CPUState *skip, CPUWorkFunc fn, void *arg, CPUWorkFunc parked_fn)
 {
     CPUState *self = current_cpu();
+    bool single = self && vcpu_single_thread(); /* every vCPU lives on this thread */
     int n = vcpu_count();
     CPUWorkItem *items = g_new0(CPUWorkItem, n);
     int queued = 0;
@@ -180,13 +182,12 @@ void run_on_other_cpus(CPUState *skip, CPUWorkFunc fn, void *arg, CPUWorkFunc pa
             vcpu_threads_exiting()) {
             continue;
         }
-        CPUWorkItem *wi = &items[queued];
-        *wi = (CPUWorkItem){.fn = fn, .arg = arg, .waiter = self};
-        if (self && vcpu_single_thread()) {
-            cpu_work_queue(cpu, wi);
-            cpu_work_run_single(self, cpu, wi);
+        if (single) {
+            run_on_cpu(cpu, fn, arg); /* runs its queue here at once */
             continue;
         }
+        CPUWorkItem *wi = &items[queued];
+        *wi = (CPUWorkItem){.fn = fn, .arg = arg, .waiter = self};
         sync_mutex_lock(&cpu->lock);
         bool parked = cpu->parked;
         if (parked) {
@@ -202,7 +203,7 @@ void run_on_other_cpus(CPUState *skip, CPUWorkFunc fn, void *arg, CPUWorkFunc pa
             queued++;
         }
     }
-    if (!vcpu_single_thread() || !self) {
+    if (!single) {
         cpu_work_wait_all(self, items, queued);
     }
     g_free(items);

@@ -21,7 +21,7 @@
  * check, .full.args: 1,000 in make check-full, where a loaded host makes every round a pair
  * of host thread handshakes); part 2 runs 3/10 as many races. */
 #define TESTDEV_ARG 0x090f0030ul
-static uint32_t ROUNDS, RACES;
+static uint32_t rounds, races;
 
 static uint8_t stack1[8192] __attribute__((aligned(16)));
 /* Code pages, written at run time (RAM is executable with the MMU off). */
@@ -125,7 +125,7 @@ static void part1_init(void)
 
 static void part1(void)
 {
-    for (uint32_t r = 1; r <= ROUNDS; r++) {
+    for (uint32_t r = 1; r <= rounds; r++) {
         movz_page[0] = MOVZ_W0(r);
         if (r & 1) {
             sync_ivau(movz_page);
@@ -167,7 +167,7 @@ static void part2(void)
     sync_ivau(branch_page);
     __asm__ volatile("isb" ::: "memory");
     phase = 2;
-    for (uint32_t r = ROUNDS + 1; r <= ROUNDS + RACES; r++) {
+    for (uint32_t r = rounds + 1; r <= rounds + races; r++) {
         /* CPU 1 keeps running the branch page meanwhile; give it time to translate it. */
         for (uint32_t c = calls_part2; calls_part2 - c < 20;) {
         }
@@ -179,9 +179,9 @@ static void part2(void)
 
 int main(void)
 {
-    ROUNDS = (uint32_t)*(volatile uint64_t *)TESTDEV_ARG;
-    RACES = ROUNDS * 3 / 10;
-    CHECK_EQ(ROUNDS >= 10, 1);
+    rounds = (uint32_t)*(volatile uint64_t *)TESTDEV_ARG;
+    races = rounds * 3 / 10;
+    CHECK_EQ(rounds >= 10, 1);
     part1_init();
     phase = 1;
     __asm__ volatile("dmb ish" ::: "memory");
