@@ -296,4 +296,24 @@ _Static_assert(offsetof(X86CPU, env) == CPU_ENV_OFFSET, "env must sit at CPU_ENV
 static inline X86CPU *x86_cpu(CPUState *cpu) { return (X86CPU *)cpu; }
 static inline CPUX86State *x86_env(CPUState *cpu) { return &((X86CPU *)cpu)->env; }
 
+/* ---- cpu.c (owner vCPU thread unless noted) ---- */
+extern const CPUArchOps x86_arch_ops;
+/* Creates a CPU of this model (main thread, board init); reset applies cpu->boot if set. */
+X86CPU *x86_cpu_new(const X86CPUModel *model, int index, uint32_t apic_id);
+/* Recomputes env->hflags from CR0/CR4/EFER/segments/EFLAGS: call after changing any of them. */
+void x86_update_hflags(CPUX86State *env);
+/* Full EFLAGS (lazy arithmetic flags computed, bit 1 set). */
+uint32_t x86_eflags_get(CPUX86State *env);
+/* Writes the EFLAGS bits in update_mask (cc_op becomes CC_OP_EFLAGS, df and hflags follow). */
+void x86_eflags_set(CPUX86State *env, uint32_t value, uint32_t update_mask);
+/* MMU index of a data access at the current CPL (X86_MMU_USER/KERNEL/KERNEL_SMAP/SMM). */
+int x86_mmu_idx(const CPUX86State *env);
+/* Guest TSC now (virtual clock based; RDTSC, IA32_TSC, the APIC's TSC-deadline mode). */
+uint64_t x86_cpu_get_tsc(CPUX86State *env);
+/* The INTR pin (8259 output, APIC ExtINT): any thread, sets/clears CPU_INTERRUPT_HARD and kicks. */
+void x86_cpu_set_intr(void *opaque, int n, int level);
+/* Loads a segment register cache directly (reset, loaders, real-mode/VM86 loads): no checks. */
+void x86_seg_cache_set(CPUX86State *env, int seg, uint32_t selector, uint64_t base,
+                       uint32_t limit, uint32_t flags);
+
 #endif
