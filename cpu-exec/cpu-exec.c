@@ -155,10 +155,11 @@ void cpu_fatal(CPUState *cpu, const char *fmt, ...)
 
 /* ---- TB lookup ---- */
 
-static inline bool tb_matches(const TranslationBlock *tb, uint64_t pc, uint32_t flags,
-                              uint32_t cflags)
+static inline bool tb_matches(const TranslationBlock *tb, uint64_t pc, uint64_t cs_base,
+                              uint32_t flags, uint32_t cflags)
 {
-    return tb && tb->pc == pc && tb->flags == flags && tb->cflags == cflags &&
+    return tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+           tb->cflags == cflags &&
            !atomic_load_explicit(&tb->invalid, memory_order_relaxed);
 }
 
@@ -169,18 +170,19 @@ static void cpu_exec_log_trace(CPUState *cpu, const TranslationBlock *tb)
 }
 
 /* Finds or makes the TB for this key. May raise (fetch fault) or leave the loop (flush). */
-static TranslationBlock *tb_find(CPUState *cpu, uint64_t pc, uint32_t flags, uint32_t cflags)
+static TranslationBlock *tb_find(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint32_t flags,
+                                 uint32_t cflags)
 {
     uint32_t idx = tb_jmp_cache_hash(pc);
     TranslationBlock *tb = atomic_load_explicit(&cpu->tb_jmp_cache[idx], memory_order_acquire);
-    if (tb_matches(tb, pc, flags, cflags)) {
+    if (tb_matches(tb, pc, cs_base, flags, cflags)) {
         return tb;
     }
     int mmu_idx = cpu_exec_fetch_mmu_idx(cpu, flags);
     uint64_t phys_pc = tlb_code_phys(cpu, pc, mmu_idx);
-    tb = tb_cache_lookup(phys_pc, pc, flags, cflags);
+    tb = tb_cache_lookup(phys_pc, pc, cs_base, flags, cflags);
     if (!tb) {
-        tb = tb_gen_code(cpu, pc, phys_pc, flags, cflags);
+        tb = tb_gen_code(cpu, pc, cs_base, phys_pc, flags, cflags);
     }
     tb_jmp_cache_set(cpu, tb, tlb_code_nonglobal(cpu, pc, mmu_idx));
     return tb;
@@ -195,17 +197,17 @@ static void *helper_lookup_tb_ptr(void *env)
 {
     CPUState *cpu = cpu_from_env(env);
     const Backend *be = g_cpu_exec_backend;
-    uint64_t pc, phys_pc;
+    uint64_t pc, cs_base, phys_pc;
     uint32_t flags;
-    cpu->arch->get_tb_key(cpu, &pc, &flags);
+    cpu->arch->get_tb_key(cpu, &pc, &cs_base, &flags);
     uint32_t idx = tb_jmp_cache_hash(pc);
     TranslationBlock *tb = atomic_load_explicit(&cpu->tb_jmp_cache[idx], memory_order_acquire);
-    if (!tb_matches(tb, pc, flags, 0)) {
+    if (!tb_matches(tb, pc, cs_base, flags, 0)) {
         int mmu_idx = cpu_exec_fetch_mmu_idx(cpu, flags);
         if (!tlb_code_phys_probe(cpu, pc, mmu_idx, &phys_pc)) {
             return (void *)be->exit_ptr();
         }
-        tb = tb_cache_lookup(phys_pc, pc, flags, 0);
+        tb = tb_cache_lookup(phys_pc, pc, cs_base, flags, 0);
         if (!tb) {
             return (void *)be->exit_ptr();
         }
@@ -238,11 +240,14 @@ void gen_lookup_and_goto_ptr(IRFunc *f, IRTemp pc)
         ir_add(f, IR_I64, slot, f->env, slot);
         ir_ld(f, IR_LD64, tb, slot, CPU_ENV_FIELD_OFFSET(tb_jmp_cache));
         ir_brcond(f, IR_I64, IR_COND_EQ, tb, ir_const(f, 0), miss);
-        /* tb_matches(): same pc, this TB's flags, cflags 0, still valid */
+        /* tb_matches(): same pc, this TB's flags and cs_base, cflags 0, still valid */
         ir_ld(f, IR_LD64, tmp, tb, offsetof(TranslationBlock, pc));
         ir_brcond(f, IR_I64, IR_COND_NE, tmp, pc, miss);
         ir_ld(f, IR_LD64, tmp, tb, offsetof(TranslationBlock, flags));
         ir_brcond(f, IR_I64, IR_COND_NE, tmp, ir_const(f, cur->flags), miss);
+        /* An indirect branch keeps the code segment (far transfers end the TB in cpu_exec). */
+        ir_ld(f, IR_LD64, tmp, tb, offsetof(TranslationBlock, cs_base));
+        ir_brcond(f, IR_I64, IR_COND_NE, tmp, ir_const(f, cur->cs_base), miss);
         ir_ld(f, IR_LD8U, tmp, tb, offsetof(TranslationBlock, invalid));
         ir_brcond(f, IR_I64, IR_COND_NE, tmp, ir_const(f, 0), miss);
         if (be->tb_entry_offset == TB_ENTRY_IS_TB) {
@@ -296,10 +301,10 @@ int cpu_exec(CPUState *cpu)
             }
         }
 
-        uint64_t pc;
+        uint64_t pc, cs_base;
         uint32_t flags;
-        arch->get_tb_key(cpu, &pc, &flags);
-        TranslationBlock *tb = tb_find(cpu, pc, flags, 0);
+        arch->get_tb_key(cpu, &pc, &cs_base, &flags);
+        TranslationBlock *tb = tb_find(cpu, pc, cs_base, flags, 0);
         if (tb_flush_count() != flush_gen) {
             /* Every TB from before the flush is gone, including the one we came from. */
             flush_gen = tb_flush_count();

@@ -87,8 +87,9 @@ enum {
 /* Per-architecture hooks. All run on the owner vCPU thread unless noted. */
 typedef struct CPUArchOps {
     const char *name;
-    /* Key of the TB to run next: pc, decode-relevant flags. */
-    void (*get_tb_key)(struct CPUState *cpu, uint64_t *pc, uint32_t *flags);
+    /* Key of the TB to run next: pc (virtual; x86: linear), the code segment base the
+     * translator bakes in (x86 CS.base; 0 on ARM), decode-relevant flags. */
+    void (*get_tb_key)(struct CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint32_t *flags);
     /* Translate guest code at tb->pc into f; returns the number of guest instructions.
      * Sets tb->size (bytes covered). Raises via cpu_loop_exit() if the first fetch faults. */
     int (*translate)(struct CPUState *cpu, struct TranslationBlock *tb, struct IRFunc *f,

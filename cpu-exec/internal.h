@@ -29,9 +29,11 @@ size_t cpu_exec_prologue_size(void);
 
 /* ---- tb-cache.c: global table (lock-free lookups) and per-vCPU jump caches ---- */
 void tb_cache_init(void);
-uint32_t tb_hash_key(uint64_t phys_pc, uint64_t pc, uint32_t flags, uint32_t cflags);
+uint32_t tb_hash_key(uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t flags,
+                     uint32_t cflags);
 /* Lock-free; returns a valid TB with exactly this key, or NULL. Any thread. */
-TranslationBlock *tb_cache_lookup(uint64_t phys_pc, uint64_t pc, uint32_t flags, uint32_t cflags);
+TranslationBlock *tb_cache_lookup(uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t flags,
+                                  uint32_t cflags);
 /* Publishes tb (tb->hash must be set). If a valid TB with the same key is already present,
  * nothing is inserted and that TB is returned; otherwise tb is returned. */
 TranslationBlock *tb_cache_insert(TranslationBlock *tb);
@@ -96,8 +98,8 @@ bool tb_flush_request(CPUState *cpu);
 
 /* ---- tb-gen.c ---- */
 /* Translates (or finds, if another thread won the race) the TB for this key. Owner thread. */
-TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint32_t flags,
-                              uint32_t cflags);
+TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint64_t phys_pc,
+                              uint32_t flags, uint32_t cflags);
 /* Resets the code region of every registered vCPU / of one vCPU (flush; safe work). */
 void tb_gen_reset_regions(void);
 void tb_gen_reset_region(CPUState *cpu);

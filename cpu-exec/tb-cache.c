@@ -44,29 +44,32 @@ static inline uint64_t tb_hash_mix(uint64_t h)
     return h;
 }
 
-uint32_t tb_hash_key(uint64_t phys_pc, uint64_t pc, uint32_t flags, uint32_t cflags)
+uint32_t tb_hash_key(uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t flags,
+                     uint32_t cflags)
 {
     uint64_t h = tb_hash_mix(phys_pc ^ 0x9e3779b97f4a7c15ull);
-    h = tb_hash_mix(h ^ pc);
+    h = tb_hash_mix(h ^ pc ^ (cs_base << 1));
     h = tb_hash_mix(h ^ (((uint64_t)flags << 32) | cflags));
     return (uint32_t)h;
 }
 
 static inline bool tb_key_equal(const TranslationBlock *tb, uint64_t phys_pc, uint64_t pc,
-                                uint32_t flags, uint32_t cflags)
+                                uint64_t cs_base, uint32_t flags, uint32_t cflags)
 {
-    return tb->phys_pc == phys_pc && tb->pc == pc && tb->flags == flags && tb->cflags == cflags;
+    return tb->phys_pc == phys_pc && tb->pc == pc && tb->cs_base == cs_base &&
+           tb->flags == flags && tb->cflags == cflags;
 }
 
 /* ---- global table ---- */
 
-TranslationBlock *tb_cache_lookup(uint64_t phys_pc, uint64_t pc, uint32_t flags, uint32_t cflags)
+TranslationBlock *tb_cache_lookup(uint64_t phys_pc, uint64_t pc, uint64_t cs_base, uint32_t flags,
+                                  uint32_t cflags)
 {
-    uint32_t h = tb_hash_key(phys_pc, pc, flags, cflags);
+    uint32_t h = tb_hash_key(phys_pc, pc, cs_base, flags, cflags);
     TranslationBlock *tb =
         atomic_load_explicit(&tb_hash_buckets[h & (TB_HASH_SIZE - 1)], memory_order_acquire);
     while (tb) {
-        if (tb->hash == h && tb_key_equal(tb, phys_pc, pc, flags, cflags) &&
+        if (tb->hash == h && tb_key_equal(tb, phys_pc, pc, cs_base, flags, cflags) &&
             !atomic_load_explicit(&tb->invalid, memory_order_acquire)) {
             return tb;
         }
@@ -81,7 +84,7 @@ TranslationBlock *tb_cache_insert(TranslationBlock *tb)
     sync_mutex_lock(&tb_cache_lock);
     for (TranslationBlock *p = atomic_load_explicit(head, memory_order_relaxed); p;
          p = atomic_load_explicit(&p->hash_next, memory_order_relaxed)) {
-        if (p->hash == tb->hash && tb_key_equal(p, tb->phys_pc, tb->pc, tb->flags, tb->cflags) &&
+        if (p->hash == tb->hash && tb_key_equal(p, tb->phys_pc, tb->pc, tb->cs_base, tb->flags, tb->cflags) &&
             !atomic_load(&p->invalid)) {
             sync_mutex_unlock(&tb_cache_lock);
             return p;

@@ -89,8 +89,8 @@ static TranslationBlock *tb_gen_alloc(CPUState *cpu, TBPageLocks *pl, bool *retr
     return tb;
 }
 
-TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint32_t flags,
-                              uint32_t cflags)
+TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint64_t phys_pc,
+                              uint32_t flags, uint32_t cflags)
 {
     const Backend *be = g_cpu_exec_backend;
     uint64_t page1_hint = (uint64_t)-1;
@@ -113,6 +113,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint
         }
         memset(tb, 0, sizeof(*tb));
         tb->pc = pc;
+        tb->cs_base = cs_base;
         tb->phys_pc = phys_pc;
         tb->flags = flags;
         tb->cflags = cflags;
@@ -160,7 +161,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t phys_pc, uint
             }
             continue;
         }
-        tb->hash = tb_hash_key(tb->phys_pc, tb->pc, tb->flags, tb->cflags);
+        tb->hash = tb_hash_key(tb->phys_pc, tb->pc, tb->cs_base, tb->flags, tb->cflags);
         if (log_enabled(LOG_OUT_ASM)) {
             tb_gen_log_out(tb);
         }

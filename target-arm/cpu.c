@@ -174,10 +174,11 @@ void arm_rebuild_tb_flags(CPUARMState *env)
     env->tb_flags_el[1] = arm_tb_flags_regs(env, 1);
 }
 
-static void arm_get_tb_key(CPUState *cpu, uint64_t *pc, uint32_t *flags)
+static void arm_get_tb_key(CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint32_t *flags)
 {
     CPUARMState *env = &arm_cpu(cpu)->env;
     *pc = env->pc;
+    *cs_base = 0;
     *flags = arm_tb_flags(env);
 }
 

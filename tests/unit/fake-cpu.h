@@ -48,10 +48,11 @@ static AddressSpace fake_as;
 
 /* ---- architecture ---- */
 
-static void fake_get_tb_key(CPUState *cpu, uint64_t *pc, uint32_t *flags)
+static void fake_get_tb_key(CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint32_t *flags)
 {
     atomic_fetch_add(&fake_get_key_calls, 1);
     *pc = ((FakeCPU *)cpu)->env.pc;
+    *cs_base = 0;
     *flags = 0;
 }
 

@@ -18,7 +18,7 @@ static void tb_init_key(TranslationBlock *tb, uint64_t phys_pc, uint64_t pc, uin
     tb->page_addr[0] = phys_pc & TARGET_PAGE_MASK;
     tb->page_addr[1] = (uint64_t)-1;
     tb->jmp_insn_offset[0] = tb->jmp_insn_offset[1] = 0;
-    tb->hash = tb_hash_key(phys_pc, pc, flags, 0);
+    tb->hash = tb_hash_key(phys_pc, pc, 0, flags, 0);
 }
 
 /* ---- global table ---- */
@@ -34,15 +34,15 @@ Test(tb_cache, insert_lookup_remove)
     cr_assert_eq(tb_cache_insert(&b), &b);
     cr_assert_eq(tb_cache_insert(&c), &c);
     cr_assert_eq(tb_cache_count(), 3);
-    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 1, 0), &a);
-    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 2, 0), &b);
-    cr_assert_eq(tb_cache_lookup(0x2000, 0xffff0000, 1, 0), &c);
-    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0000, 1, CF_NO_CHAIN));
-    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0004, 1, 0));
+    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 0, 1, 0), &a);
+    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 0, 2, 0), &b);
+    cr_assert_eq(tb_cache_lookup(0x2000, 0xffff0000, 0, 1, 0), &c);
+    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0000, 0, 1, CF_NO_CHAIN));
+    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0004, 0, 1, 0));
 
     tb_cache_remove(&b);
-    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0000, 2, 0));
-    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 1, 0), &a);
+    cr_assert_null(tb_cache_lookup(0x1000, 0xffff0000, 0, 2, 0));
+    cr_assert_eq(tb_cache_lookup(0x1000, 0xffff0000, 0, 1, 0), &a);
     cr_assert_eq(tb_cache_count(), 2);
     tb_cache_remove(&b); /* absent: no effect */
     cr_assert_eq(tb_cache_count(), 2);
@@ -59,10 +59,10 @@ Test(tb_cache, racing_insert_keeps_first)
     cr_assert_eq(tb_cache_count(), 1);
     /* An invalid TB no longer counts: a fresh translation may take its key. */
     atomic_store(&first.invalid, true);
-    cr_assert_null(tb_cache_lookup(0x5000, 0x5000, 0, 0));
+    cr_assert_null(tb_cache_lookup(0x5000, 0x5000, 0, 0, 0));
     tb_init_key(&third, 0x5000, 0x5000, 0);
     cr_assert_eq(tb_cache_insert(&third), &third);
-    cr_assert_eq(tb_cache_lookup(0x5000, 0x5000, 0, 0), &third);
+    cr_assert_eq(tb_cache_lookup(0x5000, 0x5000, 0, 0, 0), &third);
 }
 
 /* ---- readers racing a writer ---- */
@@ -83,14 +83,14 @@ static gpointer reader_main(gpointer arg)
     do {
         for (int i = 0; i < STABLE_TBS; i += 7) {
             TranslationBlock *tb = &stable_tbs[i];
-            if (tb_cache_lookup(tb->phys_pc, tb->pc, tb->flags, 0) != tb) {
+            if (tb_cache_lookup(tb->phys_pc, tb->pc, 0, tb->flags, 0) != tb) {
                 atomic_fetch_add(&reader_errors, 1);
             }
         }
         for (int i = 0; i < 2000; i++) {
             seed = seed * 1103515245u + 12345u;
             uint64_t key = 0x100000000ull + (uint64_t)(seed % TRANSIENT_TBS) * 4;
-            TranslationBlock *tb = tb_cache_lookup(key, key, 0, 0);
+            TranslationBlock *tb = tb_cache_lookup(key, key, 0, 0, 0);
             if (tb && (tb->pc != key || tb->phys_pc != key)) {
                 atomic_fetch_add(&reader_errors, 1);
             }
@@ -197,8 +197,8 @@ Test(tb_cache, invalidation_unchains_and_unpublishes)
     tb_invalidate_phys_range(0x10102, 0x10103);
     cr_assert(atomic_load(&b.invalid));
     cr_assert_not(atomic_load(&a.invalid));
-    cr_assert_null(tb_cache_lookup(0x10100, 0x10100, 0, 0));
-    cr_assert_eq(tb_cache_lookup(0x10000, 0x10000, 0, 0), &a);
+    cr_assert_null(tb_cache_lookup(0x10100, 0x10100, 0, 0, 0));
+    cr_assert_eq(tb_cache_lookup(0x10000, 0x10000, 0, 0, 0), &a);
     cr_assert_null(atomic_load(&a.jmp_dest[0]), "incoming jump reset");
     cr_assert_null(atomic_load(&far.jmp_dest[0]), "incoming jump reset");
     cr_assert_null(atomic_load(&b.jmp_dest[0]), "outgoing jump reset");
