@@ -755,7 +755,7 @@ uint64_t helper_lar(CPUX86State *env, uint32_t selector)
     uint32_t e1, e2;
     bool ok = seg_probe(env, selector & 0xffff, &e1, &e2, false);
     seg_set_zf(env, ok);
-    return ok ? (e2 & 0x00ffff00u) : 0;
+    return ok ? (e2 & 0x00f0ff00u) : 0; /* 19:16 (limit) read 0 */
 }
 
 uint64_t helper_lsl(CPUX86State *env, uint32_t selector)

@@ -51,7 +51,7 @@ void helper_ltr(CPUX86State *env, uint32_t selector);
 
 /* LAR (0F 02) / LSL (0F 03): return the value to write into the destination (the translator
  * writes it only when ZF = 1 afterwards); set ZF through x86_eflags_set (cc_op becomes
- * CC_OP_EFLAGS). LAR returns the descriptor's second dword & 0x00ffff00 (the translator masks
+ * CC_OP_EFLAGS). LAR returns the descriptor's second dword & 0x00f0ff00 (the translator masks
  * it to 16 bits for 16-bit operand size); LSL the byte-granular limit. VERR (0F 00 /4) /
  * VERW (0F 00 /5) only set ZF. #UD in real/VM86 mode is the translator's. */
 uint64_t helper_lar(CPUX86State *env, uint32_t selector);
