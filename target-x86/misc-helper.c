@@ -671,11 +671,19 @@ void helper_sysret(CPUX86State *env, uint32_t dflag)
     x86_update_hflags(env);
 }
 
-/* SYSENTER (SDM vol. 2B): #GP(0) in real mode or with a null IA32_SYSENTER_CS. Intel
- * behaviour for both models (QEMU accepts it in long mode on qemu64 too). */
+/* SYSENTER/SYSEXIT in long mode are #UD on AMD (APM vol. 3; QEMU 7.2's qemu64 does that). */
+static void check_sep_mode(CPUX86State *env)
+{
+    if ((env->efer & EFER_LMA) && !x86_cpu_is_intel(env_cpu(env))) {
+        x86_raise_exception(env, VEC_UD);
+    }
+}
+
+/* SYSENTER (SDM vol. 2B): #GP(0) in real mode or with a null IA32_SYSENTER_CS. */
 void helper_sysenter(CPUX86State *env)
 {
     uint32_t cs = (uint32_t)env->sysenter_cs;
+    check_sep_mode(env);
     if (!(env->cr[0] & CR0_PE) || (cs & 0xfffc) == 0) {
         x86_raise_exception_err(env, VEC_GP, 0);
     }
@@ -696,6 +704,7 @@ void helper_sysenter(CPUX86State *env)
 void helper_sysexit(CPUX86State *env, uint32_t dflag)
 {
     uint32_t cs = (uint32_t)env->sysenter_cs;
+    check_sep_mode(env);
     if (!(env->cr[0] & CR0_PE) || (cs & 0xfffc) == 0 || cpl(env) != 0) {
         x86_raise_exception_err(env, VEC_GP, 0);
     }

@@ -246,7 +246,10 @@ Test(x86_misc, syscall_sysret)
 
 Test(x86_misc, sysenter_sysexit_hlt)
 {
-    X86CPU *cpu = cpu_make("qemu64");
+    X86CPU *amd = cpu_make("qemu64");
+    cr_expect_eq(RAISES(helper_sysenter(&amd->env)), 6, "AMD: #UD in long mode");
+    free(amd);
+    X86CPU *cpu = cpu_make("max");
     CPUX86State *env = &cpu->env;
     cr_expect_eq(RAISES(helper_sysenter(env)), 13, "SYSENTER_CS = 0");
     env->sysenter_cs = 0x08;
