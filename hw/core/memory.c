@@ -75,6 +75,36 @@ void address_space_init(AddressSpace *as, const char *name)
     as->name = name;
     as->sections = NULL;
     as->nb_sections = 0;
+    as->fallback = NULL;
+}
+
+void address_space_set_fallback(AddressSpace *as, MemoryRegion *mr)
+{
+    g_assert(mr->ops && !mr->ram);
+    as->fallback = mr;
+}
+
+/* The fallback region for addr (offset = addr), or NULL. */
+static MemoryRegion *address_space_fallback(AddressSpace *as, uint64_t addr, uint64_t *offset)
+{
+    if (!as->fallback || addr >= as->fallback->size) {
+        return NULL;
+    }
+    if (offset) {
+        *offset = addr;
+    }
+    return as->fallback;
+}
+
+/* Bytes from addr (which no section holds) to the next section's start, at most len. */
+static uint64_t address_space_gap(AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    for (int i = 0; i < as->nb_sections; i++) {
+        if (as->sections[i].base > addr) {
+            return MIN(len, as->sections[i].base - addr);
+        }
+    }
+    return len;
 }
 
 void address_space_map(AddressSpace *as, uint64_t base, MemoryRegion *mr)
@@ -125,12 +155,12 @@ MemoryRegion *address_space_find(AddressSpace *as, uint64_t addr, uint64_t *offs
         }
     }
     if (hi < 0) {
-        return NULL;
+        return address_space_fallback(as, addr, offset);
     }
     const MemorySection *s = &as->sections[hi];
     uint64_t off = addr - s->base;
     if (off >= s->mr->size) {
-        return NULL;
+        return address_space_fallback(as, addr, offset);
     }
     if (offset) {
         *offset = off;
@@ -251,6 +281,9 @@ static MemTxResult address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *bu
             return MEMTX_DECODE_ERROR;
         }
         uint64_t chunk = MIN(len, mr->size - off);
+        if (mr == as->fallback) {
+            chunk = address_space_gap(as, addr, chunk); /* stop where a section begins */
+        }
         if (mr->ram) {
             if (is_write) {
                 if (!mr->readonly) {

@@ -47,6 +47,10 @@ typedef struct AddressSpace {
     const char *name;
     MemorySection *sections; /* sorted by base, non-overlapping */
     int nb_sections;
+    /* Answers addresses no section holds (NULL: they are MEMTX_DECODE_ERROR, a bus error for
+     * the CPU). Its callbacks get the address itself as the offset (see
+     * address_space_set_fallback). */
+    MemoryRegion *fallback;
 } AddressSpace;
 
 /* Result of a transaction on a physical address. */
@@ -64,7 +68,13 @@ void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
 void address_space_init(AddressSpace *as, const char *name);
 /* Places mr at base; aborts with a message if it overlaps another region (board bug). */
 void address_space_map(AddressSpace *as, uint64_t base, MemoryRegion *mr);
-/* Finds the region holding addr; sets *offset. NULL if unmapped. Lock-free. */
+/* The PC's buses answer every address (unclaimed I/O ports read all ones): the board gives
+ * such a space a fallback MMIO region (hw/misc/unassigned.h) that serves every address
+ * below fallback->size that no section holds, with offset = the address. Main thread, while
+ * the board is built. */
+void address_space_set_fallback(AddressSpace *as, MemoryRegion *mr);
+/* Finds the region holding addr; sets *offset. The fallback region if none does and there
+ * is one; NULL if unmapped. Lock-free. */
 MemoryRegion *address_space_find(AddressSpace *as, uint64_t addr, uint64_t *offset);
 /* Host pointer for RAM at [addr, addr+len) if it lies in one RAM region, else NULL. */
 void *address_space_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len);
