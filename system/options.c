@@ -114,6 +114,19 @@ static bool machine_subopt(TandemOptions *o, const char *opt, const char *key, c
         error_report("%s: psci-conduit=%s: use hvc or smc", opt, value);
         return false;
     }
+    if (strcmp(key, "smm") == 0) {
+        /* QEMU's pc property (an OnOffAuto; auto means on for TCG). */
+        if (strcmp(value, "auto") == 0) {
+            o->cfg.smm = MACHINE_SMM_AUTO;
+            return true;
+        }
+        bool on;
+        if (!options_on_off(opt, "smm", value, &on)) {
+            return false;
+        }
+        o->cfg.smm = on ? MACHINE_SMM_ON : MACHINE_SMM_OFF;
+        return true;
+    }
     error_report("%s: unknown machine property '%s'", opt, key);
     return false;
 }
@@ -245,36 +258,132 @@ static OptionsResult opt_monitor(TandemOptions *o, const char *arg)
     return OPTIONS_RUN;
 }
 
+/* The -device drivers Tandem knows; "-device help" lists them. */
+static const struct {
+    const char *name;
+    const char *help;
+} device_list[] = {
+    {"tandem-testdev", "[,arg=N]  the life-cycle test device (docs/testdev.md; virt)"},
+    {"isa-debug-exit", "[,iobase=N][,iosize=N]  a write of v exits with status (v << 1) | 1 "
+                       "(pc; defaults iobase=0x501, iosize=2, as QEMU)"},
+};
+
+/* QEMU's isa-debug-exit property defaults. */
+#define ISA_DEBUG_EXIT_IOBASE 0x501
+#define ISA_DEBUG_EXIT_IOSIZE 0x2
+
+static bool device_parse_number(const char *opt, const char *key, const char *value,
+                                uint64_t *out)
+{
+    char *end = NULL;
+    if (value && *value) {
+        *out = g_ascii_strtoull(value, &end, 0);
+    }
+    if (!end || *end) {
+        error_report("%s: %s=%s is not a number", opt, key, value ? value : "");
+        return false;
+    }
+    return true;
+}
+
 static bool testdev_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
 {
-    if (!value) {
-        if (strcmp(key, "tandem-testdev") != 0) {
-            error_report("%s: unknown device '%s' (Tandem has: tandem-testdev)", opt, key);
-            return false;
-        }
+    if (!value && strcmp(key, "tandem-testdev") == 0) {
         o->cfg.testdev = true;
         return true;
     }
-    if (strcmp(key, "arg") == 0) {
-        char *end;
-        o->cfg.testdev_arg = g_ascii_strtoull(value, &end, 0);
-        if (!*value || *end) {
-            error_report("%s: arg=%s is not a number", opt, value);
-            return false;
-        }
-        return true;
+    if (value && strcmp(key, "arg") == 0) {
+        return device_parse_number(opt, key, value, &o->cfg.testdev_arg);
     }
     error_report("%s: unknown property '%s'", opt, key);
     return false;
 }
 
+static bool debug_exit_subopt(TandemOptions *o, const char *opt, const char *key,
+                              const char *value)
+{
+    uint64_t n;
+    if (!value && strcmp(key, "isa-debug-exit") == 0) {
+        return true;
+    }
+    if (value && strcmp(key, "iobase") == 0) {
+        if (!device_parse_number(opt, key, value, &n)) {
+            return false;
+        }
+        if (n > 0xffff) {
+            error_report("%s: iobase=%s: I/O ports end at 0xffff", opt, value);
+            return false;
+        }
+        o->cfg.debug_exit_iobase = (uint32_t)n;
+        return true;
+    }
+    if (value && strcmp(key, "iosize") == 0) {
+        if (!device_parse_number(opt, key, value, &n)) {
+            return false;
+        }
+        if (n < 1 || n > 8) {
+            error_report("%s: iosize=%s: use 1 to 8 ports", opt, value);
+            return false;
+        }
+        o->cfg.debug_exit_iosize = (uint32_t)n;
+        return true;
+    }
+    error_report("%s: unknown property '%s' (isa-debug-exit has iobase and iosize)", opt, key);
+    return false;
+}
+
 static OptionsResult opt_device(TandemOptions *o, const char *arg)
 {
-    if (strncmp(arg, "tandem-testdev", 14) != 0 || (arg[14] != '\0' && arg[14] != ',')) {
-        error_report("-device %s: unknown device (Tandem has: tandem-testdev)", arg);
-        return OPTIONS_ERROR;
+    if (strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0) {
+        printf("Devices (-device NAME[,PROPERTY=VALUE...]):\n");
+        for (size_t i = 0; i < G_N_ELEMENTS(device_list); i++) {
+            printf("  %s%s\n", device_list[i].name, device_list[i].help);
+        }
+        return OPTIONS_EXIT;
     }
-    return options_each_subopt(o, "-device", arg, testdev_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
+    size_t len = strcspn(arg, ",");
+    if (len == 14 && strncmp(arg, "tandem-testdev", len) == 0) {
+        return options_each_subopt(o, "-device", arg, testdev_subopt) ? OPTIONS_RUN
+                                                                     : OPTIONS_ERROR;
+    }
+    if (len == 14 && strncmp(arg, "isa-debug-exit", len) == 0) {
+        if (o->cfg.debug_exit) {
+            error_report("-device %s: isa-debug-exit given twice (Tandem has one)", arg);
+            return OPTIONS_ERROR;
+        }
+        o->cfg.debug_exit = true;
+        o->cfg.debug_exit_iobase = ISA_DEBUG_EXIT_IOBASE;
+        o->cfg.debug_exit_iosize = ISA_DEBUG_EXIT_IOSIZE;
+        if (!options_each_subopt(o, "-device", arg, debug_exit_subopt)) {
+            return OPTIONS_ERROR;
+        }
+        if (o->cfg.debug_exit_iobase + o->cfg.debug_exit_iosize > 0x10000) {
+            error_report("-device %s: ports 0x%x..0x%x run past 0xffff", arg,
+                         o->cfg.debug_exit_iobase,
+                         o->cfg.debug_exit_iobase + o->cfg.debug_exit_iosize - 1);
+            return OPTIONS_ERROR;
+        }
+        return OPTIONS_RUN;
+    }
+    error_report("-device %s: unknown device (try -device help)", arg);
+    return OPTIONS_ERROR;
+}
+
+/* Devices and properties that only one kind of board has, checked once the machine is
+ * known (a later -M may change it). QEMU's virt has no ISA bus and no SMM property. */
+static bool options_check_board(TandemOptions *o)
+{
+    bool virt = strcmp(o->machine, "virt") == 0;
+    if (virt && o->cfg.debug_exit) {
+        error_report("-device isa-debug-exit: machine 'virt' has no ISA bus (use -M pc)");
+        return false;
+    }
+    if (virt && o->cfg.smm != MACHINE_SMM_AUTO) {
+        error_report("-machine smm=%s: machine 'virt' has no System Management Mode",
+                     o->cfg.smm == MACHINE_SMM_ON ? "on" : "off");
+        return false;
+    }
+    return true;
 }
 
 static OptionsResult opt_semihosting(TandemOptions *o, const char *arg)
@@ -451,7 +560,8 @@ static const OptionDef option_defs[] = {
     {"h", false, opt_help, "print this help"},
     {"help", false, opt_help, NULL},
     {"version", false, opt_version, "print the version"},
-    {"M", true, opt_machine, "-M NAME[,gic-version=2|3|max][,psci-conduit=hvc|smc][,dumpdtb=FILE]  board "
+    {"M", true, opt_machine, "-M NAME[,gic-version=2|3|max][,psci-conduit=hvc|smc][,dumpdtb=FILE]"
+     "[,smm=on|off|auto]  board "
      "(-M help lists them)"},
     {"machine", true, opt_machine, NULL},
     {"cpu", true, opt_cpu, "-cpu NAME  CPU model (-cpu help lists them)"},
@@ -465,7 +575,8 @@ static const OptionDef option_defs[] = {
     {"serial", true, opt_serial, "-serial stdio|mon:stdio|null|file:PATH"},
     {"display", true, opt_display, "-display none"},
     {"monitor", true, opt_monitor, "-monitor stdio|unix:PATH[,server=on,wait=off]|none  the monitor (docs/monitor.md)"},
-    {"device", true, opt_device, "-device tandem-testdev[,arg=N]  the life-cycle test device (docs/testdev.md)"},
+    {"device", true, opt_device, "-device NAME[,PROP=VALUE...]  tandem-testdev or isa-debug-exit "
+     "(-device help lists them)"},
     {"semihosting", false, opt_semihosting, "-semihosting  enable Arm semihosting"},
     {"semihosting-config", true, opt_semihosting_config, "-semihosting-config enable=on|off[,target=native]"},
     {"no-reboot", false, opt_no_reboot, "-no-reboot  exit instead of rebooting"},
@@ -535,5 +646,5 @@ OptionsResult options_parse(int argc, char **argv, TandemOptions *o)
             return r;
         }
     }
-    return OPTIONS_RUN;
+    return options_check_board(o) ? OPTIONS_RUN : OPTIONS_ERROR;
 }

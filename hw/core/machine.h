@@ -57,7 +57,16 @@ typedef struct MachineConfig {
     uint64_t testdev_arg; /* -device tandem-testdev,arg=N */
     bool psci_smc;       /* -machine psci-conduit=smc (Tandem extension); false = hvc */
     RtcConfig rtc;       /* -rtc; all zero = base=utc, clock chosen by the mode */
+    /* -device isa-debug-exit[,iobase=N][,iosize=N] (QEMU's defaults 0x501 and 2; the parser
+     * checks iosize 1..8 and iobase + iosize <= 0x10000, as debug_exit_init wants) */
+    bool debug_exit;
+    uint32_t debug_exit_iobase, debug_exit_iosize;
+    /* -machine smm=on|off|auto: System Management Mode. The parser stores MACHINE_SMM_AUTO
+     * (0: the board's default, on for pc as on QEMU) unless told otherwise. */
+    int smm;
 } MachineConfig;
+
+enum { MACHINE_SMM_OFF = -1, MACHINE_SMM_AUTO = 0, MACHINE_SMM_ON = 1 };
 
 /* An image placed in guest memory: data_len bytes of data then zeros up to size. */
 typedef struct MachineRom {
