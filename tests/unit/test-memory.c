@@ -239,3 +239,33 @@ Test(memory, large_ram_is_not_committed)
     big.ram[(64ull << 30) - 1] = 1;
     cr_assert_eq(big.ram[0], 0);
 }
+
+Test(memory, fallback_region_answers_holes)
+{
+    /* address_space_set_fallback: addresses no section holds go to the fallback region with
+     * offset = the address; mapped sections still win; beyond its size stays unmapped. */
+    AddressSpace as;
+    TestDev dev = {0}, fb = {0};
+    MemoryRegion io, hole;
+    address_space_init(&as, "test");
+    memory_region_init_io(&io, "dev", 16, &testdev_ops_any, &dev);
+    memory_region_init_io(&hole, "fallback", 16, &testdev_ops_any, &fb);
+    address_space_map(&as, 4, &io);
+    uint64_t off = 99;
+    cr_assert_null(address_space_find(&as, 2, &off));
+    address_space_set_fallback(&as, &hole);
+    cr_assert_eq(address_space_find(&as, 2, &off), &hole);
+    cr_assert_eq(off, 2);
+    cr_assert_eq(address_space_find(&as, 5, &off), &io);
+    cr_assert_eq(off, 1);
+    cr_assert_null(address_space_find(&as, 16, &off), "past the fallback's size");
+    fb.regs[3] = 0xab;
+    uint8_t b = 0;
+    cr_assert_eq(address_space_read(&as, 3, &b, 1), MEMTX_OK);
+    cr_assert_eq(b, 0xab);
+    /* a 2-byte write from the hole into the device: one byte each */
+    uint16_t w = 0x2211;
+    cr_assert_eq(address_space_write(&as, 3, &w, 2), MEMTX_OK);
+    cr_assert_eq(fb.regs[3], 0x11);
+    cr_assert_eq(dev.regs[0], 0x22);
+}
