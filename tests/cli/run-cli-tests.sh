@@ -116,6 +116,36 @@ expect_error device-unknown "virtio-net" "${BASE[@]}" -device virtio-net -kernel
 expect_error device-bad-arg "arg=lots" "${BASE[@]}" -device tandem-testdev,arg=lots -kernel "$WORK/Image"
 expect_error device-bad-property "'color'" "${BASE[@]}" -device tandem-testdev,color=red \
     -kernel "$WORK/Image"
+# -device isa-debug-exit and -machine smm (QEMU's spellings; pc only, as on QEMU).
+expect_ok device-help "isa-debug-exit" -device help
+expect_error debug-exit-iosize-0 "iosize=0" -device isa-debug-exit,iosize=0 -kernel "$X86_ELF"
+expect_error debug-exit-iosize-9 "iosize=9" -device isa-debug-exit,iosize=9 -kernel "$X86_ELF"
+expect_error debug-exit-iobase-big "iobase=0x10000" -device isa-debug-exit,iobase=0x10000 \
+    -kernel "$X86_ELF"
+expect_error debug-exit-iobase-nan "iobase=port" -device isa-debug-exit,iobase=port -kernel "$X86_ELF"
+expect_error debug-exit-past-end "0xffff..0x10000" -device isa-debug-exit,iobase=0xffff,iosize=2 \
+    -kernel "$X86_ELF"
+expect_error debug-exit-bad-property "'size'" -device isa-debug-exit,size=4 -kernel "$X86_ELF"
+expect_error debug-exit-twice "given twice" -device isa-debug-exit -device isa-debug-exit,iobase=0xf4 \
+    -kernel "$X86_ELF"
+expect_error debug-exit-on-virt "isa-debug-exit.*no ISA bus" "${BASE[@]}" \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x4 -kernel "$WORK/Image"
+expect_error smm-bad-value "smm needs on or off" -machine smm=maybe -kernel "$X86_ELF"
+expect_error smm-on-virt "smm=on.*virt" "${BASE[@]}" -machine smm=on -kernel "$WORK/Image"
+if "$EMU" -M help | grep -q '^pc\b'; then
+    # Once the pc board exists, the good spellings start it (-M pc is then accepted with both).
+    for args in "-device isa-debug-exit,iobase=0xf4,iosize=0x4" "-device isa-debug-exit" \
+        "-machine smm=off" "-machine smm=on" "-machine smm=auto"; do
+        # shellcheck disable=SC2086
+        if "$EMU" -M pc $args -version >/dev/null 2>"$WORK/err"; then
+            echo "ok   pc-accepts $args"
+            passed=$((passed + 1))
+        else
+            echo "FAIL pc-accepts $args: $(head -n 1 "$WORK/err")"
+            failed=$((failed + 1))
+        fi
+    done
+fi
 
 # -rtc (QEMU's spelling): bad values are one clear error; good ones start the machine (shown by
 # dumpdtb, which exits 0 once the board, its PL031 included, is built).
