@@ -14,7 +14,7 @@ SHELL := /bin/bash
 build/config.mk: configure
 	./configure
 
-SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm target-x86 hw/core hw/arm hw/x86 hw/char hw/intc hw/timer hw/rtc hw/misc system
+SRC_DIRS := tcg tcg/x86-64 tcg/interp cpu-exec target-arm target-x86 hw/core hw/arm hw/x86 hw/char hw/input hw/intc hw/timer hw/rtc hw/misc system
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 MAIN_SRC := system/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))

@@ -2,7 +2,7 @@
  * main.c — Tandem's entry point: options, logging, the translator, the machine, the vCPU
  * threads, and the main loop that serves runstate requests (DESIGN.md rule 8).
  *
- * Start-up order: options -> log -> arm_translate_init -> machine (RAM, devices, CPUs, images,
+ * Start-up order: options -> log -> machine (the board registers its target's IR globals first; (RAM, devices, CPUs, images,
  * DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU (or, with -accel
  * tcg,thread=single, one thread for all) -> main loop.
  * The main loop is the only thread that resets the machine: it pauses every vCPU at a TB
@@ -23,7 +23,6 @@
 #include "system/monitor.h"
 #include "system/options.h"
 #include "system/runstate.h"
-#include "target-arm/cpu.h"
 #include "tcg/backend.h"
 #include "hw/core/vclock.h"
 
@@ -83,8 +82,6 @@ int main(int argc, char **argv)
     if (opts.single_thread) {
         vcpus_set_single_thread(); /* before anything is translated and before vclock_init */
     }
-    arm_translate_init();
-
     Machine *m = machine_create(machine_class_find(opts.machine), &opts.cfg);
     if (!m) {
         chardev_cleanup_all();

@@ -217,7 +217,7 @@ typedef struct CPUX86State {
     uint64_t regs[16];
     uint64_t rip;
     uint64_t cc_dst, cc_src, cc_src2;
-    uint32_t cc_op;  /* X86CCOp */
+    uint64_t cc_op;  /* X86CCOp (64 bits: generated code keeps it in an IR global) */
     uint32_t eflags; /* see the top comment: arithmetic bits only when cc_op == CC_OP_EFLAGS */
     int32_t df;      /* +1 or -1: string instruction step direction (mirror of EFLAGS.DF) */
     uint32_t hflags; /* HF_*: recomputed whenever CR0/CR4/EFER/segments/eflags change */
@@ -227,6 +227,7 @@ typedef struct CPUX86State {
     X86TableReg gdt, idt;
 
     uint64_t cr[5]; /* CR0, CR2, CR3, CR4 (CR1 unused; CR8 reads the APIC TPR) */
+    uint64_t pdpte[4]; /* PAE paging outside IA-32e mode: the PDPTE registers (SDM 4.4.1) */
     uint64_t efer;
     uint64_t dr[8];
     uint64_t a20_mask; /* ~(1 << 20) while the A20 gate is closed, else ~0 */
@@ -289,6 +290,12 @@ typedef struct X86CPU {
     /* Every reset applies this boot state (the board's loader sets it; system/loader-x86.h). */
     struct X86BootState *boot;
     struct X86LocalAPIC *apic; /* hw/intc/apic.c, created with the CPU */
+    /* The board's interrupt controller path (owner thread): the vector of the highest
+     * deliverable maskable interrupt, acknowledged (local APIC, or the 8259 through ExtINT),
+     * or -1; and whether one is deliverable (to clear CPU_INTERRUPT_HARD when none is). */
+    int (*get_interrupt)(struct X86CPU *cpu);
+    bool (*has_interrupt)(struct X86CPU *cpu);
+    struct AddressSpace *io_as; /* the 64 KiB I/O port space (IN/OUT) */
 } X86CPU;
 
 _Static_assert(offsetof(X86CPU, env) == CPU_ENV_OFFSET, "env must sit at CPU_ENV_OFFSET");
@@ -310,6 +317,12 @@ void x86_eflags_set(CPUX86State *env, uint32_t value, uint32_t update_mask);
 int x86_mmu_idx(const CPUX86State *env);
 /* Guest TSC now (virtual clock based; RDTSC, IA32_TSC, the APIC's TSC-deadline mode). */
 uint64_t x86_cpu_get_tsc(CPUX86State *env);
+struct X86WalkRegs;
+struct X86WalkMemOps;
+/* The paging registers of env for mmu-walk.c, and the physical-memory callbacks (opaque = the
+ * CPUState) that mmu-walk uses for table entries (also for x86_mmu_load_pdptes). */
+void x86_walk_regs(CPUX86State *env, struct X86WalkRegs *r);
+const struct X86WalkMemOps *x86_walk_mem_ops(void);
 /* The INTR pin (8259 output, APIC ExtINT): any thread, sets/clears CPU_INTERRUPT_HARD and kicks. */
 void x86_cpu_set_intr(void *opaque, int n, int level);
 /* Loads a segment register cache directly (reset, loaders, real-mode/VM86 loads): no checks. */

@@ -285,6 +285,7 @@ static bool virt_init(Machine *m)
                      m->cfg.smp, VIRT_GICV2_MAX_CPUS);
         return false;
     }
+    arm_translate_init(); /* the IR globals of the one target this process runs */
     memory_region_init_ram(&vms->ram, "virt.ram", m->cfg.ram_size);
     address_space_map(&m->as, VIRT_RAM_BASE, &vms->ram);
 

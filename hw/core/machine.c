@@ -18,9 +18,11 @@
 #include "system/log.h"
 
 extern const MachineClass virt_machine_class;
+extern const MachineClass pc_machine_class;
 
 static const MachineClass *const machine_classes[] = {
     &virt_machine_class,
+    &pc_machine_class,
 };
 
 const MachineClass *machine_class_find(const char *name)
