@@ -576,3 +576,31 @@ Test(x86_sse, crc32_vs_host, .init = setup)
         cr_assert_eq(helper_sse_crc32(NULL, crc, v, 8), h64);
     }
 }
+
+Test(x86_sse, mmx_conversions_vs_host, .init = setup)
+{
+    static CPUX86State env;
+    for (int iter = 0; iter < 2000; iter++) {
+        X86Vec x, h;
+        fill_fp(&x, false);
+        uint64_t mm = rnd64(), got_mm;
+        /* CVTPI2PS xmm, m64: low two floats converted, DEST[127:64] kept */
+        h = x;
+        __asm__ volatile("movdqu %1, %%xmm5\n\tcvtpi2ps %2, %%xmm5\n\tmovdqu %%xmm5, %0"
+                         : "=m"(h) : "m"(x), "m"(mm) : "xmm5");
+        env.mxcsr = MXCSR_RESET;
+        memcpy(env.xmm[3], &x, 16);
+        env.fpregs[1].mant = mm;
+        helper_sse_fp(&env, env.xmm[3], &env.fpregs[1].mant, SSE_CVTPI2PS, 0);
+        cr_assert(memcmp(env.xmm[3], &h, 16) == 0);
+        /* CVTTPS2PI mm, xmm */
+        __asm__ volatile("movdqu %1, %%xmm5\n\tcvttps2pi %%xmm5, %%mm3\n\tmovq %%mm3, %0\n\temms"
+                         : "=m"(got_mm) : "m"(x) : "xmm5", "mm3");
+        env.fpstt = 5;
+        env.mxcsr = MXCSR_RESET;
+        helper_sse_fp(&env, &env.fpregs[6].mant, &x, SSE_CVTTPS2PI, 0);
+        cr_assert_eq(env.fpregs[6].mant, got_mm);
+        cr_assert_eq(env.fpregs[6].exp, 0xffff);
+        cr_assert_eq(env.fpstt, 0);
+    }
+}
