@@ -170,6 +170,9 @@ bool apic_accept(X86LocalAPIC *s, int delivery_mode, int vector, bool trigger_le
         apic_request(s, CPU_INTERRUPT_SIPI);
         return true;
     case APIC_DM_EXTINT:
+        if (!apic_sw_enabled(s)) {
+            return false; /* not among the four a software-disabled APIC takes */
+        }
         s->extint_req = true;
         apic_update_irq(s);
         return true;
