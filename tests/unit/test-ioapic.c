@@ -61,6 +61,14 @@ static void apic_wr(int cpu, uint32_t off, uint32_t v)
     cr_assert_eq(memory_region_dispatch_write(&bus.mmio, off, v, 4), MEMTX_OK);
 }
 
+static bool irr_has(int cpu, int v)
+{
+    uint64_t r;
+    cur_cpu = cpu;
+    cr_assert_eq(memory_region_dispatch_read(&bus.mmio, 0x200 + (v >> 5) * 0x10, &r, 4), MEMTX_OK);
+    return (r >> (v & 31)) & 1;
+}
+
 static void pin(int n, int level)
 {
     device_lock(); /* IRQLine callers hold the device lock */
@@ -161,7 +169,8 @@ Test(ioapic, level_remote_irr_and_eoi_redelivery)
     cr_assert(get_rte(9) & IOAPIC_RTE_REMOTE_IRR);
     cr_assert_eq(take(0), 0x41);
     pin(9, 1);
-    cr_assert_eq(take(0), -1, "remote IRR holds further messages");
+    cr_assert_not(irr_has(0, 0x41), "remote IRR holds further messages");
+    cr_assert_eq(take(0), -1);
     eoi(0); /* still asserted: delivered again */
     cr_assert(get_rte(9) & IOAPIC_RTE_REMOTE_IRR);
     cr_assert_eq(take(0), 0x41);
