@@ -120,11 +120,9 @@ static void teardown_clock(void)
     teardown();
 }
 
-TestSuite(apic, .init = setup, .fini = teardown);
-
 /* ---- reset and registers ---- */
 
-Test(apic, power_on_values)
+Test(apic, power_on_values, .init = setup, .fini = teardown)
 {
     cr_assert_eq(rd(2, 0x20), 2u << 24, "ID");
     cr_assert_eq(rd(2, 0x30), 0x00050014u, "version: 6 LVTs");
@@ -139,7 +137,7 @@ Test(apic, power_on_values)
     cr_assert_eq(rd(1, 0x80) | rd(1, 0xd0) | rd(1, 0x300) | rd(1, 0x380) | rd(1, 0x3e0), 0);
 }
 
-Test(apic, register_write_masks)
+Test(apic, register_write_masks, .init = setup, .fini = teardown)
 {
     wr(1, 0x20, 0x07abcdefu);
     cr_assert_eq(rd(1, 0x20), 0x07000000u, "ID: bits 31:24");
@@ -155,7 +153,7 @@ Test(apic, register_write_masks)
     cr_assert_eq(rd(1, 0x3e0), 0xbu, "divide: bits 3,1,0");
 }
 
-Test(apic, software_disabled_forces_lvt_masks)
+Test(apic, software_disabled_forces_lvt_masks, .init = setup, .fini = teardown)
 {
     wr(1, 0x350, 0x30); /* unmask while disabled: stays masked */
     cr_assert_eq(rd(1, 0x350), 0x10030u);
@@ -166,7 +164,7 @@ Test(apic, software_disabled_forces_lvt_masks)
     cr_assert_eq(rd(1, 0x350), 0x10030u);
 }
 
-Test(apic, illegal_register_and_esr_latching)
+Test(apic, illegal_register_and_esr_latching, .init = setup, .fini = teardown)
 {
     enable_all();
     rd(1, 0x2f0); /* CMCI: not implemented (6 LVTs) */
@@ -179,7 +177,7 @@ Test(apic, illegal_register_and_esr_latching)
 
 /* ---- priorities, INTA, EOI ---- */
 
-Test(apic, tpr_ppr_and_inta_order)
+Test(apic, tpr_ppr_and_inta_order, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(0, 0x310, 1u << 24);
@@ -213,7 +211,7 @@ Test(apic, tpr_ppr_and_inta_order)
     cr_assert_eq(nb_eoi, 0, "edge interrupts: no EOI broadcast");
 }
 
-Test(apic, apr_and_tpr_via_cr8_path)
+Test(apic, apr_and_tpr_via_cr8_path, .init = setup, .fini = teardown)
 {
     enable_all();
     apic_set_tpr(apic[2], 0x30);
@@ -224,7 +222,7 @@ Test(apic, apr_and_tpr_via_cr8_path)
     cr_assert_eq(rd(2, 0x90), 0x90u, "APR = IRR class when above TPR");
 }
 
-Test(apic, level_triggered_eoi_is_broadcast)
+Test(apic, level_triggered_eoi_is_broadcast, .init = setup, .fini = teardown)
 {
     enable_all();
     cr_assert_eq(apic_bus_deliver(&bus, 2, 0, APIC_DM_FIXED, 0x38, true), 1);
@@ -239,7 +237,7 @@ Test(apic, level_triggered_eoi_is_broadcast)
 
 /* ---- IPIs ---- */
 
-Test(apic, ipi_delivery_modes)
+Test(apic, ipi_delivery_modes, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(0, 0x310, 3u << 24);
@@ -257,7 +255,7 @@ Test(apic, ipi_delivery_modes)
     cr_assert_eq(rd(0, 0x300) & (1u << 12), 0, "delivery status reads idle");
 }
 
-Test(apic, shorthands)
+Test(apic, shorthands, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(1, 0x300, (1u << 18) | 0x50);
@@ -272,7 +270,7 @@ Test(apic, shorthands)
     cr_assert(irr_has(0, 0x52) && irr_has(2, 0x52) && irr_has(3, 0x52));
 }
 
-Test(apic, physical_broadcast_and_send_illegal_vector)
+Test(apic, physical_broadcast_and_send_illegal_vector, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(2, 0x310, 0xffu << 24);
@@ -287,7 +285,7 @@ Test(apic, physical_broadcast_and_send_illegal_vector)
     cr_assert_eq(rd(2, 0x280), 0x20u, "send illegal vector");
 }
 
-Test(apic, logical_flat_and_cluster)
+Test(apic, logical_flat_and_cluster, .init = setup, .fini = teardown)
 {
     enable_all();
     for (int i = 0; i < NCPU; i++) {
@@ -312,7 +310,7 @@ Test(apic, logical_flat_and_cluster)
     cr_assert_not(irr_has(1, 0x72) || irr_has(3, 0x72));
 }
 
-Test(apic, lowest_priority_picks_lowest_apr)
+Test(apic, lowest_priority_picks_lowest_apr, .init = setup, .fini = teardown)
 {
     enable_all();
     for (int i = 0; i < NCPU; i++) {
@@ -328,7 +326,7 @@ Test(apic, lowest_priority_picks_lowest_apr)
     cr_assert_eq(apic_bus_deliver(&bus, 0x0f, 1, APIC_DM_LOWEST, 0x61, false), 1);
 }
 
-Test(apic, software_disabled_takes_only_nmi_smi_init_sipi)
+Test(apic, software_disabled_takes_only_nmi_smi_init_sipi, .init = setup, .fini = teardown)
 {
     /* APIC 1 stays software-disabled (power-on SVR) */
     wr(0, 0xf0, 0x1ff);
@@ -347,7 +345,7 @@ Test(apic, software_disabled_takes_only_nmi_smi_init_sipi)
     cr_assert_not(atomic_load(&fake[1].hard));
 }
 
-Test(apic, hardware_disabled_takes_nothing)
+Test(apic, hardware_disabled_takes_nothing, .init = setup, .fini = teardown)
 {
     enable_all();
     cr_assert(apic_set_base(apic[1], 0xfee00000ull));
@@ -363,7 +361,7 @@ Test(apic, hardware_disabled_takes_nothing)
     cr_assert_not(irr_has(1, 0x40));
 }
 
-Test(apic, init_reset_keeps_id_and_base)
+Test(apic, init_reset_keeps_id_and_base, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(1, 0x20, 0x09000000u);
@@ -377,7 +375,7 @@ Test(apic, init_reset_keeps_id_and_base)
 
 /* ---- LINT0/LINT1 and ExtINT ---- */
 
-Test(apic, extint_virtual_wire)
+Test(apic, extint_virtual_wire, .init = setup, .fini = teardown)
 {
     apic_set_lint0(apic[0], 1);
     cr_assert(atomic_load(&fake[0].hard), "BSP LINT0 ExtINT passes the 8259 INTR");
@@ -398,7 +396,7 @@ Test(apic, extint_virtual_wire)
     cr_assert_not(atomic_load(&fake[2].hard), "taken once");
 }
 
-Test(apic, lint1_nmi)
+Test(apic, lint1_nmi, .init = setup, .fini = teardown)
 {
     enable_all();
     wr(0, 0x360, APIC_DM_NMI << 8);
@@ -412,7 +410,7 @@ Test(apic, lint1_nmi)
 
 /* ---- APIC_BASE and x2APIC ---- */
 
-Test(apic, apic_base_transitions)
+Test(apic, apic_base_transitions, .init = setup, .fini = teardown)
 {
     cr_assert_not(apic_set_base(apic[1], 0xfee00400ull), "EXTD without EN");
     cr_assert_not(apic_set_base(apic[1], 0xfee00801ull), "reserved bit");
@@ -427,7 +425,7 @@ Test(apic, apic_base_transitions)
     cr_assert_eq(apic_get_base(apic[0]), 0xfee00900ull, "BSP bit is read-only");
 }
 
-Test(apic, x2apic_msrs)
+Test(apic, x2apic_msrs, .init = setup, .fini = teardown)
 {
     uint64_t v;
     cr_assert_not(apic_msr_read(apic[1], 0x802, &v), "#GP in xAPIC mode");
@@ -458,7 +456,7 @@ Test(apic, x2apic_msrs)
     cr_assert_eq(v, 0, "PPR after EOI");
 }
 
-Test(apic, x2apic_icr_ipis)
+Test(apic, x2apic_icr_ipis, .init = setup, .fini = teardown)
 {
     enable_all();
     for (int i = 0; i < NCPU; i++) {
@@ -482,8 +480,6 @@ Test(apic, x2apic_icr_ipis)
 
 /* ---- timer ---- */
 
-TestSuite(apic_timer, .init = setup_clock, .fini = teardown_clock);
-
 static bool wait_irr(int cpu, int vector, int ms)
 {
     for (int i = 0; i < ms; i++) {
@@ -495,7 +491,7 @@ static bool wait_irr(int cpu, int vector, int ms)
     return irr_has(cpu, vector);
 }
 
-Test(apic_timer, timer_one_shot)
+Test(apic_timer, timer_one_shot, .init = setup_clock, .fini = teardown_clock)
 {
     enable_all();
     wr(1, 0x320, 0x31);    /* one-shot, vector 0x31 */
@@ -513,7 +509,7 @@ Test(apic_timer, timer_one_shot)
     cr_assert_not(irr_has(1, 0x31), "one shot");
 }
 
-Test(apic_timer, timer_divider_and_stop)
+Test(apic_timer, timer_divider_and_stop, .init = setup_clock, .fini = teardown_clock)
 {
     enable_all();
     wr(1, 0x320, 0x31);
@@ -526,7 +522,7 @@ Test(apic_timer, timer_divider_and_stop)
     cr_assert_eq(rd(1, 0x390), 0, "a write of 0 stops it");
 }
 
-Test(apic_timer, timer_periodic_and_masked)
+Test(apic_timer, timer_periodic_and_masked, .init = setup_clock, .fini = teardown_clock)
 {
     enable_all();
     wr(2, 0x320, (1u << 17) | 0x32); /* periodic */
@@ -550,7 +546,7 @@ Test(apic_timer, timer_periodic_and_masked)
     cr_assert_gt(rd(2, 0x390), 0u);
 }
 
-Test(apic_timer, timer_tsc_deadline)
+Test(apic_timer, timer_tsc_deadline, .init = setup_clock, .fini = teardown_clock)
 {
     enable_all();
     apic_set_tsc_deadline(apic[3], vclock_get_ns() + 1000);
