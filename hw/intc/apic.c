@@ -8,8 +8,8 @@
  * Invariants: a hardware-disabled APIC (APIC_BASE.EN = 0) takes nothing from the bus and its
  * IRR/ISR are empty; a software-disabled one (SVR bit 8 = 0) takes no fixed/lowest-priority
  * interrupt and keeps its LVTs masked, but still takes NMI, SMI, INIT and SIPI (SDM 10.4.7.2).
- * Threads: every function that starts with the lock-free public names in apic.h takes the
- * device lock (recursive); the static helpers and apic-internal.h functions expect it held.
+ * Threads: the public functions of apic.h take the device lock (recursive) themselves, so any
+ * thread may call them; the static helpers and apic-internal.h functions expect it held.
  */
 #include <glib.h>
 #include <stdlib.h>
