@@ -70,13 +70,28 @@ static uint64_t double_value(uint64_t *s)
     }
 }
 
+/* DTX_Q_NO_NAN_DAZ: a NaN exponent (all ones, mantissa non-zero) loses its top bit */
+static uint64_t no_nan(uint64_t v)
+{
+    if ((v & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (v << 12))
+        v &= ~(1ull << 62);
+    for (int sh = 0; sh < 64; sh += 32) {
+        uint32_t f = (uint32_t)(v >> sh);
+        if ((f & 0x7f800000) == 0x7f800000 && (f << 9))
+            v &= ~(1ull << (30 + sh));
+    }
+    return v;
+}
+
 static uint64_t lane64(uint64_t *s)
 {
+    uint64_t v;
     switch (mix(s) & 3) {
-    case 0: return int_value(s);
-    case 1: return double_value(s);
-    default: return float_value(s) | (uint64_t)float_value(s) << 32;
+    case 0: v = int_value(s); break;
+    case 1: v = double_value(s); break;
+    default: v = float_value(s) | (uint64_t)float_value(s) << 32; break;
     }
+    return (dtx_quirks & DTX_Q_NO_NAN_DAZ) ? no_nan(v) : v;
 }
 
 static void init_state(uint32_t k, struct dtx_state *st)
@@ -93,7 +108,7 @@ static void init_state(uint32_t k, struct dtx_state *st)
     st->mxcsr = 0x1f80 | (uint32_t)(r & 3) << 13;
     if ((r >> 2 & 7) == 0)
         st->mxcsr |= 0x8000;
-    if ((r >> 5 & 7) == 0)
+    if ((r >> 5 & 7) == 0 && !(dtx_quirks & DTX_Q_NO_NAN_DAZ))
         st->mxcsr |= 0x40;
     if ((r >> 8 & 3) == 0)
         st->mxcsr |= (uint32_t)(r >> 10) & 0x3f;
@@ -157,6 +172,11 @@ void dtx_run(uint32_t k, struct dtx_state *out)
     out->gpr[4] = out->gpr[5] = 0; /* RSP and RBP are addresses, different on each side */
 }
 
+static uint32_t mxcsr_ignored(void)
+{
+    return (dtx_quirks & DTX_Q_MXCSR_DE) ? 0x2 : 0;
+}
+
 static uint64_t masked_flags(uint32_t k, const struct dtx_state *s)
 {
     return s->rflags & DTX_ARITH_FLAGS & ~(uint64_t)dtx_table[k].undef_flags;
@@ -168,7 +188,7 @@ uint64_t dtx_hash(uint32_t k, const struct dtx_state *s)
     struct dtx_state c;
     memcpy(&c, s, sizeof(c));
     c.rflags = masked_flags(k, s);
-    c.mxcsr &= ~dtx_mxcsr_ignore;
+    c.mxcsr &= ~mxcsr_ignored();
     c.pad = 0;
     /* word by word through memcpy: no type punning for the optimiser to reorder around */
     for (size_t i = 0; i < sizeof(c); i += 8) {
@@ -189,7 +209,7 @@ void dtx_dump(uint32_t k, const struct dtx_state *s)
             dtx_print("%s=%lx\n", names[i], s->gpr[i]);
     dtx_print("rflags=%lx (undefined %lx masked)\n", masked_flags(k, s),
               (uint64_t)dtx_table[k].undef_flags);
-    dtx_print("mxcsr=%lx\n", (uint64_t)(s->mxcsr & ~dtx_mxcsr_ignore));
+    dtx_print("mxcsr=%lx\n", (uint64_t)(s->mxcsr & ~mxcsr_ignored()));
     for (unsigned i = 0; i < 16; i++)
         dtx_print("xmm%u=%lx:%lx\n", i, s->xmm[i][1], s->xmm[i][0]);
     for (unsigned i = 0; i < DTX_MEM_SIZE; i += 16) {

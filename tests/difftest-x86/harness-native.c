@@ -4,8 +4,8 @@
  *   dtx-native --hashes   prints assembly defining dtx_expected[k] = masked hash of sequence
  *                         k's final state (0 when the host CPU lacks a feature it needs);
  *                         the guest harness links it and compares
- *   dtx-native --hashes MASK  the same, MXCSR bits MASK left out (see dtx-core.h)
- *   dtx-native -v K [MASK] prints the final state of sequence K (dtx_dump format)
+ *   dtx-native --hashes Q the same with the oracle quirk switches Q (DTX_Q_*, dtx-core.h)
+ *   dtx-native -v K [Q] prints the final state of sequence K (dtx_dump format)
  * The host CPU is the reference: its results are facts of the architecture for every flag and
  * register the SDM defines (undefined flags are masked, see gen-x86.c). Single-threaded.
  */
@@ -16,7 +16,7 @@
 
 #include "dtx-core.h"
 
-uint32_t dtx_mxcsr_ignore;
+uint32_t dtx_quirks;
 
 void dtx_print(const char *fmt, ...)
 {
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     struct dtx_state s;
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "-v") == 0) {
         if (argc == 4)
-            dtx_mxcsr_ignore = (uint32_t)strtoul(argv[3], NULL, 0);
+            dtx_quirks = (uint32_t)strtoul(argv[3], NULL, 0);
         uint32_t k = (uint32_t)strtoul(argv[2], NULL, 0);
         if (k >= dtx_count) {
             fprintf(stderr, "dtx-native: sequence %u out of range (%lu)\n", k,
@@ -48,12 +48,12 @@ int main(int argc, char **argv)
         return 0;
     }
     if ((argc != 2 && argc != 3) || strcmp(argv[1], "--hashes") != 0) {
-        fprintf(stderr, "usage: %s --hashes [mxcsr-ignore] | -v <index> [mxcsr-ignore]\n",
+        fprintf(stderr, "usage: %s --hashes [quirks] | -v <index> [quirks]\n",
                 argv[0]);
         return 2;
     }
     if (argc == 3)
-        dtx_mxcsr_ignore = (uint32_t)strtoul(argv[2], NULL, 0);
+        dtx_quirks = (uint32_t)strtoul(argv[2], NULL, 0);
     unsigned skipped = 0;
     printf("# masked state hashes of the host CPU (dtx-native --hashes): do not edit\n"
            "    .section .rodata\n    .balign 8\n    .globl dtx_expected\ndtx_expected:\n");
@@ -67,8 +67,8 @@ int main(int argc, char **argv)
         }
         printf("    .quad 0x%lx\n", (unsigned long)h);
     }
-    printf("    .data\n    .balign 4\n    .globl dtx_mxcsr_ignore\n"
-           "dtx_mxcsr_ignore: .long 0x%x\n", dtx_mxcsr_ignore);
+    printf("    .data\n    .balign 4\n    .globl dtx_quirks\n"
+           "dtx_quirks: .long 0x%x\n", dtx_quirks);
     printf("    .section .note.GNU-stack,\"\",@progbits\n");
     fprintf(stderr, "dtx-native: seed %lu, %lu sequences, %u skipped (host features %x)\n",
             (unsigned long)dtx_seed, (unsigned long)dtx_count, skipped, feats);

@@ -12,7 +12,7 @@
 #   DTX_EMU_ARGS=""         extra emulator arguments (the oracle target passes -cpu max)
 #   DTX_SEED=1              seed; DTX_SEED=random picks and prints one
 #   DTX_COUNT=10000         number of sequences
-#   DTX_MXCSR_IGNORE=0      MXCSR bits not compared (the oracle target: 0x2, see dtx-core.h)
+#   DTX_QUIRKS=0            oracle quirk switches (DTX_Q_* in dtx-core.h; the oracle target: 3)
 #   DTX_SHOW=3              mismatches shown in detail
 #   DTX_TIMEOUT=600         seconds for the emulator run
 #   DTX_NO_BUILD=1          the generator and guest runtime objects are already built
@@ -25,7 +25,7 @@ DTX_EMU_ARGS=${DTX_EMU_ARGS:-}
 DTX_SEED=${DTX_SEED:-1}
 DTX_COUNT=${DTX_COUNT:-10000}
 DTX_TIMEOUT=${DTX_TIMEOUT:-600}
-DTX_MXCSR_IGNORE=${DTX_MXCSR_IGNORE:-0}
+DTX_QUIRKS=${DTX_QUIRKS:-0}
 DTX_SHOW=${DTX_SHOW:-3}
 if [ "$DTX_SEED" = random ]; then
     DTX_SEED=$(( $(od -An -N4 -tu4 /dev/urandom) ))
@@ -61,7 +61,7 @@ start=$(date +%s)
 "$CC" -std=gnu11 -O2 -Wall -Wextra -Werror -no-pie "-I$DIR" -o "$w/dtx-native" \
     "$DIR/harness-native.c" "$DIR/dtx-core.c" "$DIR/dtx-tramp.S" "$w/seqs.o" ||
     fail "native harness build failed"
-"$w/dtx-native" --hashes "$DTX_MXCSR_IGNORE" > "$w/expected.S" || fail "native run failed"
+"$w/dtx-native" --hashes "$DTX_QUIRKS" > "$w/expected.S" || fail "native run failed"
 "$CC" "${GUEST_FLAGS[@]}" "${RT_OBJS[@]}" -DDTX_SHOW_MAX="$DTX_SHOW" "$DIR/harness-guest.c" "$DIR/dtx-core.c" \
     "$DIR/dtx-tramp.S" "$w/seqs.o" "$w/expected.S" -o "$w/guest.elf64" ||
     fail "guest build failed"
@@ -80,7 +80,7 @@ for k in $(sed -n 's/^MISMATCH \([0-9]*\)$/\1/p' "$w/emu.txt"); do
     echo "  mismatch: seed $DTX_SEED, sequence $k:"
     "$OBJDUMP" -d --no-show-raw-insn --disassemble="dtx_seq_$k" "$w/dtx-native" |
         grep -P '^ +[0-9a-f]+:\t' | sed 's/^/      /'
-    "$w/dtx-native" -v "$k" "$DTX_MXCSR_IGNORE" > "$w/native-$k.txt"
+    "$w/dtx-native" -v "$k" "$DTX_QUIRKS" > "$w/native-$k.txt"
     sed -n "/^MISMATCH $k\$/,/^END $k\$/p" "$w/emu.txt" | sed '1d;$d' > "$w/emu-$k.txt"
     echo "    differing state (host | $(basename "$EMU")):"
     paste -d '|' "$w/native-$k.txt" "$w/emu-$k.txt" |
