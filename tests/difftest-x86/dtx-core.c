@@ -136,7 +136,7 @@ uint32_t dtx_cpu_features(void)
     max = r[0];
     cpuid(1, 0, r);
     if (r[2] & 1u)
-        f |= DTX_F_SSE3;
+        f |= DTX_F_SSE3 | ((dtx_quirks & DTX_Q_NO_NAN_DAZ) ? 0 : DTX_F_FP_HORIZ);
     if (r[2] & 1u << 9)
         f |= DTX_F_SSSE3;
     if (r[2] & 1u << 19)

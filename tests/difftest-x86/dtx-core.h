@@ -37,7 +37,8 @@ extern const struct dtx_entry dtx_table[];
  *  DTX_Q_MXCSR_DE: MXCSR.DE (denormal operand) is not compared: QEMU never sets it.
  *  DTX_Q_NO_NAN_DAZ: initial states hold no NaN (as float or double) and MXCSR.DAZ is clear:
  *    QEMU's NaN propagation (two NaN / SNaN operands, HADDPS...) and MINPS/MAXPS with DAZ
- *    differ from the hardware. NaNs computed by the sequences (0/0, inf-inf) remain. */
+ *    differ from the hardware. NaNs computed by the sequences (0/0, inf-inf) remain, but
+ *    sequences with HADDPS/HSUBPS/HADDPD/HSUBPD are skipped (DTX_F_FP_HORIZ). */
 #define DTX_Q_MXCSR_DE 0x1u
 #define DTX_Q_NO_NAN_DAZ 0x2u
 extern uint32_t dtx_quirks;

@@ -16,5 +16,8 @@
 #define DTX_F_LZCNT 0x20u  /* CPUID.80000001H:ECX[5] (ABM) */
 #define DTX_F_BMI1 0x40u   /* CPUID.(7,0):EBX[3] (TZCNT) */
 #define DTX_F_LAHF 0x80u   /* CPUID.80000001H:ECX[0] (LAHF/SAHF in 64-bit mode) */
+/* Not a CPUID bit: the SSE3 horizontal add/subtract family, present with SSE3 unless the
+ * DTX_Q_NO_NAN_DAZ oracle quirk is on (QEMU 7.2 picks a different NaN operand there). */
+#define DTX_F_FP_HORIZ 0x100u
 
 #endif

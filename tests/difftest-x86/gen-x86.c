@@ -610,8 +610,8 @@ static const struct {
     {"cvttpd2dq", 0, 16}, {"cvtss2sd", 0, 4}, {"cvtsd2ss", 0, 8}, {"movaps", 0, 16},
     {"movups", 0, 16}, {"movss", 0, 4}, {"movsd", 0, 8},
     /* SSE3 */
-    {"haddps", DTX_F_SSE3, 16}, {"haddpd", DTX_F_SSE3, 16}, {"hsubps", DTX_F_SSE3, 16},
-    {"hsubpd", DTX_F_SSE3, 16}, {"addsubps", DTX_F_SSE3, 16}, {"addsubpd", DTX_F_SSE3, 16},
+    {"haddps", DTX_F_SSE3 | DTX_F_FP_HORIZ, 16}, {"haddpd", DTX_F_SSE3 | DTX_F_FP_HORIZ, 16}, {"hsubps", DTX_F_SSE3 | DTX_F_FP_HORIZ, 16},
+    {"hsubpd", DTX_F_SSE3 | DTX_F_FP_HORIZ, 16}, {"addsubps", DTX_F_SSE3, 16}, {"addsubpd", DTX_F_SSE3, 16},
     {"movddup", DTX_F_SSE3, 8}, {"movshdup", DTX_F_SSE3, 16}, {"movsldup", DTX_F_SSE3, 16},
     /* SSSE3 */
     {"pshufb", DTX_F_SSSE3, 16}, {"phaddw", DTX_F_SSSE3, 16}, {"phaddd", DTX_F_SSSE3, 16},
