@@ -32,3 +32,20 @@ ifeq ($(LINUX_IN_CHECK),1)
 CHECK_TARGETS += check-linux
 CHECK_FULL_TARGETS += check-linux-full
 endif
+
+# ---- x86-64 (issue 6): Debian 12's amd64 cloud kernel + busybox on -M pc (tests/linux/run.sh
+# --arch x86; inputs from tests/linux/fetch-x86.sh under build/linux/x86/).
+#   make check-linux-x86         boots it on build/tandem, backend=jit and backend=interp
+#   make bench-linux-x86         Tandem (jit) and qemu-system-x86_64: both times and the ratio,
+#                                or "tandem failed: <reason>" (each run is bounded by a timeout)
+#   make check-linux-x86-oracle  the flow on qemu-system-x86_64 alone (-smp 1 and -smp 2)
+# Not part of `make check` until Tandem boots x86 Linux.
+.PHONY: check-linux-x86 bench-linux-x86 check-linux-x86-oracle
+check-linux-x86: build/tandem
+	EMU=build/tandem tests/linux/run.sh --arch x86 jit interp
+
+bench-linux-x86: build/tandem
+	EMU=build/tandem tests/linux/run.sh --arch x86 --bench
+
+check-linux-x86-oracle:
+	EMU=qemu-system-x86_64 tests/linux/run.sh --arch x86 jit smp2

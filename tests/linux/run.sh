@@ -20,16 +20,42 @@
 #   tests/linux/run.sh --bench-smp4   -smp 4 with GICv2 and GICv3 on Tandem and qemu: times
 #   tests/linux/run.sh --bench        Tandem (jit) and qemu-system-aarch64 on the same boot,
 #                                      both times and their ratio
+#   tests/linux/run.sh --arch x86 [--bench | VARIANT...]   the same on x86-64: Debian 12's amd64
+#                                      cloud kernel and an amd64 busybox initramfs
+#                                      (tests/linux/fetch-x86.sh, init-x86.sh) on
+#                                      -M pc -m 512 -nographic -kernel bzImage -initrd initrd.gz
+#                                      -append "console=ttyS0" (the issue's line; -no-reboot is
+#                                      added so a triple fault ends the run); `poweroff -f` is
+#                                      an ACPI S5 and must end the emulator with status 0, and
+#                                      `uname -m` must say x86_64. Variants: jit, interp (default:
+#                                      both), smp2 (-smp 2: 2 CPUs reported). --bench: Tandem
+#                                      (jit) and qemu-system-x86_64; when Tandem fails it prints
+#                                      "tandem failed: <reason>" instead of the ratio.
+#                                      Console output: build/linux/x86-<label>.log.
 # Environment: EMU=build/tandem (any other emulator, e.g. qemu-system-aarch64, runs each variant
-# without the -accel backend option), QEMU=qemu-system-aarch64, LINUX_TIMEOUT=300 (seconds).
+# without the -accel backend option), QEMU=qemu-system-aarch64 (qemu-system-x86_64 with
+# --arch x86), LINUX_TIMEOUT=300 (seconds; 120 with --arch x86: qemu boots it in ~2.5 s).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+ARCH=arm64
+if [ "${1:-}" = "--arch" ]; then
+    ARCH=${2:-}
+    shift 2 || { echo "run.sh: --arch needs a value (x86)" >&2; exit 1; }
+    [ "$ARCH" = x86 ] || [ "$ARCH" = arm64 ] || { echo "run.sh: unknown --arch $ARCH" >&2; exit 1; }
+fi
 EMU=${EMU:-build/tandem}
-QEMU=${QEMU:-qemu-system-aarch64}
-TIMEOUT=${LINUX_TIMEOUT:-300}
+if [ "$ARCH" = x86 ]; then
+    QEMU=${QEMU:-qemu-system-x86_64}
+    TIMEOUT=${LINUX_TIMEOUT:-120}
+    FETCH=tests/linux/fetch-x86.sh
+else
+    QEMU=${QEMU:-qemu-system-aarch64}
+    TIMEOUT=${LINUX_TIMEOUT:-300}
+    FETCH=tests/linux/fetch.sh
+fi
 OUT=build/linux
 
-files=$(tests/linux/fetch.sh) || { echo "run.sh: fetch.sh failed"; exit 1; }
+files=$($FETCH) || { echo "run.sh: $FETCH failed"; exit 1; }
 IMAGE=$(echo "$files" | tail -n 2 | head -n 1)
 INITRD=$(echo "$files" | tail -n 1)
 echo "kernel: $(echo "$files" | head -n 1)"
@@ -38,6 +64,13 @@ passed=0 failed=0
 LAST_TIME=0
 # The issue's command line; each run adds -append and its variant's arguments.
 BASE_ARGS=(-M virt -cpu cortex-a57 -smp 1 -m 512 -nographic -kernel "$IMAGE" -initrd "$INITRD")
+APPEND="console=ttyAMA0 panic=-1"
+LOG_PREFIX=""
+if [ "$ARCH" = x86 ]; then
+    BASE_ARGS=(-M pc -m 512 -nographic -kernel "$IMAGE" -initrd "$INITRD")
+    APPEND="console=ttyS0"
+    LOG_PREFIX="x86-"
+fi
 
 # ---- elapsed seconds since $1 (date +%s.%N) into LAST_TIME ----
 stop_clock() {
@@ -60,7 +93,7 @@ report() {
 
 # ---- one boot: $1 = label, $2 = emulator, rest = extra arguments; sets LAST_TIME ----
 boot_one() {
-    local label=$1 emu=$2 log=$OUT/$1.log status="" rc t0
+    local label=$1 emu=$2 log=$OUT/$LOG_PREFIX$1.log status="" rc t0
     shift 2
     t0=$(date +%s.%N)
     if [ -n "${IDLE_SECONDS:-}" ]; then
@@ -69,7 +102,7 @@ boot_one() {
         idle_measure $! "$log"
         wait $!
     else
-        timeout -k 5 "$TIMEOUT" "$emu" "${BASE_ARGS[@]}" -append "console=ttyAMA0 panic=-1" \
+        timeout -k 5 "$TIMEOUT" "$emu" "${BASE_ARGS[@]}" -append "$APPEND" \
             -no-reboot "$@" </dev/null >"$log" 2>&1
     fi
     rc=$?
@@ -87,11 +120,18 @@ boot_one() {
         status="no done marker"
     elif ! grep -q "^cpus $WANT_CPUS" "$log"; then
         status="the kernel did not report $WANT_CPUS CPUs"
+    elif [ "$ARCH" = x86 ] && ! grep -q '^arch x86_64' "$log"; then
+        status="uname -m did not say x86_64"
     elif [ -n "${IDLE_SECONDS:-}" ] && ! awk -v u="$IDLE_USE" 'BEGIN { exit !(u ~ /^[0-9.]+$/ && u < 5) }'; then
         status="idle system used ${IDLE_USE:-?}% of a host core (want < 5%)"
     fi
     if [ -n "${IDLE_SECONDS:-}" ]; then
         label="$label (idle: ${IDLE_USE:-?}% of a core)"
+    fi
+    LAST_STATUS=$status
+    if [ -n "$status" ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then
+        # the emulator's own last words (e.g. an unsupported machine) say why it stopped
+        LAST_STATUS="$status: $(tr -d '\r' < "$log" | grep -v '^[[:space:]]*$' | tail -n 1)"
     fi
     report "$label" "$log" "$status"
 }
@@ -180,7 +220,46 @@ variant_args() {
     esac
 }
 
-if [ "${1:-}" = "--bench" ]; then
+# Arguments of an x86 variant on $EMU.
+variant_args_x86() {
+    local accel=()
+    case "$1" in
+        jit) accel=(-accel tcg,backend=jit) ;;
+        interp) accel=(-accel tcg,backend=interp) ;;
+        smp2) accel=(-accel tcg,backend=jit); echo "-smp 2" ;;
+        *) echo "run.sh: unknown x86 variant $1" >&2; return 1 ;;
+    esac
+    case "$(basename "$EMU")" in
+        tandem*) echo "${accel[@]}" ;;
+    esac
+}
+
+if [ "$ARCH" = x86 ] && [ "${1:-}" = "--bench" ]; then
+    # shellcheck disable=SC2046 # the variant's arguments are words on purpose
+    WANT_CPUS=1 boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args_x86 jit)
+    t_tandem=$LAST_TIME tandem_status=$LAST_STATUS
+    WANT_CPUS=1 boot_one "qemu" "$QEMU"
+    t_qemu=$LAST_TIME qemu_status=$LAST_STATUS
+    if [ -n "$tandem_status" ]; then
+        echo "$(basename "$EMU") failed: $tandem_status"
+    elif [ -n "$qemu_status" ]; then
+        echo "qemu failed: $qemu_status"
+    else
+        awk -v e="$(basename "$EMU")" -v a="$t_tandem" -v b="$t_qemu" \
+            'BEGIN { printf "x86-64 boot to poweroff: %s %.2fs, qemu %.2fs, ratio %.2f\n", e, a, b, a / b }'
+    fi
+elif [ "$ARCH" = x86 ]; then
+    variants=("$@")
+    [ ${#variants[@]} -gt 0 ] || variants=(jit interp)
+    for v in "${variants[@]}"; do
+        args=$(variant_args_x86 "$v") || exit 1
+        # shellcheck disable=SC2086 # the variant's arguments are words on purpose
+        case "$v" in
+            smp*) WANT_CPUS=${v#smp} boot_one "linux-$v" "$EMU" $args ;;
+            *) WANT_CPUS=1 boot_one "linux-$v" "$EMU" $args ;;
+        esac
+    done
+elif [ "${1:-}" = "--bench" ]; then
     # shellcheck disable=SC2046 # the variant's arguments are words on purpose
     WANT_CPUS=1 boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args jit-gic2)
     t_tandem=$LAST_TIME
