@@ -38,3 +38,22 @@ build/bench/workload-smp.elf: build/bench/workload-a.o build/bench/workload-b.o 
 .PHONY: bench-smp
 bench-smp: build/tandem build/bench/workload-smp.elf
 	bench/run-smp-bench.sh
+
+# ---- x86-64 (issue 6): the same workload bare metal on -M pc (make bench-x86) ----
+# bench/shim-pc.c with the x86 guest runtime (tests/guest/x86.mk: crt0, IDT, COM1, isa-debug-exit),
+# linked at 1 MiB as ELF64 and converted to ELF32 for the multiboot loader, like the x86 guest
+# tests. bench/run-bench.sh with BENCH_ARCH=x86 runs it on qemu-system-x86_64 and Tandem next to
+# the native build (the same workload-native). Not part of `make bench` while Tandem cannot run
+# x86 guests (its runs would fail the target).
+build/bench/workload-pc.elf64: $(BENCH_SRCS) bench/shim-pc.c $(X86_GUEST_RT_OBJS) \
+    $(X86_GUEST_LIB)/link.ld $(X86_GUEST_RT_HDRS)
+	@mkdir -p $(dir $@)
+	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -mgeneral-regs-only -DBENCH_SCALE=$(BENCH_SCALE) -Ibench \
+	  $(X86_GUEST_LDFLAGS) $(X86_GUEST_RT_OBJS) bench/shim-pc.c bench/workload.c -o $@
+
+build/bench/workload-pc.elf: build/bench/workload-pc.elf64
+	objcopy -O elf32-i386 $< $@
+
+.PHONY: bench-x86
+bench-x86: build/tandem build/bench/workload-pc.elf build/bench/workload-native
+	BENCH_ARCH=x86 bench/run-bench.sh
