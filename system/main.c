@@ -2,8 +2,8 @@
  * main.c — Tandem's entry point: options, logging, the translator, the machine, the vCPU
  * threads, and the main loop that serves runstate requests (DESIGN.md rule 8).
  *
- * Start-up order: options -> log -> machine (the board registers its target's IR globals first; (RAM, devices, CPUs, images,
- * DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU (or, with -accel
+ * Start-up order: options -> log -> machine (the board first registers its target's IR
+ * globals, then RAM, devices, CPUs, images, DTB, boot state) -> cpu_exec_init_all -> one thread per vCPU (or, with -accel
  * tcg,thread=single, one thread for all) -> main loop.
  * The main loop is the only thread that resets the machine: it pauses every vCPU at a TB
  * boundary, resets devices and reloads the images, resets each CPU on that CPU's own thread
