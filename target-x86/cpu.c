@@ -24,6 +24,7 @@
 #include "system/log.h"
 #include "target-x86/cc-helper.h"
 #include "target-x86/excp-helper.h"
+#include "target-x86/fpu-x87.h"
 #include "target-x86/mmu-walk.h"
 #include "target-x86/translate.h"
 
@@ -212,10 +213,7 @@ static void x86_cpu_reset_core(CPUState *cpu)
     env->a20_mask = ~0ull;
     env->pat = 0x0007040600070406ull;
     env->mxcsr = 0x1f80;
-    env->fpuc = 0x37f; /* x87 state as after FNINIT (what firmware leaves and QEMU resets to) */
-    for (int i = 0; i < 8; i++) {
-        env->fptags[i] = 1;
-    }
+    x87_reset(env); /* x87 state as after FNINIT (what firmware leaves and QEMU resets to) */
     env->apic_base = 0xfee00000u | (1u << 11) | (cpu->cpu_index == 0 ? (1u << 8) : 0);
     env->mtrr_deftype = 0;
     if (xcpu->boot) {

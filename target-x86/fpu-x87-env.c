@@ -11,9 +11,8 @@
 #include <string.h>
 
 #include "cpu-exec/softmmu.h"
+#include "target-x86/excp-helper.h"
 #include "target-x86/fpu-x87.h"
-
-#define X86_EXCP_GP 13
 
 static void put16(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
@@ -263,7 +262,7 @@ void helper_fxsave(CPUX86State *env, uint64_t addr, uint32_t mmu_idx, uint32_t f
     uint8_t buf[416];
     unsigned nregs = (flags & X86_FXSAVE_LONG) ? 16 : 8;
     if (addr & 15) {
-        x86_raise_exception_err(env, X86_EXCP_GP, 0);
+        x86_raise_exception_err(env, EXCP_GP, 0);
     }
     x87_fxsave_store(env, buf, flags & X86_FXSAVE_REXW, nregs);
     mem_write(env, addr, buf, 160 + 16 * nregs, (int)mmu_idx);
@@ -273,11 +272,11 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t mmu_idx, uint32_t 
     uint8_t buf[416];
     unsigned nregs = (flags & X86_FXSAVE_LONG) ? 16 : 8;
     if (addr & 15) {
-        x86_raise_exception_err(env, X86_EXCP_GP, 0);
+        x86_raise_exception_err(env, EXCP_GP, 0);
     }
     memset(buf, 0, sizeof(buf));
     mem_read(env, addr, buf, 160 + 16 * nregs, (int)mmu_idx);
     if (!x87_fxsave_load(env, buf, flags & X86_FXSAVE_REXW, nregs)) {
-        x86_raise_exception_err(env, X86_EXCP_GP, 0);
+        x86_raise_exception_err(env, EXCP_GP, 0);
     }
 }

@@ -13,9 +13,8 @@
 #include <string.h>
 
 #include "cpu-exec/softmmu.h"
+#include "target-x86/excp-helper.h"
 #include "target-x86/fpu-x87.h"
-
-#define X86_EXCP_MF 16
 
 /* ---- encodings (SDM vol. 2, appendix A.4, tables A-7 .. A-22) ---- */
 
@@ -85,7 +84,7 @@ unsigned x87_insn_store_size(uint32_t insn) {
 
 void helper_fwait(CPUX86State *env) {
     if ((env->fpus & X87_SW_ES) && (env->cr[0] & CR0_NE)) {
-        x86_raise_exception(env, X86_EXCP_MF);
+        x86_raise_exception(env, EXCP_MF);
     }
 }
 

@@ -17,14 +17,7 @@
 #include <stdint.h>
 
 #include "target-x86/cpu.h"
-
-/* Provided by target-x86/excp-helper.c (helper "sys") and cpu.c (lead). Until those land in
- * main they are weak references here, so the emulator still links (no x87 helper is reachable
- * before the x86 translator exists); drop this block when excp-helper.h is included. */
-G_NORETURN void x86_raise_exception(CPUX86State *env, int vector) __attribute__((weak));
-G_NORETURN void x86_raise_exception_err(CPUX86State *env, int vector, uint32_t error_code)
-    __attribute__((weak));
-void x86_eflags_set(CPUX86State *env, uint32_t value, uint32_t update_mask) __attribute__((weak));
+#include "target-x86/excp-helper.h"
 
 #define X87_INSN(op, modrm) ((uint32_t)(op) << 8 | (uint32_t)(modrm))
 
