@@ -20,23 +20,21 @@ static int h_op, h_op_comi, h_fcmov, h_op_m32, h_op_m64, h_ld_m80, h_st_mem, h_f
 
 /* Memory operand size (log2 bytes) that an x87 memory form reads as a value, -1 for the forms
  * handled otherwise (m80 loads, stores, environment and control words). SDM vol. 2 A.4.1. */
-static int x87_load_ot(unsigned op, unsigned reg)
-{
+static int x87_load_ot(unsigned op, unsigned reg) {
     switch (op) {
-    case 0xd8: return 2;                  /* arithmetic m32fp */
-    case 0xd9: return reg == 0 ? 2 : -1;  /* FLD m32fp */
-    case 0xda: return 2;                  /* arithmetic m32int */
-    case 0xdb: return reg == 0 ? 2 : -1;  /* FILD m32int */
-    case 0xdc: return 3;                  /* arithmetic m64fp */
-    case 0xdd: return reg == 0 ? 3 : -1;  /* FLD m64fp */
-    case 0xde: return 1;                  /* arithmetic m16int */
+    case 0xd8: return 2;                              /* arithmetic m32fp */
+    case 0xd9: return reg == 0 ? 2 : -1;              /* FLD m32fp */
+    case 0xda: return 2;                              /* arithmetic m32int */
+    case 0xdb: return reg == 0 ? 2 : -1;              /* FILD m32int */
+    case 0xdc: return 3;                              /* arithmetic m64fp */
+    case 0xdd: return reg == 0 ? 3 : -1;              /* FLD m64fp */
+    case 0xde: return 1;                              /* arithmetic m16int */
     default: return reg == 0 ? 1 : reg == 5 ? 3 : -1; /* DF: FILD m16int, FILD m64int */
     }
 }
 
 /* Control instructions (SDM vol. 1, 8.1.8 and 8.3.12) leave the FPU pointers alone. */
-static bool x87_insn_is_control(uint32_t code, bool mem)
-{
+static bool x87_insn_is_control(uint32_t code, bool mem) {
     unsigned op = code >> 8, reg = (code >> 3) & 7;
     if (!x87_insn_waits(code)) {
         return true; /* FNINIT FNCLEX FNSTSW FNSTCW FNSTENV FNSAVE and the 8087 no-ops */
@@ -46,14 +44,12 @@ static bool x87_insn_is_control(uint32_t code, bool mem)
 
 /* Protected-mode pointer format: offset + selector. Real and VM86 modes keep 20-bit linear
  * addresses in the environment image (SDM vol. 1, figures 8-10/8-12). */
-static bool x87_ptr_is_offset(const DisasContext *s)
-{
+static bool x87_ptr_is_offset(const DisasContext *s) {
     return (s->flags & HF_PE) && !(s->flags & HF_VM86);
 }
 
 /* Selector of segment seg copied into an FPU pointer's 16-bit selector field. */
-static void gen_x87_store_sel(DisasContext *s, int seg, int32_t field)
-{
+static void gen_x87_store_sel(DisasContext *s, int seg, int32_t field) {
     IRTemp sel = ir_temp_new(s->f);
     ir_ld(s->f, IR_LD16U, sel, s->f->env, X86_ENV_OFF(segs[seg].selector));
     ir_st(s->f, IR_ST16, sel, s->f->env, field);
@@ -62,8 +58,7 @@ static void gen_x87_store_sel(DisasContext *s, int seg, int32_t field)
 /* FIP/FCS (and FDP/FDS when the instruction has a memory operand at offset ea, linear lin),
  * emitted after the helper returned, so an #MF for an earlier instruction still reports that
  * instruction's pointers. */
-static void gen_x87_update_ptrs(DisasContext *s, IRTemp ea, IRTemp lin)
-{
+static void gen_x87_update_ptrs(DisasContext *s, IRTemp ea, IRTemp lin) {
     IRFunc *f = s->f;
     bool off = x87_ptr_is_offset(s);
     ir_st(f, IR_ST64, ir_const(f, off ? s_eip(s) : s->pc), f->env, X86_ENV_OFF(fpip));
@@ -79,8 +74,7 @@ static void gen_x87_update_ptrs(DisasContext *s, IRTemp ea, IRTemp lin)
 }
 
 /* #NM when the FPU is emulated or its state belongs to another task (CR0.EM / CR0.TS). */
-static bool gen_x87_check_nm(DisasContext *s)
-{
+static bool gen_x87_check_nm(DisasContext *s) {
     if (s->flags & (HF_EM | HF_TS)) {
         gen_exception(s, EXCP_NM);
         return true;
@@ -90,8 +84,7 @@ static bool gen_x87_check_nm(DisasContext *s)
 
 /* ---- register forms ---- */
 
-static void gen_x87_reg(DisasContext *s, uint32_t code)
-{
+static void gen_x87_reg(DisasContext *s, uint32_t code) {
     IRFunc *f = s->f;
     unsigned op = code >> 8, modrm = code & 0xff;
     if (op == 0xdf && modrm == 0xe0) { /* FNSTSW AX */
@@ -119,8 +112,7 @@ static void gen_x87_reg(DisasContext *s, uint32_t code)
 
 /* ---- memory forms ---- */
 
-static void gen_x87_mem(DisasContext *s, uint32_t code)
-{
+static void gen_x87_mem(DisasContext *s, uint32_t code) {
     IRFunc *f = s->f;
     unsigned op = code >> 8, reg = (code >> 3) & 7;
     IRTemp ea = gen_ea_offset(s);
@@ -161,8 +153,7 @@ static void gen_x87_mem(DisasContext *s, uint32_t code)
 
 /* ---- entry points ---- */
 
-bool x86_tr_x87(DisasContext *s, X86Insn *insn)
-{
+bool x86_tr_x87(DisasContext *s, X86Insn *insn) {
     if (insn->opcode == 0x9b) {
         /* WAIT/FWAIT: #NM only when both MP and TS are set (SDM vol. 3A table 2-2). */
         if ((s->flags & (HF_MP | HF_TS)) == (HF_MP | HF_TS)) {
@@ -188,15 +179,15 @@ bool x86_tr_x87(DisasContext *s, X86Insn *insn)
     return true;
 }
 
-bool x86_tr_fxsave(DisasContext *s, X86Insn *insn)
-{
+bool x86_tr_fxsave(DisasContext *s, X86Insn *insn) {
     if (insn->map != X86_MAP_0F || insn->opcode != 0xae || !insn->mem || (insn->reg & 7) > 1) {
         return false;
     }
     if (gen_x87_check_nm(s)) {
         return true;
     }
-    uint32_t fl = ((insn->rex & X86_REX_W) ? X86_FXSAVE_REXW : 0) | (s->code64 ? X86_FXSAVE_LONG : 0);
+    uint32_t fl =
+        ((insn->rex & X86_REX_W) ? X86_FXSAVE_REXW : 0) | (s->code64 ? X86_FXSAVE_LONG : 0);
     IRTemp args[3] = {gen_lea_modrm(s), ir_const(s->f, (uint64_t)s->mmu_idx), ir_const(s->f, fl)};
     gen_helper(s, (insn->reg & 7) == 0 ? h_fxsave : h_fxrstor, 3, args);
     return true;
@@ -204,8 +195,7 @@ bool x86_tr_fxsave(DisasContext *s, X86Insn *insn)
 
 /* ---- registration ---- */
 
-void x86_tr_x87_init(void)
-{
+void x86_tr_x87_init(void) {
     const uint32_t R = IR_CALL_MAY_RAISE, RN = IR_CALL_MAY_RAISE | IR_CALL_NO_WRITE_GLOBALS;
     static const IRArgType a_env[] = {IR_ARG_PTR};
     static const IRArgType a_i32[] = {IR_ARG_PTR, IR_ARG_I32};
@@ -216,16 +206,16 @@ void x86_tr_x87_init(void)
     h_op = x86_helper_register("x87_op", (void *)helper_x87_op, IR_ARG_VOID, 2, a_i32, RN);
     /* FCOMI/FUCOMI(P) write ZF PF CF through x86_eflags_set: the lazy-flag globals change. */
     h_op_comi = x86_helper_register("x87_op_comi", (void *)helper_x87_op, IR_ARG_VOID, 2, a_i32, R);
-    h_fcmov = x86_helper_register("x87_fcmov", (void *)helper_x87_fcmov, IR_ARG_VOID, 3,
-                                  a_i32_i32, RN);
-    h_op_m32 = x86_helper_register("x87_op_m32", (void *)helper_x87_op_m32, IR_ARG_VOID, 3,
-                                   a_i32_i32, RN);
-    h_op_m64 = x86_helper_register("x87_op_m64", (void *)helper_x87_op_m64, IR_ARG_VOID, 3,
-                                   a_i32_i64, RN);
-    h_ld_m80 = x86_helper_register("x87_ld_m80", (void *)helper_x87_ld_m80, IR_ARG_VOID, 4,
-                                   a_mem, RN);
-    h_st_mem = x86_helper_register("x87_st_mem", (void *)helper_x87_st_mem, IR_ARG_VOID, 4,
-                                   a_mem, RN);
+    h_fcmov =
+        x86_helper_register("x87_fcmov", (void *)helper_x87_fcmov, IR_ARG_VOID, 3, a_i32_i32, RN);
+    h_op_m32 =
+        x86_helper_register("x87_op_m32", (void *)helper_x87_op_m32, IR_ARG_VOID, 3, a_i32_i32, RN);
+    h_op_m64 =
+        x86_helper_register("x87_op_m64", (void *)helper_x87_op_m64, IR_ARG_VOID, 3, a_i32_i64, RN);
+    h_ld_m80 =
+        x86_helper_register("x87_ld_m80", (void *)helper_x87_ld_m80, IR_ARG_VOID, 4, a_mem, RN);
+    h_st_mem =
+        x86_helper_register("x87_st_mem", (void *)helper_x87_st_mem, IR_ARG_VOID, 4, a_mem, RN);
     h_fwait = x86_helper_register("fwait", (void *)helper_fwait, IR_ARG_VOID, 1, a_env, RN);
     h_fldcw = x86_helper_register("fldcw", (void *)helper_fldcw, IR_ARG_VOID, 2, a_i32, RN);
     h_fnstsw = x86_helper_register("fnstsw", (void *)helper_fnstsw, IR_ARG_I32, 1, a_env,
