@@ -364,8 +364,7 @@ static void gen_alu_locked(DisasContext *s, AluOp op, int ot, IRTemp addr, IRTem
     IRTemp rm = ir_temp_new(f);
     ir_binopi(f, IR_AND, IR_I64, rm, r, ot_mask(ot));
     ir_mov(f, IR_I64, res, rm);
-    IRTemp seen = ir_temp_new(f);
-    ir_atomic_cmpxchg(f, seen, la, old, res, (MemOp)ot, s->mmu_idx);
+    IRTemp seen = gen_cmpxchg_mem(s, ot, la, old, res);
     ir_brcond(f, IR_I64, IR_COND_NE, seen, old, retry);
     gen_alu_flags(s, op, ot, old, lb, res, lcf);
 }
@@ -497,9 +496,14 @@ bool x86_tr_shift(DisasContext *s, X86Insn *insn)
     default:
         return false;
     }
+    if (ot == 2 && !insn->mem) {
+        /* A 32-bit register destination is written even for a masked count of 0: its upper
+         * half is cleared (SDM 3.4.1.1; what hosts do). */
+        gen_rm_write(s, ot, IR_TEMP_NONE, gen_rm_read(s, ot, NULL));
+    }
     if (const_count && cval == 0) {
-        /* A masked count of 0 changes nothing (not even the flags) but still accesses the
-         * operand (a fault is taken). */
+        /* A masked count of 0 changes nothing else (not even the flags) but still accesses
+         * the operand (a fault is taken). */
         gen_rm_read(s, ot, NULL);
         return true;
     }
@@ -719,8 +723,7 @@ bool x86_tr_bitop(DisasContext *s, X86Insn *insn)
             if (insn->mem) {
                 if (insn->prefixes & X86_PFX_LOCK) {
                     /* LOCK BTS/BTR/BTC: compare-and-swap of the whole operand. */
-                    IRTemp seen = ir_temp_new(f);
-                    ir_atomic_cmpxchg(f, seen, addr, val, nv, (MemOp)ot, s->mmu_idx);
+                    IRTemp seen = gen_cmpxchg_mem(s, ot, addr, val, nv);
                     /* A lost race is retried from the instruction start. */
                     int ok = ir_label_new(f);
                     ir_brcond(f, IR_I64, IR_COND_EQ, seen, val, ok);

@@ -156,7 +156,7 @@ bool x86_tr_mov(DisasContext *s, X86Insn *insn)
             /* the byte register of ModRM.rm (AH..BH without REX) */
             v = gen_reg_read(s, 0, insn_byte_reg(insn, insn->rm));
         }
-        gen_reg_write(s, ot, insn->reg, gen_ext_op(s, v, from, m[4] == 's'));
+        gen_reg_write(s, ot, insn->reg, gen_ext_op(s, v, from, m[3] == 's'));
         return true;
     }
     if (!strcmp(m, "movsxd")) {
@@ -257,8 +257,7 @@ bool x86_tr_xchg(DisasContext *s, X86Insn *insn)
         int retry = ir_label_new(f);
         ir_set_label(f, retry);
         ir_mov(f, IR_I64, old, gen_ld(s, ot, la));
-        IRTemp seen = ir_temp_new(f);
-        ir_atomic_cmpxchg(f, seen, la, old, lr, (MemOp)ot, s->mmu_idx);
+        IRTemp seen = gen_cmpxchg_mem(s, ot, la, old, lr);
         ir_brcond(f, IR_I64, IR_COND_NE, seen, old, retry);
         gen_regop_write(s, ot, old);
         return true;
@@ -277,8 +276,7 @@ bool x86_tr_xchg(DisasContext *s, X86Insn *insn)
             IRTemp t = ir_temp_new(f);
             ir_add(f, IR_I64, t, old, lb);
             ir_binopi(f, IR_AND, IR_I64, ls, t, ot_mask(ot));
-            IRTemp seen = ir_temp_new(f);
-            ir_atomic_cmpxchg(f, seen, la, old, ls, (MemOp)ot, s->mmu_idx);
+            IRTemp seen = gen_cmpxchg_mem(s, ot, la, old, ls);
             ir_brcond(f, IR_I64, IR_COND_NE, seen, old, retry);
             gen_regop_write(s, ot, old);
             ir_mov(f, IR_I64, cpu_cc_src, lb);
@@ -296,23 +294,25 @@ bool x86_tr_xchg(DisasContext *s, X86Insn *insn)
         return true;
     }
     if (!strcmp(m, "cmpxchg")) {
-        IRTemp acc = gen_reg_read(s, ot, R_EAX), src = gen_regop_read(s, ot);
-        IRTemp old = ir_temp_new(f);
+        IRTemp lacc = ir_temp_new_local(f), lsrc = ir_temp_new_local(f);
+        IRTemp lold = ir_temp_new_local(f);
+        ir_mov(f, IR_I64, lacc, gen_reg_read(s, ot, R_EAX));
+        ir_mov(f, IR_I64, lsrc, gen_regop_read(s, ot));
+        int same = ir_label_new(f);
         if (insn->mem) {
             /* Memory forms are atomic (the locked form must be; the plain one may be). */
-            IRTemp addr = gen_lea_modrm(s);
-            ir_atomic_cmpxchg(f, old, addr, acc, src, (MemOp)ot, s->mmu_idx);
+            ir_mov(f, IR_I64, lold, gen_cmpxchg_mem(s, ot, gen_lea_modrm(s), lacc, lsrc));
         } else {
-            IRTemp cur = gen_rm_read(s, ot, NULL), nv = ir_temp_new(f);
-            ir_mov(f, IR_I64, old, cur);
-            ir_movcond(f, IR_I64, IR_COND_EQ, nv, cur, acc, src, cur);
-            gen_rm_write(s, ot, IR_TEMP_NONE, nv);
+            /* A register destination is written only on success: on failure a 32-bit
+             * destination keeps its upper half (what hosts do; the SDM's "written back"
+             * would zero-extend it). */
+            int fail = ir_label_new(f);
+            ir_mov(f, IR_I64, lold, gen_rm_read(s, ot, NULL));
+            ir_brcond(f, IR_I64, IR_COND_NE, lold, lacc, fail);
+            gen_rm_write(s, ot, IR_TEMP_NONE, lsrc);
+            ir_set_label(f, fail);
         }
         /* rAX = old (only written when they differ: a 32-bit write would zero-extend). */
-        int same = ir_label_new(f);
-        IRTemp lold = ir_temp_new_local(f), lacc = ir_temp_new_local(f);
-        ir_mov(f, IR_I64, lold, old);
-        ir_mov(f, IR_I64, lacc, acc);
         ir_mov(f, IR_I64, cpu_cc_src, lold);
         IRTemp d = ir_temp_new(f);
         ir_sub(f, IR_I64, d, lacc, lold);
@@ -332,14 +332,14 @@ bool x86_tr_xchg(DisasContext *s, X86Insn *insn)
             return true;
         }
         /* 8 bytes: one host compare-and-swap of EDX:EAX against [addr]. */
-        IRTemp cmp = ir_temp_new(f), nv = ir_temp_new(f), t = ir_temp_new(f), old = ir_temp_new(f);
+        IRTemp cmp = ir_temp_new_local(f), nv = ir_temp_new(f), t = ir_temp_new(f);
         ir_unop(f, IR_EXT32U, IR_I64, cmp, cpu_regs[R_EAX]);
         ir_binopi(f, IR_SHL, IR_I64, t, cpu_regs[R_EDX], 32);
         ir_or(f, IR_I64, cmp, cmp, t);
         ir_unop(f, IR_EXT32U, IR_I64, nv, cpu_regs[R_EBX]);
         ir_binopi(f, IR_SHL, IR_I64, t, cpu_regs[R_ECX], 32);
         ir_or(f, IR_I64, nv, nv, t);
-        ir_atomic_cmpxchg(f, old, addr, cmp, nv, MO_64, s->mmu_idx);
+        IRTemp old = gen_cmpxchg_mem(s, 3, addr, cmp, nv);
         IRTemp eq = ir_temp_new(f);
         ir_setcond(f, IR_I64, IR_COND_EQ, eq, old, cmp);
         gen_compute_eflags(s);

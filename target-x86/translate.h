@@ -115,6 +115,10 @@ IRTemp gen_seg_linear(DisasContext *s, int seg, IRTemp offset);
 /* Guest loads/stores of size ot (zero-extended) at a linear address, at the current CPL. */
 IRTemp gen_ld(DisasContext *s, int ot, IRTemp addr);
 void gen_st(DisasContext *s, int ot, IRTemp addr, IRTemp val);
+/* Atomic compare-and-swap of size ot at a linear address: returns the old value (a LOCAL temp,
+ * zero-extended); [addr] = newv when it equalled cmp (zero-extended at size ot). Misaligned
+ * operands are handled (x86 allows them). Uses labels: earlier plain temps die. */
+IRTemp gen_cmpxchg_mem(DisasContext *s, int ot, IRTemp addr, IRTemp cmp, IRTemp newv);
 
 /* ---- operands of the decoded instruction ---- */
 /* r/m operand (register or memory) at size ot. For memory, *addr receives the linear
