@@ -234,7 +234,9 @@ static void excp_deliver_long(CPUX86State *env, int vector, int kind, uint32_t e
     }
     uint64_t rsp = env->regs[R_ESP];
     if (ist != 0) {
-        rsp = x86_tss_get_stack64(env, 3 + ist - 1, ext);
+        /* 64-bit TSS (SDM vol. 3A figure 7-11): RSP0-2 at 4, 12, 20, a reserved quadword at
+         * 28, IST1 at 36: slot ist + 3 of x86_tss_get_stack64's 8-byte slots from offset 4. */
+        rsp = x86_tss_get_stack64(env, 3 + ist, ext);
     } else if (inner) {
         rsp = x86_tss_get_stack64(env, dpl, ext);
     }
