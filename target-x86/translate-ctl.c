@@ -636,7 +636,7 @@ bool x86_tr_system(DisasContext *s, X86Insn *insn)
         return true;
     }
     if (!strcmp(m, "sysret") || !strcmp(m, "sysexit")) {
-        IRTemp a = ir_const(f, (insn->rex & X86_REX_W) ? 2 : 1);
+        IRTemp a = ir_const(f, (insn->rex & X86_REX_W) ? MO_64 : MO_32); /* a MemOp */
         gen_helper(s, m[3] == 'r' ? h_sysret : h_sysexit, 1, &a);
         s->cc_op = X86_CC_OP_DYNAMIC;
         ir_exit_tb(f, 0);
