@@ -378,7 +378,7 @@ bool x86_tr_branch(DisasContext *s, X86Insn *insn)
         }
         s->cc_op = X86_CC_OP_DYNAMIC;
         gen_end_tb_update(s);
-        ir_exit_tb(f, 0);
+        gen_exit_tb(s);
         s->is_jmp = X86_DISAS_NORETURN;
         return true;
     }
@@ -393,7 +393,7 @@ bool x86_tr_branch(DisasContext *s, X86Insn *insn)
             gen_helper(s, h_iret, 1, &a);
         }
         s->cc_op = X86_CC_OP_DYNAMIC;
-        ir_exit_tb(f, 0);
+        gen_exit_tb(s);
         s->is_jmp = X86_DISAS_NORETURN;
         return true;
     }
@@ -631,7 +631,7 @@ bool x86_tr_system(DisasContext *s, X86Insn *insn)
         IRTemp a = ir_const(f, s_eip_next(s));
         gen_helper(s, h_syscall, 1, &a);
         s->cc_op = X86_CC_OP_DYNAMIC;
-        ir_exit_tb(f, 0);
+        gen_exit_tb(s);
         s->is_jmp = X86_DISAS_NORETURN;
         return true;
     }
@@ -639,14 +639,14 @@ bool x86_tr_system(DisasContext *s, X86Insn *insn)
         IRTemp a = ir_const(f, (insn->rex & X86_REX_W) ? MO_64 : MO_32); /* a MemOp */
         gen_helper(s, m[3] == 'r' ? h_sysret : h_sysexit, 1, &a);
         s->cc_op = X86_CC_OP_DYNAMIC;
-        ir_exit_tb(f, 0);
+        gen_exit_tb(s);
         s->is_jmp = X86_DISAS_NORETURN;
         return true;
     }
     if (!strcmp(m, "sysenter")) {
         gen_helper(s, h_sysenter, 0, NULL);
         s->cc_op = X86_CC_OP_DYNAMIC;
-        ir_exit_tb(f, 0);
+        gen_exit_tb(s);
         s->is_jmp = X86_DISAS_NORETURN;
         return true;
     }

@@ -29,6 +29,22 @@ IRTemp cpu_rip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_op;
 
 static int helper_raise_exception_idx, helper_raise_exception_err_idx;
 static int helper_cc_compute_all_idx, helper_cc_compute_c_idx, helper_cc_test_idx;
+static int helper_single_step_idx;
+
+#define X86_DR6_BS (1u << 14) /* DR6.BS: single-step (SDM vol. 3A 17.2.3) */
+
+/* The single-step trap (SDM vol. 3A 17.3.1.4): after an instruction that began with TF = 1,
+ * #DB as a trap with DR6.BS set; env->rip already holds the next instruction. An instruction
+ * that opened the interrupt shadow (MOV SS, POP SS; STI too here) defers it: the next
+ * instruction is stepped as well, so its trap is the one delivered (SDM 6.8.3). */
+static void helper_single_step(CPUX86State *env)
+{
+    if (env->hflags & HF_INHIBIT_IRQ) {
+        return;
+    }
+    env->dr[6] |= X86_DR6_BS;
+    x86_raise_exception(env, 1);
+}
 
 /* ---- helpers ---- */
 
@@ -113,6 +129,9 @@ void x86_translate_init(void)
     helper_raise_exception_err_idx =
         x86_helper_register("raise_exception_err", (void *)helper_raise_exception_err,
                             IR_ARG_VOID, 3, a2, IR_CALL_MAY_RAISE);
+    static const IRArgType a0[] = {IR_ARG_PTR};
+    helper_single_step_idx = x86_helper_register("single_step", (void *)helper_single_step,
+                                                 IR_ARG_VOID, 1, a0, IR_CALL_MAY_RAISE);
     static const IRArgType cc4[] = {IR_ARG_I64, IR_ARG_I64, IR_ARG_I64, IR_ARG_I64};
     static const IRArgType cc5[] = {IR_ARG_I32, IR_ARG_I64, IR_ARG_I64, IR_ARG_I64, IR_ARG_I64};
     helper_cc_compute_all_idx = x86_helper_register(
@@ -565,11 +584,20 @@ void gen_jmp_eip(DisasContext *s, int slot, uint64_t eip)
     gen_jmp_reg(s, t);
 }
 
+void gen_exit_tb(DisasContext *s)
+{
+    if (s->flags & HF_TF) {
+        IRTemp env = s->f->env;
+        ir_call(s->f, helper_single_step_idx, IR_TEMP_NONE, &env, 1);
+    }
+    ir_exit_tb(s->f, 0);
+}
+
 void gen_jmp_reg(DisasContext *s, IRTemp eip)
 {
     ir_mov(s->f, IR_I64, cpu_rip, eip);
     if ((s->tb->cflags & CF_SINGLE_STEP) || (s->flags & HF_TF)) {
-        ir_exit_tb(s->f, 0);
+        gen_exit_tb(s);
     } else {
         gen_lookup_and_goto_ptr(s->f, cpu_rip);
     }
@@ -795,14 +823,14 @@ int x86_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
     case X86_DISAS_TOO_MANY:
         if (flags & (HF_INHIBIT_IRQ | HF_TF)) {
             ir_movi(f, IR_I64, cpu_rip, s_eip(&s));
-            ir_exit_tb(f, 0);
+            gen_exit_tb(&s);
         } else {
             gen_jmp_eip(&s, 0, s_eip(&s));
         }
         break;
     case X86_DISAS_UPDATE:
         ir_movi(f, IR_I64, cpu_rip, s_eip(&s));
-        ir_exit_tb(f, 0);
+        gen_exit_tb(&s);
         break;
     default:
         break;

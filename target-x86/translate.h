@@ -157,6 +157,9 @@ void gen_jmp_reg(DisasContext *s, IRTemp eip);
 void gen_sync_rip(DisasContext *s);
 /* Ends the TB after this instruction with a return to the loop (state changed). */
 void gen_end_tb_update(DisasContext *s);
+/* Returns to the loop with env->rip already stored (the instruction completed): under TF
+ * it first raises the single-step #DB trap. */
+void gen_exit_tb(DisasContext *s);
 
 /* ---- exceptions ---- */
 void gen_exception(DisasContext *s, int vector);
