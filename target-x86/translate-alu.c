@@ -723,10 +723,15 @@ bool x86_tr_bitop(DisasContext *s, X86Insn *insn)
             if (insn->mem) {
                 if (insn->prefixes & X86_PFX_LOCK) {
                     /* LOCK BTS/BTR/BTC: compare-and-swap of the whole operand. */
-                    IRTemp seen = gen_cmpxchg_mem(s, ot, addr, val, nv);
+                    /* val and bit are needed after the labels of gen_cmpxchg_mem */
+                    IRTemp lval = ir_temp_new_local(f), lbit = ir_temp_new_local(f);
+                    ir_mov(f, IR_I64, lval, val);
+                    ir_mov(f, IR_I64, lbit, bit);
+                    IRTemp seen = gen_cmpxchg_mem(s, ot, addr, lval, nv);
+                    bit = lbit;
                     /* A lost race is retried from the instruction start. */
                     int ok = ir_label_new(f);
-                    ir_brcond(f, IR_I64, IR_COND_EQ, seen, val, ok);
+                    ir_brcond(f, IR_I64, IR_COND_EQ, seen, lval, ok);
                     ir_movi(f, IR_I64, cpu_rip, s_eip(s));
                     ir_exit_tb(f, 0);
                     ir_set_label(f, ok);

@@ -57,9 +57,10 @@ static void helper_popf(CPUX86State *env, uint64_t value, uint32_t ot)
     x86_eflags_set(env, (uint32_t)value, mask);
 }
 
-/* CMPXCHG8B (size 2) / CMPXCHG16B (size 3) on [addr]: not lock-free on the host for 16 bytes,
- * so it runs with every other vCPU stopped would be needed for full atomicity; a 16-byte host
- * compare-and-swap is used instead (cmpxchg16b on the x86-64 host). */
+/* CMPXCHG16B (size 3) on [addr]: two 8-byte loads and stores, so it is atomic against this
+ * vCPU only. KNOWN GAP: SMP guests need it atomic against the others too (a host 16-byte
+ * compare-and-swap on the RAM pointer, or an exclusive section); CMPXCHG8B uses the 8-byte host
+ * compare-and-swap through gen_cmpxchg_mem. */
 static void helper_cmpxchg16b(CPUX86State *env, uint64_t addr, uint32_t sh)
 {
     CPUState *cpu = cpu_from_env(env);
