@@ -333,6 +333,14 @@ static bool x86_tlb_fill(CPUState *cpu, uint64_t vaddr, int access, int mmu_idx,
         *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
         return true;
     }
+    /* IA-32e mode: a non-canonical address faults before any walk (SDM 3.3.7.1); #GP(0) —
+     * a stack access would take #SS(0), which the softmmu cannot tell apart here. */
+    if ((env->hflags & HF_LMA) && (uint64_t)((int64_t)(vaddr << 16) >> 16) != vaddr) {
+        if (probe) {
+            return false;
+        }
+        x86_raise_exception_err(env, 13, 0);
+    }
     X86WalkRegs r;
     x86_walk_regs(env, &r);
     X86Access acc = {

@@ -754,6 +754,14 @@ bool x86_tr_bitop(DisasContext *s, X86Insn *insn)
     }
     IRTemp src = gen_rm_read(s, ot, NULL);
     IRTemp r = ir_temp_new(f);
+    /* F3 0F BC/BD on a CPU without BMI1/LZCNT (CPUID 7.EBX[3], 80000001h.ECX[5]) is a REP
+     * prefix on BSF/BSR, and runs as that (SDM LZCNT/TZCNT compatibility note). */
+    const X86CPUModel *model = x86_cpu(s->cpu)->model;
+    if (!strcmp(m, "lzcnt") && !(model->ext_features_ecx & (1u << 5))) {
+        m = "bsr";
+    } else if (!strcmp(m, "tzcnt") && !(model->leaf7_ebx & (1u << 3))) {
+        m = "bsf";
+    }
     if (!strcmp(m, "bsf") || !strcmp(m, "bsr")) {
         /* Source 0: ZF = 1 and the destination keeps its value (what AMD documents and
          * Intel CPUs do). */
@@ -771,7 +779,6 @@ bool x86_tr_bitop(DisasContext *s, X86Insn *insn)
         return true;
     }
     if (!strcmp(m, "popcnt")) {
-        r = gen_helper(s, h_popcnt, 0, NULL);
         IRTemp args[1] = {src};
         ir_call(f, h_popcnt, r, args, 1);
         gen_reg_write(s, ot, insn->reg, r);
