@@ -257,6 +257,10 @@ typedef struct CPUX86State {
     /* ---- SSE ---- */
     _Alignas(16) uint64_t xmm[16][2]; /* XMMn: [0] bits 63:0, [1] bits 127:64 */
     uint32_t mxcsr;
+    /* scratch for SSE/MMX memory operands: the translator loads them here and passes
+     * pointers to the helpers (target-x86/translate-sse.c) */
+    _Alignas(16) uint64_t xmm_t0[2];
+    uint64_t mmx_t0;
 
     /* ---- SMM (issue 7) ---- */
     uint64_t smbase;

@@ -16,11 +16,6 @@
 
 #include "target-x86/sse-helper.h"
 
-/* excp-helper.c and cpu.c are not in main yet: weak references keep Tandem linking. */
-#pragma weak x86_raise_exception
-#pragma weak x86_raise_exception_err
-#pragma weak x86_eflags_set
-
 typedef float SseV __attribute__((vector_size(16)));
 
 /* Kinds of result, for the exact-tiny underflow check. */
@@ -51,9 +46,6 @@ static uint32_t fp_host_leave(uint32_t saved)
 
 static void fp_raise(CPUX86State *env, int vector)
 {
-    if (!x86_raise_exception) {
-        abort(); /* only before excp-helper.c exists (unit tests define their own) */
-    }
     x86_raise_exception(env, vector);
 }
 
@@ -213,7 +205,7 @@ void helper_sse_fp(CPUX86State *env, void *d, void *s, uint32_t op, uint32_t imm
     memcpy(&va, d, dn);
     memcpy(&vb, s, (op == SSE_CVTPI2PS || op == SSE_CVTPI2PD) ? 8 : 16);
     if (to_mmx || fp_in_mmx(env, s)) {
-        sse_mmx_enter(env); /* SDM 9.5.1: MMX-register operands switch to MMX state */
+        x86_fpu_enter_mmx(env); /* SDM 9.5.1: MMX-register operands switch to MMX state */
     }
     if (op == SSE_CVTPS2PI || op == SSE_CVTTPS2PI) {
         vb.q[1] = 0; /* only the low two floats are converted: no flags from the others */
@@ -395,9 +387,6 @@ void helper_sse_comis(CPUX86State *env, void *d, void *s, uint32_t op)
 void helper_sse_ldmxcsr(CPUX86State *env, uint32_t val)
 {
     if (val & ~MXCSR_DEFINED) {
-        if (!x86_raise_exception_err) {
-            abort();
-        }
         x86_raise_exception_err(env, X86_EXCP_GP, 0);
     }
     env->mxcsr = val;

@@ -21,12 +21,8 @@
 #include <stdint.h>
 
 #include "target-x86/cpu.h"
-
-/* Until target-x86/excp-helper.h lands: the raise functions of the contract (x86-contract.md),
- * referenced weakly by the sse files (see sse-fp.c) so that Tandem links without them. */
-__attribute__((noreturn)) void x86_raise_exception(CPUX86State *env, int vector);
-__attribute__((noreturn)) void x86_raise_exception_err(CPUX86State *env, int vector,
-                                                       uint32_t error_code);
+#include "target-x86/excp-helper.h"
+#include "target-x86/fpu-x87.h"
 
 /* 128-bit register image as the host (little-endian, like the guest) sees it. */
 typedef union X86Vec {
@@ -120,8 +116,6 @@ uint64_t helper_sse_movmsk(CPUX86State *env, void *s, uint32_t size_w);
 void helper_sse_ptest(CPUX86State *env, void *d, void *s);
 /* EMMS: every x87 tag empty (SDM vol. 2 EMMS). */
 void helper_sse_emms(CPUX86State *env);
-/* Puts the x87 unit into MMX state (SDM vol. 1, 9.5.1); stands in for x86_fpu_enter_mmx. */
-void sse_mmx_enter(CPUX86State *env);
 
 /* ---- SIMD floating point: helper_sse_fp(env, d, s, op, imm) ---- */
 typedef enum X86SseFpOp {

@@ -4,7 +4,7 @@
  * page per op; element numbering little-endian like the host).
  *
  * Every op reads both operands into local copies before writing d, so d == s and d == XMM0
- * (PBLENDVB) are safe. MMX forms (SSE_W64) work on 8 bytes, call sse_mmx_enter and set the
+ * (PBLENDVB) are safe. MMX forms (SSE_W64) work on 8 bytes, call x86_fpu_enter_mmx and set the
  * exponent of the written register to 0xFFFF (SDM vol. 1, 9.5.1). Owner vCPU thread only;
  * nothing here raises.
  */
@@ -12,20 +12,11 @@
 
 #include "target-x86/sse-helper.h"
 
-/* cpu.c is not in main yet: a weak reference keeps Tandem linking (drop once it lands). */
-#pragma weak x86_eflags_set
-
 /* ---- saturation (SDM vol. 1, 4.6.1) ---- */
 static int8_t sat_s8(int v) { return v > 127 ? 127 : v < -128 ? -128 : (int8_t)v; }
 static uint8_t sat_u8(int v) { return v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v; }
 static int16_t sat_s16(int v) { return v > 32767 ? 32767 : v < -32768 ? -32768 : (int16_t)v; }
 static uint16_t sat_u16(int v) { return v > 65535 ? 65535 : v < 0 ? 0 : (uint16_t)v; }
-
-void sse_mmx_enter(CPUX86State *env)
-{
-    env->fpstt = 0;
-    memset(env->fptags, 0, sizeof(env->fptags));
-}
 
 void helper_sse_emms(CPUX86State *env)
 {
@@ -119,7 +110,7 @@ void helper_sse_int(CPUX86State *env, void *d, void *s, uint32_t opw, uint32_t i
     }
     memcpy(&m, env->xmm[0], 16);
     if (n == 8) {
-        sse_mmx_enter(env);
+        x86_fpu_enter_mmx(env);
     }
     switch (op) {
     case SSE_PADDB: for (unsigned i = 0; i < n; i++) r.b[i] = a.b[i] + b.b[i]; break;
@@ -374,7 +365,7 @@ void helper_sse_insert(CPUX86State *env, void *d, uint64_t val, uint32_t size_w,
     X86Vec r = {0};
     memcpy(&r, d, n);
     if (n == 8) {
-        sse_mmx_enter(env);
+        x86_fpu_enter_mmx(env);
     }
     unsigned idx = imm & (n / size - 1);
     memcpy(&r.b[idx * size], &val, size);
@@ -386,7 +377,7 @@ uint64_t helper_sse_extract(CPUX86State *env, void *s, uint32_t size_w, uint32_t
     unsigned n = (size_w & SSE_W64) ? 8 : 16, size = size_w & SSE_OP_MASK;
     uint64_t val = 0;
     if (n == 8) {
-        sse_mmx_enter(env);
+        x86_fpu_enter_mmx(env);
     }
     memcpy(&val, (uint8_t *)s + (imm & (n / size - 1)) * size, size);
     return val;
@@ -398,7 +389,7 @@ uint64_t helper_sse_movmsk(CPUX86State *env, void *s, uint32_t size_w)
     const uint8_t *p = s;
     uint64_t mask = 0;
     if (n == 8) {
-        sse_mmx_enter(env);
+        x86_fpu_enter_mmx(env);
     }
     for (unsigned i = 0; i < n / size; i++) {
         mask |= (uint64_t)(p[i * size + size - 1] >> 7) << i;

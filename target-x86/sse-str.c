@@ -10,9 +10,6 @@
 
 #include "target-x86/sse-helper.h"
 
-/* cpu.c is not in main yet: a weak reference keeps Tandem linking (drop once it lands). */
-#pragma weak x86_eflags_set
-
 /* Element i of v in format fmt (imm[1:0]: 0 ub, 1 uw, 2 sb, 3 sw) as an int. */
 static int str_elem(const X86Vec *v, unsigned fmt, unsigned i)
 {
