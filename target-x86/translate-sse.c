@@ -191,7 +191,8 @@ static void load_scratch(DisasContext *s, int32_t off, unsigned bytes, bool alig
 }
 
 /* Pointer to the r/m vector operand: register rm (MMX when mm), or the memory operand loaded
- * into a scratch (bytes of it; 16-byte operands aligned unless unaligned). */
+ * into a scratch (bytes of it; 16-byte operands aligned unless unaligned). The alignment check
+ * is a branch, which ends the life of TEMP temps: call this before making the other operands. */
 static IRTemp rm_ptr(DisasContext *s, bool mm, unsigned bytes, bool unaligned)
 {
     const X86Insn *insn = s->insn;
@@ -496,7 +497,7 @@ static bool gen_sse_move(DisasContext *s, const char *m)
         for (int i = 0; i < 2; i++) {
             /* SDM MOVSLDUP: dwords 0,0,2,2; MOVSHDUP: 1,1,3,3 */
             IRTemp e = ir_temp_new(f);
-            if (m[3] == 'h') {
+            if (m[4] == 'h') {
                 ir_binopi(f, IR_SHR, IR_I64, e, q[i], 32);
             } else {
                 ir_unop(f, IR_EXT32U, IR_I64, e, q[i]);
@@ -729,14 +730,15 @@ bool x86_tr_sse(DisasContext *s, X86Insn *insn)
         !strcmp(m, "comisd")) {
         bool dbl = m[strlen(m) - 1] == 'd';
         uint32_t op = (dbl ? 2 : 0) | (m[0] == 'u' ? 1 : 0);
-        IRTemp args[3] = {gen_env_ptr(s, xmm_off(insn->reg)), rm_ptr(s, false, dbl ? 8 : 4, true),
-                          ir_const(f, op)};
+        IRTemp sp = rm_ptr(s, false, dbl ? 8 : 4, true);
+        IRTemp args[3] = {gen_env_ptr(s, xmm_off(insn->reg)), sp, ir_const(f, op)};
         gen_helper(s, h_comis, 3, args);
         s->cc_op = CC_OP_EFLAGS; /* x86_eflags_set leaves cc_op = CC_OP_EFLAGS */
         return true;
     }
     if (!strcmp(m, "ptest")) {
-        IRTemp args[2] = {gen_env_ptr(s, xmm_off(insn->reg)), rm_ptr(s, false, 16, false)};
+        IRTemp sp = rm_ptr(s, false, 16, false); /* first: its alignment check ends a block */
+        IRTemp args[2] = {gen_env_ptr(s, xmm_off(insn->reg)), sp};
         gen_helper(s, h_ptest, 2, args);
         s->cc_op = CC_OP_EFLAGS;
         return true;
@@ -745,8 +747,9 @@ bool x86_tr_sse(DisasContext *s, X86Insn *insn)
         /* PCMPESTRM/ESTRI/ISTRM/ISTRI: no alignment requirement (SDM vol. 1, 12.10.3) */
         uint32_t op = (m[4] == 'e' ? 0 : 2) | (m[8] == 'i' ? 1 : 0) |
                       ((insn->rex & X86_REX_W) ? SSE_STR_W : 0);
-        IRTemp args[4] = {gen_env_ptr(s, xmm_off(insn->reg)), rm_ptr(s, false, 16, true),
-                          ir_const(f, op), ir_const(f, (uint64_t)insn->imm & 0xff)};
+        IRTemp sp = rm_ptr(s, false, 16, true);
+        IRTemp args[4] = {gen_env_ptr(s, xmm_off(insn->reg)), sp, ir_const(f, op),
+                          ir_const(f, (uint64_t)insn->imm & 0xff)};
         gen_helper(s, h_pcmpstr, 4, args);
         s->cc_op = CC_OP_EFLAGS;
         return true;
