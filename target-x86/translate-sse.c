@@ -6,8 +6,8 @@
  * MMX registers are env fields (LD/ST on env), guest memory is two 64-bit accesses for 16
  * bytes. Every other operation calls a helper of sse-helper.h with pointers into env: the
  * registers, or the scratch env->xmm_t0 / env->mmx_t0 that a memory operand is loaded into
- * first (so a faulting load changes nothing). Checks in SDM order (vol. 3A table 12-? /
- * vol. 2 "SIMD Floating-Point Exceptions" sections): #UD when CR0.EM (or CR4.OSFXSR = 0 for
+ * first (so a faulting load changes nothing). Checks in SDM order (vol. 3A 2.5, and the
+ * "Exceptions" section of each vol. 2 page): #UD when CR0.EM (or CR4.OSFXSR = 0 for
  * SSE), #NM when CR0.TS, #GP(0) for a 16-byte memory operand that is not 16-byte aligned
  * except in the unaligned forms (MOVUPS/UPD/DQU, LDDQU, PCMPxSTRx; SDM vol. 1, 11.6.8 and
  * 12.10.3). The decode-time flags (EM/TS/OSFXSR) are part of the TB key, so the checks are
