@@ -22,12 +22,13 @@
 #include "target-x86/fpu-x87.h"
 #include "target-x86/sse-helper.h"
 #include "target-x86/translate.h"
+/* x86_tr_fxsave: FXSAVE/FXRSTOR, written by the x87 translator */
+#include "target-x86/translate-x87.h"
 
 #define OFF(field) X86_ENV_OFF(field)
 
 static int h_int, h_fp, h_cvtsi2s, h_cvts2si, h_comis, h_ldmxcsr, h_stmxcsr, h_pcmpstr;
 static int h_crc32, h_insert, h_extract, h_movmsk, h_ptest, h_emms, h_enter_mmx, h_maskmov;
-static int h_fxsave, h_fxrstor;
 
 /* ---- helpers of this file ---- */
 
@@ -69,7 +70,6 @@ void x86_tr_sse_init(void)
     static const IRArgType a_ext[] = {IR_ARG_PTR, IR_ARG_PTR, IR_ARG_I32, IR_ARG_I32};
     static const IRArgType a_ptest[] = {IR_ARG_PTR, IR_ARG_PTR, IR_ARG_PTR};
     static const IRArgType a_mask[] = {IR_ARG_PTR, IR_ARG_PTR, IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32};
-    static const IRArgType a_fx[] = {IR_ARG_PTR, IR_ARG_I64, IR_ARG_I32, IR_ARG_I32};
     const uint32_t nog = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS;
     static bool done;
     if (done) {
@@ -107,10 +107,6 @@ void x86_tr_sse_init(void)
                                       a_env, nog);
     h_maskmov = x86_helper_register("sse_maskmov", (void *)helper_sse_maskmov, IR_ARG_VOID, 5,
                                     a_mask, IR_CALL_MAY_RAISE);
-    h_fxsave = x86_helper_register("fxsave", (void *)helper_fxsave, IR_ARG_VOID, 4, a_fx,
-                                   IR_CALL_MAY_RAISE);
-    h_fxrstor = x86_helper_register("fxrstor", (void *)helper_fxrstor, IR_ARG_VOID, 4, a_fx,
-                                    IR_CALL_MAY_RAISE);
 }
 
 /* ---- operands ---- */
@@ -671,23 +667,9 @@ static bool gen_crc32(DisasContext *s)
     return true;
 }
 
-/* FXSAVE/FXRSTOR (0F AE /0 /1; SDM vol. 2 FXSAVE: #NM on CR0.TS or CR0.EM, #GP unless
- * 16-byte aligned, checked by the helper) and LDMXCSR/STMXCSR (0F AE /2 /3). */
+/* LDMXCSR/STMXCSR (0F AE /2 /3). FXSAVE/FXRSTOR are translate-x87.c's (x86_tr_fxsave). */
 static bool gen_sse_state(DisasContext *s, const char *m)
 {
-    X86Insn *insn = s->insn;
-    IRFunc *f = s->f;
-    if (!strcmp(m, "fxsave") || !strcmp(m, "fxrstor")) {
-        if (s->flags & (HF_EM | HF_TS)) {
-            gen_exception(s, EXCP_NM);
-            return true;
-        }
-        uint32_t fl = ((insn->rex & X86_REX_W) ? X86_FXSAVE_REXW : 0) |
-                      (s->code64 ? X86_FXSAVE_LONG : 0);
-        IRTemp args[3] = {gen_lea_modrm(s), ir_const(f, (uint64_t)s->mmu_idx), ir_const(f, fl)};
-        gen_helper(s, m[2] == 's' ? h_fxsave : h_fxrstor, 3, args);
-        return true;
-    }
     if (!strcmp(m, "ldmxcsr") || !strcmp(m, "stmxcsr")) {
         if (!sse_check(s, true)) {
             return true;
@@ -713,8 +695,10 @@ bool x86_tr_sse(DisasContext *s, X86Insn *insn)
     if (insn->entry->group == X86_GROUP_MISC) {
         return !strcmp(m, "crc32") && gen_crc32(s);
     }
-    if (!strcmp(m, "fxsave") || !strcmp(m, "fxrstor") || !strcmp(m, "ldmxcsr") ||
-        !strcmp(m, "stmxcsr")) {
+    if (!strcmp(m, "fxsave") || !strcmp(m, "fxrstor")) {
+        return x86_tr_fxsave(s, insn); /* translate-x87.h */
+    }
+    if (!strcmp(m, "ldmxcsr") || !strcmp(m, "stmxcsr")) {
         return gen_sse_state(s, m);
     }
     if (!strncmp(m, "xsave", 5) || !strcmp(m, "xrstor")) {
