@@ -390,30 +390,50 @@ void x86_cpu_set_intr(void *opaque, int n, int level)
     }
 }
 
-/* HLT ends for an interrupt the CPU can take (IF = 1), NMI, SMI or INIT (SDM HLT); kicks and
- * masked interrupts never end it (DESIGN.md rule 3). */
+/* HLT ends for an interrupt the CPU can take (IF = 1) or an NMI (SDM HLT); kicks and masked
+ * interrupts never end it (DESIGN.md rule 3). CPU_INTERRUPT_HARD is a level the interrupt
+ * controller keeps exact (the local APIC counts TPR/PPR in it). SMI, INIT and SIPI stay pending
+ * and unserved until issue 7 (SMM, AP start-up), so they do not wake the CPU either. */
 static bool x86_has_work(CPUState *cpu)
 {
     CPUX86State *env = x86_env(cpu);
     uint32_t req = atomic_load(&cpu->interrupt_request);
-    if (req & (CPU_INTERRUPT_NMI | CPU_INTERRUPT_SMI | CPU_INTERRUPT_INIT)) {
+    if (req & CPU_INTERRUPT_NMI) {
         return true;
     }
     return (req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK);
 }
 
+/* Events at an instruction boundary, highest priority first (SDM vol. 3A 6.9, table 6-2):
+ * NMI, then maskable interrupts (IF = 1). Both wait out the MOV SS / STI shadow. */
 static bool x86_exec_interrupt(CPUState *cpu, uint32_t request)
 {
     X86CPU *xcpu = x86_cpu(cpu);
     CPUX86State *env = &xcpu->env;
+    if (atomic_load(&cpu->power_state) != CPU_POWER_ON) {
+        return false; /* an AP waiting for INIT/SIPI takes nothing */
+    }
     if (env->hflags & HF_INHIBIT_IRQ) {
         return false;
     }
+    if (request & CPU_INTERRUPT_NMI) {
+        /* An edge: consumed here. TODO: NMIs are not blocked until the handler's IRET
+         * (SDM 6.7.1): that needs a CPU state bit that IRET clears. */
+        atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_NMI);
+        if (log_enabled(LOG_INT)) {
+            tlog("vCPU %d: NMI at %04x:%016" PRIx64 "\n", cpu->cpu_index,
+                 env->segs[R_CS].selector, env->rip);
+        }
+        x86_do_interrupt_hw(env, 2);
+        return true;
+    }
     if ((request & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK)) {
+        /* INTA: the controller moves the vector in service and updates HARD itself. */
         int vector = xcpu->get_interrupt ? xcpu->get_interrupt(xcpu) : -1;
         if (vector < 0) {
-            /* The source withdrew it (level dropped, masked meanwhile). */
-            if (!xcpu->has_interrupt || !xcpu->has_interrupt(xcpu)) {
+            /* The source withdrew it (level dropped, masked meanwhile). A board without
+             * has_interrupt drives HARD exactly itself. */
+            if (xcpu->has_interrupt && !xcpu->has_interrupt(xcpu)) {
                 atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_HARD);
             }
             return false;

@@ -7,12 +7,20 @@
  *        RTC 0x70, port 0x92, 16550 COM1 0x3f8 (IRQ 4), fw_cfg 0x510/0x514, ACPI PM 0x600
  *        (SCI IRQ 9), reset control 0xcf9, isa-debug-exit where -device puts it; ports 0x80
  *        and 0xed are quiet sinks; every other port reads all ones (-d guest_errors).
- *   MMIO: HPET 0xfed00000; unclaimed addresses read all ones (-d guest_errors).
+ *   MMIO: IOAPIC 0xfec00000, HPET 0xfed00000, local APICs 0xfee00000 (one region, the
+ *   accessing CPU picks its APIC); unclaimed addresses read all ones (-d guest_errors).
  *   ACPI tables (RSDP, RSDT/XSDT, FADT, FACS, DSDT with \_S5, MADT, HPET) at 0xe0000.
- * Interrupts reach the boot CPU through the 8259 (INTR).
+ * Interrupts: each ISA IRQ line drives both the 8259 input n and IOAPIC pin n, except IRQ 0
+ * which reaches IOAPIC pin 2 (the MADT's interrupt source override, hw/x86/acpi-build.c; the
+ * SCI, IRQ 9, is level-triggered there). The 8259's INTR goes to every local APIC's LINT0
+ * (virtual wire mode, MP spec 1.4 3.6.2.2: only the BSP's LINT0 is in ExtINT mode at reset);
+ * HPET routes go to IOAPIC pins. The local APIC drives its CPU's CPU_INTERRUPT_HARD/NMI/...
+ * request bits (APICCpuLink) and the CPU takes the vector from it (X86CPU.get_interrupt).
  * Everything here runs on the main thread (init before the vCPUs start, reset with the vCPUs
- * paused), except the A20 line handler, which runs where the gate was written (a vCPU thread
- * doing port I/O) and applies the change to each CPU on that CPU's thread.
+ * paused), except: the A20 line handler, which runs where the gate was written (a vCPU thread
+ * doing port I/O) and applies the change to each CPU on that CPU's thread; the interrupt line
+ * handlers and the APIC link, which run on any thread with the device lock held; and
+ * pc_get_interrupt, which runs on the owner vCPU thread and takes the lock itself.
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -24,7 +32,9 @@
 #include "hw/core/chardev.h"
 #include "hw/core/machine.h"
 #include "hw/input/i8042.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "hw/misc/debug-exit.h"
 #include "hw/misc/fw_cfg.h"
 #include "hw/misc/unassigned.h"
@@ -52,6 +62,8 @@ typedef struct PCMachineState {
     AddressSpace io;
     UnassignedRegion io_unassigned, mem_unassigned, port80, portED;
     I8259State pic;
+    APICBus apic_bus;
+    IOAPICState ioapic;
     I8254State pit;
     MC146818State rtc;
     Serial16550State uart;
@@ -70,24 +82,69 @@ typedef struct PCMachineState {
 
 /* ---- interrupts ---- */
 
-/* The 8259 is the only source of maskable interrupts on this board for now. */
+/* The MADT's interrupt source override: ISA IRQ 0 (PIT, HPET legacy timer 0) is GSI 2; every
+ * other ISA IRQ is the GSI of the same number. */
+static int pc_isa_irq_to_gsi(int irq) { return irq == 0 ? 2 : irq; }
+
+/* An ISA IRQ line: the 8259 input and the IOAPIC pin (called with the device lock held). */
+static void pc_isa_set_irq(void *opaque, int n, int level)
+{
+    PCMachineState *pcms = opaque;
+    i8259_set_irq(&pcms->pic, n, level);
+    ioapic_set_irq(&pcms->ioapic, pc_isa_irq_to_gsi(n), level);
+}
+
+static IRQLine pc_isa_irq(PCMachineState *pcms, int n)
+{
+    return (IRQLine){pc_isa_set_irq, pcms, n};
+}
+
+/* The 8259's INTR output: LINT0 of every local APIC (opaque = the Machine). */
+static void pc_pic_intr(void *opaque, int n, int level)
+{
+    (void)n;
+    Machine *m = opaque;
+    for (int i = 0; i < m->ncpus; i++) {
+        X86LocalAPIC *apic = x86_cpu(m->cpus[i])->apic;
+        if (apic) {
+            apic_set_lint(apic, 0, level);
+        }
+    }
+}
+
+/* APICCpuLink.request: any thread, device lock held; only request bits and a kick. */
+static void pc_apic_request(void *opaque, uint32_t bits, bool level)
+{
+    CPUState *cpu = &((X86CPU *)opaque)->parent;
+    if (level) {
+        atomic_fetch_or(&cpu->interrupt_request, bits);
+        cpu_kick(cpu);
+    } else {
+        atomic_fetch_and(&cpu->interrupt_request, ~bits);
+    }
+}
+
+/* APICCpuLink.get_tsc: the guest TSC of the APIC's CPU (TSC-deadline mode). The timer thread
+ * calls it too; tsc_offset changes only on WRMSR of that CPU, so a stale read merely fires
+ * the deadline timer early and apic-timer.c re-arms it. */
+static uint64_t pc_apic_get_tsc(void *opaque)
+{
+    return x86_cpu_get_tsc(&((X86CPU *)opaque)->env);
+}
+
+/* X86CPU.get_interrupt (owner vCPU thread): INTA on the local APIC, and on the 8259 when the
+ * APIC says the interrupt is an ExtINT (SDM vol. 3A 10.5.1, delivery mode 111). The APIC
+ * keeps CPU_INTERRUPT_HARD in step itself, so there is no has_interrupt hook. */
 static int pc_get_interrupt(X86CPU *cpu)
 {
     PCMachineState *pcms = cpu->parent.machine->board;
-    int v;
-    device_lock();
-    v = i8259_intr_pending(&pcms->pic) ? i8259_intack(&pcms->pic) : -1;
-    device_unlock();
+    int v = apic_get_interrupt(cpu->apic);
+    if (v == APIC_EXTINT) {
+        device_lock();
+        v = i8259_intack(&pcms->pic);
+        device_unlock();
+    }
     return v;
-}
-
-static bool pc_has_interrupt(X86CPU *cpu)
-{
-    PCMachineState *pcms = cpu->parent.machine->board;
-    device_lock();
-    bool r = i8259_intr_pending(&pcms->pic);
-    device_unlock();
-    return r;
 }
 
 /* ---- A20 ---- */
@@ -221,30 +278,41 @@ static bool pc_init(Machine *m)
         cpu->parent.machine = m;
         cpu->io_as = &pcms->io;
         cpu->get_interrupt = pc_get_interrupt;
-        cpu->has_interrupt = pc_has_interrupt;
+        cpu->has_interrupt = NULL; /* the local APIC drives CPU_INTERRUPT_HARD */
         m->cpus[m->ncpus++] = &cpu->parent;
     }
-    X86CPU *bsp = x86_cpu(m->cpus[0]);
 
-    /* Interrupt controller and ISA devices. */
-    i8259_init(&pcms->pic, (IRQLine){x86_cpu_set_intr, bsp, 0});
+    /* Local APICs (APIC ID = CPU index, as the MADT says) and the IOAPIC. */
+    apic_bus_init(&pcms->apic_bus, NULL);
+    address_space_map(&m->as, APIC_DEFAULT_BASE, &pcms->apic_bus.mmio);
+    for (int i = 0; i < m->ncpus; i++) {
+        X86CPU *cpu = x86_cpu(m->cpus[i]);
+        APICCpuLink link = {.opaque = cpu, .request = pc_apic_request, .get_tsc = pc_apic_get_tsc};
+        cpu->apic = apic_new(&pcms->apic_bus, i, cpu->apic_id, &link);
+    }
+    ioapic_init(&pcms->ioapic, &pcms->apic_bus);
+    apic_bus_set_eoi_handler(&pcms->apic_bus, ioapic_eoi, &pcms->ioapic);
+    address_space_map(&m->as, IOAPIC_DEFAULT_BASE, &pcms->ioapic.iomem);
+
+    /* 8259 and ISA devices. */
+    i8259_init(&pcms->pic, (IRQLine){pc_pic_intr, m, 0});
     pc_map_io(pcms, 0x20, &pcms->pic.io_master);
     pc_map_io(pcms, 0xa0, &pcms->pic.io_slave);
     pc_map_io(pcms, 0x4d0, &pcms->pic.io_elcr);
-    i8254_init(&pcms->pit, i8259_irq_line(&pcms->pic, 0));
+    i8254_init(&pcms->pit, pc_isa_irq(pcms, 0));
     pc_map_io(pcms, 0x40, &pcms->pit.io);
     pc_map_io(pcms, 0x61, &pcms->pit.io_port61);
-    mc146818_init(&pcms->rtc, i8259_irq_line(&pcms->pic, 8));
+    mc146818_init(&pcms->rtc, pc_isa_irq(pcms, 8));
     pc_map_io(pcms, 0x70, &pcms->rtc.io);
     Chardev *chr = chardev_new(m->cfg.serial ? m->cfg.serial : "mon:stdio");
     if (!chr) {
         return false;
     }
-    serial16550_init(&pcms->uart, chr, i8259_irq_line(&pcms->pic, 4));
+    serial16550_init(&pcms->uart, chr, pc_isa_irq(pcms, 4));
     pc_map_io(pcms, 0x3f8, &pcms->uart.io);
     port92_init(&pcms->port92, A20_COMBINE_LAST, (IRQLine){pc_a20_set, m, 0});
     pc_map_io(pcms, 0x92, &pcms->port92.io);
-    i8042_init(&pcms->kbc, i8259_irq_line(&pcms->pic, 1), i8259_irq_line(&pcms->pic, 12),
+    i8042_init(&pcms->kbc, pc_isa_irq(pcms, 1), pc_isa_irq(pcms, 12),
                port92_a20_kbc_line(&pcms->port92));
     pc_map_io(pcms, 0x60, &pcms->kbc.data);
     pc_map_io(pcms, 0x64, &pcms->kbc.cmd);
@@ -252,15 +320,15 @@ static bool pc_init(Machine *m)
     pc_map_io(pcms, 0x80, &pcms->port80.mr);
     ioport_sink_init(&pcms->portED, "portED", 0xed);
     pc_map_io(pcms, 0xed, &pcms->portED.mr);
-    acpi_pm_init(&pcms->acpi_pm, i8259_irq_line(&pcms->pic, ACPI_SCI_IRQ));
+    acpi_pm_init(&pcms->acpi_pm, pc_isa_irq(pcms, ACPI_SCI_IRQ));
     pc_map_io(pcms, ACPI_PM_BASE, &pcms->acpi_pm.io);
     reset_control_init(&pcms->reset_ctl);
     pc_map_io(pcms, ACPI_RESET_PORT, &pcms->reset_ctl.io);
     hpet_init(&pcms->hpet);
-    pcms->hpet.legacy[0] = i8259_irq_line(&pcms->pic, 0);
-    pcms->hpet.legacy[1] = i8259_irq_line(&pcms->pic, 8);
-    for (int i = 0; i < 16; i++) {
-        pcms->hpet.gsi[i] = i8259_irq_line(&pcms->pic, i);
+    pcms->hpet.legacy[0] = pc_isa_irq(pcms, 0);
+    pcms->hpet.legacy[1] = pc_isa_irq(pcms, 8);
+    for (int i = 0; i < IOAPIC_NUM_PINS; i++) {
+        pcms->hpet.gsi[i] = ioapic_irq_line(&pcms->ioapic, i); /* GSIs 24-31: not wired */
     }
     address_space_map(&m->as, ACPI_HPET_BASE, &pcms->hpet.iomem);
     if (m->cfg.debug_exit) {
@@ -310,6 +378,10 @@ static void pc_reset_devices(Machine *m)
 {
     PCMachineState *pcms = m->board;
     i8259_reset(&pcms->pic);
+    ioapic_reset(&pcms->ioapic);
+    for (int i = 0; i < m->ncpus; i++) {
+        apic_reset(x86_cpu(m->cpus[i])->apic); /* the vCPUs are paused (machine_reset) */
+    }
     i8254_reset(&pcms->pit);
     mc146818_reset(&pcms->rtc);
     serial16550_reset(&pcms->uart);

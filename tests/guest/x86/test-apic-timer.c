@@ -1,0 +1,260 @@
+/*
+ * test-apic-timer.c — the local APIC and IOAPIC of -M pc as a guest sees them (Intel SDM vol. 3A
+ * chapter 10; 82093AA IOAPIC datasheet): IA32_APIC_BASE and CPUID.1:EDX.APIC, the LAPIC timer
+ * in one-shot and periodic modes delivered through the IDT, ISR/EOI (a vector whose class is
+ * in service waits for the EOI), TPR masking (CR8 and the TPR register, IRR held, PPR), the
+ * 8259 reaching the CPU through LINT0 in ExtINT mode (virtual wire: no ISR bit), and the PIT's
+ * IRQ 0 routed by IOAPIC pin 2 (the MADT's interrupt source override) with the 8259 masked.
+ * Waits are bounded by the TSC (about 1 GHz on Tandem, the host rate on QEMU), so a missing
+ * interrupt fails instead of hanging. Single-threaded bare metal; handlers run with IF = 0.
+ */
+#include "runtime.h"
+
+#define APIC_BASE 0xfee00000ull
+#define IOAPIC_BASE 0xfec00000ull
+
+/* xAPIC register offsets (SDM table 10-1) */
+#define LAPIC_ID 0x020
+#define LAPIC_VER 0x030
+#define LAPIC_TPR 0x080
+#define LAPIC_PPR 0x0a0
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
+#define LAPIC_ISR 0x100
+#define LAPIC_IRR 0x200
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_ICR 0x380
+#define LAPIC_TIMER_CCR 0x390
+#define LAPIC_TIMER_DCR 0x3e0
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define LVT_DM_EXTINT (7u << 8)
+
+#define VEC_PIC_BASE 0x20 /* 8259 master IRQ 0 */
+#define VEC_ONESHOT 0x40
+#define VEC_PERIODIC 0x41
+#define VEC_TPR 0x42
+#define VEC_NOEOI 0x44
+#define VEC_IOAPIC_PIT 0x50
+#define VEC_IOAPIC_PIN0 0x51
+#define VEC_SPURIOUS 0xff
+
+static uint32_t lapic_read(uint32_t reg) { return *(volatile uint32_t *)(APIC_BASE + reg); }
+static void lapic_write(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(APIC_BASE + reg) = v; }
+
+static uint32_t ioapic_read(uint32_t reg)
+{
+    *(volatile uint32_t *)IOAPIC_BASE = reg;
+    return *(volatile uint32_t *)(IOAPIC_BASE + 0x10);
+}
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+    *(volatile uint32_t *)IOAPIC_BASE = reg;
+    *(volatile uint32_t *)(IOAPIC_BASE + 0x10) = v;
+}
+static void ioapic_set_rte(int pin, uint32_t low, uint32_t high)
+{
+    ioapic_write(0x10 + 2 * pin + 1, high);
+    ioapic_write(0x10 + 2 * pin, low);
+}
+
+static int vec_bit(uint32_t base, int v) { return (lapic_read(base + 0x10 * (v / 32)) >> (v % 32)) & 1; }
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static volatile int count[256];
+static volatile int isr_in_handler[256];
+static volatile int skip_eoi;
+
+static void on_irq(struct x86_exc_frame *f)
+{
+    int v = (int)f->vector;
+    count[v]++;
+    isr_in_handler[v] = vec_bit(LAPIC_ISR, v);
+    if (v == VEC_PIC_BASE || v == VEC_PIC_BASE + 7) {
+        outb(0x20, 0x20); /* ExtINT: the 8259 holds it in service, not the APIC */
+    } else if (v == VEC_NOEOI && skip_eoi) {
+        skip_eoi = 0;
+    } else if (v != VEC_SPURIOUS) {
+        lapic_write(LAPIC_EOI, 0);
+    }
+}
+
+/* Runs with IF = 1 until count[v] >= n or about `ticks` TSC ticks went by; returns count[v]. */
+static int wait_for(int v, int n, uint64_t ticks)
+{
+    uint64_t start = rdtsc();
+    __asm__ volatile("sti" ::: "memory");
+    while (count[v] < n && rdtsc() - start < ticks) {
+        __asm__ volatile("pause" ::: "memory");
+    }
+    __asm__ volatile("cli" ::: "memory");
+    return count[v];
+}
+
+#define TIMEOUT 4000000000ull /* a few seconds: only reached when something is broken */
+#define QUIET 20000000ull     /* 7-20 ms: "nothing arrives" windows */
+
+static void pic_init_masked(void)
+{
+    /* ICW1-4 (8259A datasheet): edge, cascade, vectors 0x20/0x28, slave on IR2, 8086 mode. */
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11);
+    outb(0x21, VEC_PIC_BASE);
+    outb(0xa1, VEC_PIC_BASE + 8);
+    outb(0x21, 4);
+    outb(0xa1, 2);
+    outb(0x21, 1);
+    outb(0xa1, 1);
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+static void pit_start_1khz(void)
+{
+    outb(0x43, 0x34); /* channel 0, lobyte/hibyte, mode 2 (rate generator) */
+    outb(0x40, 1193 & 0xff);
+    outb(0x40, 1193 >> 8);
+}
+
+static void test_apic_base(void)
+{
+    CHECK_EQ((cpuid(1, 0).edx >> 9) & 1, 1);
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    CHECK_EQ(base & ~0xfffull, APIC_BASE);
+    CHECK_EQ(base & 0x900, 0x900); /* EN, BSP */
+    uint32_t ver = lapic_read(LAPIC_VER);
+    CHECK((ver & 0xff) >= 0x10 && (ver & 0xff) <= 0x15); /* integrated APIC */
+    CHECK(((ver >> 16) & 0xff) >= 4);
+}
+
+static void test_oneshot(void)
+{
+    lapic_write(LAPIC_TIMER_DCR, 0xb); /* divide by 1 */
+    lapic_write(LAPIC_LVT_TIMER, VEC_ONESHOT);
+    lapic_write(LAPIC_TIMER_ICR, 2000000);
+    uint32_t ccr = lapic_read(LAPIC_TIMER_CCR);
+    CHECK(ccr > 0 && ccr <= 2000000);
+    CHECK_EQ(wait_for(VEC_ONESHOT, 1, TIMEOUT), 1);
+    CHECK_EQ(isr_in_handler[VEC_ONESHOT], 1);
+    CHECK_EQ(vec_bit(LAPIC_ISR, VEC_ONESHOT), 0); /* the handler's EOI cleared it */
+    CHECK_EQ(lapic_read(LAPIC_TIMER_CCR), 0);
+    CHECK_EQ(wait_for(VEC_ONESHOT, 2, QUIET), 1); /* one-shot: no second expiry */
+}
+
+static void test_periodic(void)
+{
+    lapic_write(LAPIC_LVT_TIMER, VEC_PERIODIC | LVT_PERIODIC);
+    lapic_write(LAPIC_TIMER_ICR, 300000);
+    CHECK_EQ(wait_for(VEC_PERIODIC, 5, TIMEOUT), 5);
+    uint32_t ccr = lapic_read(LAPIC_TIMER_CCR);
+    CHECK(ccr > 0 && ccr <= 300000); /* reloaded, still counting */
+    lapic_write(LAPIC_TIMER_ICR, 0); /* SDM 10.5.4: writing 0 stops the timer */
+    lapic_write(LAPIC_LVT_TIMER, VEC_PERIODIC | LVT_PERIODIC | LVT_MASKED);
+    int seen = count[VEC_PERIODIC];
+    CHECK_EQ(wait_for(VEC_PERIODIC, seen + 1, QUIET), seen);
+}
+
+static void test_tpr(void)
+{
+    /* TPR class 5 holds vector 0x42 (class 4) in the IRR (SDM 10.8.3.1). */
+    WRITE_CR(8, 5);
+    CHECK_EQ(lapic_read(LAPIC_TPR), 0x50);
+    CHECK_EQ(lapic_read(LAPIC_PPR), 0x50);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TPR);
+    lapic_write(LAPIC_TIMER_ICR, 10000);
+    CHECK_EQ(wait_for(VEC_TPR, 1, QUIET), 0);
+    CHECK_EQ(vec_bit(LAPIC_IRR, VEC_TPR), 1);
+    /* The TPR register and CR8 are one: lowering it lets the interrupt in. */
+    lapic_write(LAPIC_TPR, 0x30);
+    CHECK_EQ(READ_CR(8), 3);
+    CHECK_EQ(wait_for(VEC_TPR, 1, TIMEOUT), 1);
+    CHECK_EQ(vec_bit(LAPIC_IRR, VEC_TPR), 0);
+    WRITE_CR(8, 0);
+
+    /* A vector of the class in service waits for the EOI (PPR = ISR class). */
+    skip_eoi = 1;
+    lapic_write(LAPIC_LVT_TIMER, VEC_NOEOI);
+    lapic_write(LAPIC_TIMER_ICR, 10000);
+    CHECK_EQ(wait_for(VEC_NOEOI, 1, TIMEOUT), 1);
+    CHECK_EQ(vec_bit(LAPIC_ISR, VEC_NOEOI), 1);
+    CHECK_EQ(lapic_read(LAPIC_PPR), VEC_NOEOI & 0xf0);
+    lapic_write(LAPIC_TIMER_ICR, 10000);
+    CHECK_EQ(wait_for(VEC_NOEOI, 2, QUIET), 1);
+    CHECK_EQ(vec_bit(LAPIC_IRR, VEC_NOEOI), 1);
+    lapic_write(LAPIC_EOI, 0);
+    CHECK_EQ(wait_for(VEC_NOEOI, 2, TIMEOUT), 2);
+    CHECK_EQ(vec_bit(LAPIC_ISR, VEC_NOEOI), 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+}
+
+static void test_extint(void)
+{
+    /* Virtual wire: 8259 IRQ 0 -> INTR -> LINT0 (ExtINT) -> vector from the 8259's INTA. */
+    lapic_write(LAPIC_LVT_LINT0, LVT_DM_EXTINT);
+    outb(0x21, 0xfe);
+    CHECK_EQ(wait_for(VEC_PIC_BASE, 3, TIMEOUT), 3);
+    CHECK_EQ(isr_in_handler[VEC_PIC_BASE], 0);
+    outb(0x21, 0xff);
+    /* LINT0 masked: an unmasked 8259 no longer reaches the CPU. */
+    lapic_write(LAPIC_LVT_LINT0, LVT_DM_EXTINT | LVT_MASKED);
+    outb(0x21, 0xfe);
+    int seen = count[VEC_PIC_BASE];
+    CHECK_EQ(wait_for(VEC_PIC_BASE, seen + 1, QUIET), seen);
+    outb(0x21, 0xff);
+}
+
+static void test_ioapic(void)
+{
+    uint32_t ver = ioapic_read(1);
+    CHECK_EQ(ver & 0xff, 0x20);
+    CHECK_EQ((ver >> 16) & 0xff, 23);
+    uint32_t dest = lapic_read(LAPIC_ID) & 0xff000000u;
+    /* Pin 0 must stay quiet: IRQ 0 is GSI 2 (MADT override), and the 8259 is masked. */
+    ioapic_set_rte(0, VEC_IOAPIC_PIN0, dest);
+    ioapic_set_rte(2, VEC_IOAPIC_PIT, dest); /* fixed, physical, edge, active high */
+    CHECK_EQ(ioapic_read(0x10 + 4) & 0x100ff, VEC_IOAPIC_PIT);
+    CHECK_EQ(wait_for(VEC_IOAPIC_PIT, 3, TIMEOUT), 3);
+    CHECK_EQ(isr_in_handler[VEC_IOAPIC_PIT], 1);
+    CHECK_EQ(count[VEC_IOAPIC_PIN0], 0);
+    CHECK_EQ(count[VEC_PIC_BASE] >= 3, 1);
+    ioapic_set_rte(2, VEC_IOAPIC_PIT | LVT_MASKED, dest);
+    ioapic_set_rte(0, VEC_IOAPIC_PIN0 | LVT_MASKED, dest);
+    int seen = count[VEC_IOAPIC_PIT];
+    CHECK_EQ(wait_for(VEC_IOAPIC_PIT, seen + 1, QUIET), seen);
+}
+
+int main(void)
+{
+    CHECK(x86_map_page(APIC_BASE, APIC_BASE, X86_PTE_RW | 0x18) != NULL);
+    CHECK(x86_map_page(IOAPIC_BASE, IOAPIC_BASE, X86_PTE_RW | 0x18) != NULL);
+    static const int vecs[] = {VEC_PIC_BASE, VEC_PIC_BASE + 7, VEC_ONESHOT, VEC_PERIODIC,
+                               VEC_TPR, VEC_NOEOI, VEC_IOAPIC_PIT, VEC_IOAPIC_PIN0, VEC_SPURIOUS};
+    for (unsigned i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
+        exc_set_handler(vecs[i], on_irq);
+    }
+    pic_init_masked();
+    pit_start_1khz();
+
+    test_apic_base();
+    lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS); /* software enable */
+    lapic_write(LAPIC_LVT_LINT0, LVT_DM_EXTINT | LVT_MASKED);
+    lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    lapic_write(LAPIC_TPR, 0);
+    test_oneshot();
+    test_periodic();
+    test_tpr();
+    test_extint();
+    test_ioapic();
+    CHECK_EQ(count[VEC_SPURIOUS], 0);
+    return guest_report();
+}
