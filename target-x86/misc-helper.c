@@ -15,76 +15,14 @@
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
 #include "hw/core/machine.h"
-#include "hw/intc/apic.h"
 #include "target-x86/cpuid.h"
 
 enum { VEC_UD = 6, VEC_GP = 13 };
 
+const X86APICHooks *x86_apic_hooks;
+
 /* CR8 while no APIC device is attached: one slot per vCPU, written only by its owner. */
 static uint8_t x86_cr8_fallback[MACHINE_MAX_CPUS];
-
-/* ---- the local APIC device (hw/intc/apic.h) behind x86_apic_hooks ----
- * A CPU whose board gave it no APIC (cpu->apic == NULL) gets the "no APIC device" behaviour:
- * no x2APIC registers, IA32_TSC_DEADLINE as plain storage, CR8 in x86_cr8_fallback. */
-
-static bool lapic_msr_read(X86CPU *cpu, uint32_t msr, uint64_t *value)
-{
-    if (msr == MSR_IA32_TSC_DEADLINE) {
-        *value = cpu->apic ? apic_get_tsc_deadline(cpu->apic) : cpu->env.tsc_deadline;
-        return true;
-    }
-    return cpu->apic && apic_msr_read(cpu->apic, msr, value);
-}
-
-static bool lapic_msr_write(X86CPU *cpu, uint32_t msr, uint64_t value)
-{
-    if (msr == MSR_IA32_TSC_DEADLINE) {
-        if (cpu->apic) {
-            apic_set_tsc_deadline(cpu->apic, value);
-        } else {
-            cpu->env.tsc_deadline = value;
-        }
-        return true;
-    }
-    return cpu->apic && apic_msr_write(cpu->apic, msr, value);
-}
-
-/* IA32_APIC_BASE was validated by apic_base_write (same SDM 10.12.5 rules as the device);
- * the device may still keep its base at 0xFEE00000 (no relocation), so the MSR reads back
- * what the device holds. */
-static void lapic_base_changed(X86CPU *cpu, uint64_t old_value)
-{
-    (void)old_value;
-    if (cpu->apic) {
-        apic_set_base(cpu->apic, cpu->env.apic_base);
-        cpu->env.apic_base = apic_get_base(cpu->apic);
-    }
-}
-
-static uint8_t lapic_tpr_read(X86CPU *cpu)
-{
-    return cpu->apic ? apic_get_tpr(cpu->apic)
-                     : (uint8_t)(x86_cr8_fallback[cpu->parent.cpu_index] << 4);
-}
-
-static void lapic_tpr_write(X86CPU *cpu, uint8_t tpr)
-{
-    if (cpu->apic) {
-        apic_set_tpr(cpu->apic, tpr);
-    } else {
-        x86_cr8_fallback[cpu->parent.cpu_index] = tpr >> 4;
-    }
-}
-
-static const X86APICHooks x86_lapic_hooks = {
-    .msr_read = lapic_msr_read,
-    .msr_write = lapic_msr_write,
-    .apic_base_changed = lapic_base_changed,
-    .tpr_read = lapic_tpr_read,
-    .tpr_write = lapic_tpr_write,
-};
-
-const X86APICHooks *x86_apic_hooks = &x86_lapic_hooks;
 
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_EXTD (1ull << 10)

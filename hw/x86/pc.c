@@ -15,11 +15,12 @@
  * SCI, IRQ 9, is level-triggered there). The 8259's INTR goes to every local APIC's LINT0
  * (virtual wire mode, MP spec 1.4 3.6.2.2: only the BSP's LINT0 is in ExtINT mode at reset);
  * HPET routes go to IOAPIC pins. The local APIC drives its CPU's CPU_INTERRUPT_HARD/NMI/...
- * request bits (APICCpuLink) and the CPU takes the vector from it (X86CPU.get_interrupt).
+ * request bits (target-x86/cpu-apic.c) and the CPU takes the vector from it
+ * (X86CPU.get_interrupt).
  * Everything here runs on the main thread (init before the vCPUs start, reset with the vCPUs
  * paused), except: the A20 line handler, which runs where the gate was written (a vCPU thread
  * doing port I/O) and applies the change to each CPU on that CPU's thread; the interrupt line
- * handlers and the APIC link, which run on any thread with the device lock held; and
+ * handlers, which run on any thread with the device lock held; and
  * pc_get_interrupt, which runs on the owner vCPU thread and takes the lock itself.
  */
 #include <glib.h>
@@ -51,6 +52,7 @@
 #include "system/loader-x86.h"
 #include "system/loader.h"
 #include "system/log.h"
+#include "target-x86/cpu-apic.h"
 #include "target-x86/cpu.h"
 
 #define PC_ACPI_BASE 0xe0000ull
@@ -110,26 +112,6 @@ static void pc_pic_intr(void *opaque, int n, int level)
             apic_set_lint(apic, 0, level);
         }
     }
-}
-
-/* APICCpuLink.request: any thread, device lock held; only request bits and a kick. */
-static void pc_apic_request(void *opaque, uint32_t bits, bool level)
-{
-    CPUState *cpu = &((X86CPU *)opaque)->parent;
-    if (level) {
-        atomic_fetch_or(&cpu->interrupt_request, bits);
-        cpu_kick(cpu);
-    } else {
-        atomic_fetch_and(&cpu->interrupt_request, ~bits);
-    }
-}
-
-/* APICCpuLink.get_tsc: the guest TSC of the APIC's CPU (TSC-deadline mode). The timer thread
- * calls it too; tsc_offset changes only on WRMSR of that CPU, so a stale read merely fires
- * the deadline timer early and apic-timer.c re-arms it. */
-static uint64_t pc_apic_get_tsc(void *opaque)
-{
-    return x86_cpu_get_tsc(&((X86CPU *)opaque)->env);
 }
 
 /* X86CPU.get_interrupt (owner vCPU thread): INTA on the local APIC, and on the 8259 when the
@@ -286,9 +268,7 @@ static bool pc_init(Machine *m)
     apic_bus_init(&pcms->apic_bus, NULL);
     address_space_map(&m->as, APIC_DEFAULT_BASE, &pcms->apic_bus.mmio);
     for (int i = 0; i < m->ncpus; i++) {
-        X86CPU *cpu = x86_cpu(m->cpus[i]);
-        APICCpuLink link = {.opaque = cpu, .request = pc_apic_request, .get_tsc = pc_apic_get_tsc};
-        cpu->apic = apic_new(&pcms->apic_bus, i, cpu->apic_id, &link);
+        x86_cpu_apic_create(x86_cpu(m->cpus[i]), &pcms->apic_bus);
     }
     ioapic_init(&pcms->ioapic, &pcms->apic_bus);
     apic_bus_set_eoi_handler(&pcms->apic_bus, ioapic_eoi, &pcms->ioapic);
