@@ -19,8 +19,8 @@ void helper_rdmsr(CPUX86State *env);
 void helper_wrmsr(CPUX86State *env);
 
 /*
- * The local APIC's side of MSRs and CR8 (hw/intc/apic.c fills this in when it creates the
- * APIC; NULL members, or no hooks at all, mean "no APIC device"): x2APIC MSRs 0x800-0x8ff and
+ * The local APIC's side of MSRs and CR8 (target-x86/cpu-apic.c installs it in
+ * x86_cpu_apic_create when the board creates the APIC; NULL members, or no hooks at all, mean "no APIC device"): x2APIC MSRs 0x800-0x8ff and
  * IA32_TSC_DEADLINE go to msr_read/msr_write (false -> #GP(0)); apic_base_changed runs after
  * IA32_APIC_BASE took a new (already validated) value; CR8 is TPR[7:4] (SDM vol. 3A 10.8.6.1).
  * Called on the owner vCPU thread.
