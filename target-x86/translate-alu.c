@@ -569,17 +569,6 @@ bool x86_tr_shift(DisasContext *s, X86Insn *insn)
 
 /* ---- MULDIV ---- */
 
-static IRTemp gen_sext(DisasContext *s, IRTemp v, int ot)
-{
-    static const IROpcode sx[3] = {IR_EXT8S, IR_EXT16S, IR_EXT32S};
-    if (ot == 3) {
-        return v;
-    }
-    IRTemp t = ir_temp_new(s->f);
-    ir_unop(s->f, sx[ot], IR_I64, t, v);
-    return t;
-}
-
 /* dst = a * b (signed or not) at size ot; returns the low part and sets cc_dst/cc_src per
  * CC_OP_MUL (src nonzero iff CF = OF = 1). *hi receives the high part (one-operand forms). */
 static IRTemp gen_mul(DisasContext *s, int ot, IRTemp a, IRTemp b, bool sign, IRTemp *hi)
@@ -600,7 +589,7 @@ static IRTemp gen_mul(DisasContext *s, int ot, IRTemp a, IRTemp b, bool sign, IR
     } else {
         IRTemp p = ir_temp_new(f);
         if (sign) {
-            ir_mul(f, IR_I64, p, gen_sext(s, a, ot), gen_sext(s, b, ot));
+            ir_mul(f, IR_I64, p, gen_ext(s, a, ot, true), gen_ext(s, b, ot, true));
         } else {
             ir_mul(f, IR_I64, p, a, b); /* operands zero-extended */
         }
@@ -609,7 +598,7 @@ static IRTemp gen_mul(DisasContext *s, int ot, IRTemp a, IRTemp b, bool sign, IR
         ir_binopi(f, IR_AND, IR_I64, h, h, ot_mask(ot));
         if (sign) {
             IRTemp t = ir_temp_new(f);
-            ir_sub(f, IR_I64, t, p, gen_sext(s, lo, ot)); /* nonzero iff it overflowed */
+            ir_sub(f, IR_I64, t, p, gen_ext(s, lo, ot, true)); /* nonzero iff it overflowed */
             ir_mov(f, IR_I64, ovf, t);
         } else {
             ir_mov(f, IR_I64, ovf, h);
@@ -685,7 +674,7 @@ bool x86_tr_bitop(DisasContext *s, X86Insn *insn)
         if (insn->mem) {
             addr = gen_lea_modrm(s);
             if (!imm) {
-                IRTemp off = gen_sext(s, gen_reg_read(s, ot, insn->reg), ot);
+                IRTemp off = gen_ext(s, gen_reg_read(s, ot, insn->reg), ot, true);
                 IRTemp disp = ir_temp_new(f), na = ir_temp_new(f);
                 ir_binopi(f, IR_SAR, IR_I64, disp, off, 3 + ot);
                 ir_binopi(f, IR_SHL, IR_I64, disp, disp, ot);

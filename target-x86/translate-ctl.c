@@ -137,7 +137,7 @@ bool x86_tr_string_io(DisasContext *s, X86Insn *insn)
     int loop = -1, done = -1;
     IRTemp port = gen_reg_read(s, 1, R_EDX);
     gen_check_io(s, port, 1 << ot);
-    int aot = insn->addrsize == 16 ? 1 : insn->addrsize == 32 ? 2 : 3;
+    int aot = insn_aot(insn);
     if (insn->rep) {
         loop = ir_label_new(f);
         done = ir_label_new(f);
@@ -155,19 +155,14 @@ bool x86_tr_string_io(DisasContext *s, X86Insn *insn)
     IRTemp addr = gen_seg_linear(s, seg, off);
     IRTemp p = gen_reg_read(s, 1, R_EDX);
     if (in) {
-        /* The destination is probed before the port is read (a page fault must not lose the
-         * device's data): a load of the same bytes faults as the store would not, so do the
-         * store of a dummy first. */
+        /* The port is read before the store: a store that faults makes the restarted
+         * instruction read the port again (a device with read side effects loses a datum). */
         IRTemp v = gen_in(s, p, ot);
         gen_st(s, ot, addr, v);
     } else {
         gen_out(s, p, gen_ld(s, ot, addr), ot);
     }
-    IRTemp df = ir_temp_new(f), t = ir_temp_new(f);
-    ir_ld(f, IR_LD32S, df, f->env, X86_ENV_OFF(df));
-    ir_binopi(f, IR_SHL, IR_I64, df, df, ot);
-    ir_add(f, IR_I64, t, cpu_regs[idx], df);
-    gen_reg_write(s, aot, idx, t);
+    gen_string_step(s, idx, ot);
     if (insn->rep) {
         IRTemp c = ir_temp_new(f);
         ir_binopi(f, IR_SUB, IR_I64, c, cpu_regs[R_ECX], 1);
@@ -331,13 +326,13 @@ bool x86_tr_branch(DisasContext *s, X86Insn *insn)
         if ((X86OpEnc)insn->entry->ops == X86_OPS_I) {
             IRTemp sp = ir_temp_new(f);
             ir_binopi(f, IR_ADD, IR_I64, sp, cpu_regs[R_ESP], (uint64_t)insn->imm & 0xffff);
-            gen_reg_write(s, s->code64 ? 3 : s->ss32 ? 2 : 1, R_ESP, sp);
+            gen_sp_write(s, sp);
         }
         gen_jmp_reg(s, lv);
         return true;
     }
     if (!strcmp(m, "loop") || !strcmp(m, "loope") || !strcmp(m, "loopne") || !strcmp(m, "jrcxz")) {
-        int aot = insn->addrsize == 16 ? 1 : insn->addrsize == 32 ? 2 : 3;
+        int aot = insn_aot(insn);
         int taken = ir_label_new(f), not_taken = ir_label_new(f);
         IRTemp c = gen_reg_read(s, aot, R_ECX);
         if (m[0] == 'l') {

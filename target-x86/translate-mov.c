@@ -30,8 +30,7 @@ static uint64_t helper_pushf_value(CPUX86State *env)
 /* POPF/POPFD/POPFQ: which bits may change depends on CPL, IOPL and VM (SDM POPF table). */
 static void helper_popf(CPUX86State *env, uint64_t value, uint32_t ot)
 {
-    uint32_t mask = CC_ARITH | TF_MASK | DF_MASK | NT_MASK | 0x8000u /* reserved */;
-    mask &= ~0x8000u;
+    uint32_t mask = CC_ARITH | TF_MASK | DF_MASK | NT_MASK;
     unsigned cpl = env->hflags & HF_CPL_MASK;
     unsigned iopl = (env->eflags & IOPL_MASK) >> IOPL_SHIFT;
     if (env->hflags & HF_VM86) {
@@ -103,15 +102,6 @@ void x86_tr_mov_init(void)
 
 /* ---- MOV ---- */
 
-static IRTemp gen_ext_op(DisasContext *s, IRTemp v, int from_ot, bool sign)
-{
-    static const IROpcode u[3] = {IR_EXT8U, IR_EXT16U, IR_EXT32U};
-    static const IROpcode sx[3] = {IR_EXT8S, IR_EXT16S, IR_EXT32S};
-    IRTemp t = ir_temp_new(s->f);
-    ir_unop(s->f, sign ? sx[from_ot] : u[from_ot], IR_I64, t, v);
-    return t;
-}
-
 bool x86_tr_mov(DisasContext *s, X86Insn *insn)
 {
     IRFunc *f = s->f;
@@ -157,12 +147,12 @@ bool x86_tr_mov(DisasContext *s, X86Insn *insn)
             /* the byte register of ModRM.rm (AH..BH without REX) */
             v = gen_reg_read(s, 0, insn_byte_reg(insn, insn->rm));
         }
-        gen_reg_write(s, ot, insn->reg, gen_ext_op(s, v, from, m[3] == 's'));
+        gen_reg_write(s, ot, insn->reg, gen_ext(s, v, from, m[3] == 's'));
         return true;
     }
     if (!strcmp(m, "movsxd")) {
         IRTemp v = gen_rm_read(s, 2, NULL);
-        gen_reg_write(s, ot, insn->reg, gen_ext_op(s, v, 2, true));
+        gen_reg_write(s, ot, insn->reg, gen_ext(s, v, 2, true));
         return true;
     }
     if (!strcmp(m, "lea")) {
@@ -195,13 +185,13 @@ bool x86_tr_mov(DisasContext *s, X86Insn *insn)
     }
     if (!strcmp(m, "cbw")) { /* CBW / CWDE / CDQE */
         IRTemp v = gen_reg_read(s, ot - 1, R_EAX);
-        gen_reg_write(s, ot, R_EAX, gen_ext_op(s, v, ot - 1, true));
+        gen_reg_write(s, ot, R_EAX, gen_ext(s, v, ot - 1, true));
         return true;
     }
     if (!strcmp(m, "cwd")) { /* CWD / CDQ / CQO */
         IRTemp v = gen_reg_read(s, ot, R_EAX), t = ir_temp_new(f);
         if (ot < 3) {
-            v = gen_ext_op(s, v, ot, true);
+            v = gen_ext(s, v, ot, true);
         }
         ir_binopi(f, IR_SAR, IR_I64, t, v, 63);
         gen_reg_write(s, ot, R_EDX, t);
@@ -491,18 +481,12 @@ bool x86_tr_stack(DisasContext *s, X86Insn *insn)
         /* rSP = rBP (at the stack width), then pop rBP. */
         IRTemp bp = ir_temp_new(f);
         ir_mov(f, IR_I64, bp, cpu_regs[R_EBP]);
-        IRTemp off = ir_temp_new(f);
-        ir_mov(f, IR_I64, off, bp);
-        IRTemp oldsp = ir_temp_new(f);
-        ir_mov(f, IR_I64, oldsp, cpu_regs[R_ESP]);
-        gen_reg_write(s, s->code64 ? 3 : s->ss32 ? 2 : 1, R_ESP, bp);
+        gen_sp_write(s, bp);
         IRTemp v = gen_pop(s, sot);
         IRTemp lv = ir_temp_new(f);
         ir_mov(f, IR_I64, lv, v);
         gen_pop_commit(s, sot);
         gen_reg_write(s, sot, R_EBP, lv);
-        (void)off;
-        (void)oldsp;
         return true;
     }
     if (!strcmp(m, "enter")) {
@@ -515,58 +499,21 @@ bool x86_tr_stack(DisasContext *s, X86Insn *insn)
             IRTemp bp = ir_temp_new_local(f);
             ir_mov(f, IR_I64, bp, cpu_regs[R_EBP]);
             for (unsigned i = 1; i < level; i++) {
-                IRTemp t = ir_temp_new(f);
                 ir_binopi(f, IR_SUB, IR_I64, bp, bp, 1u << sot);
-                ir_mov(f, IR_I64, t, bp);
-                IRTemp off = ir_temp_new(f);
-                ir_mov(f, IR_I64, off, t);
-                if (!s->code64) {
-                    ir_unop(f, s->ss32 ? IR_EXT32U : IR_EXT16U, IR_I64, off, off);
-                }
-                gen_push(s, sot, gen_ld(s, sot, gen_seg_linear(s, R_SS, off)));
+                gen_push(s, sot, gen_ld(s, sot, gen_stack_addr(s, bp)));
             }
             gen_push(s, sot, frame);
         }
         gen_reg_write(s, sot, R_EBP, frame);
         IRTemp sp = ir_temp_new(f);
         ir_binopi(f, IR_SUB, IR_I64, sp, cpu_regs[R_ESP], size);
-        gen_reg_write(s, s->code64 ? 3 : s->ss32 ? 2 : 1, R_ESP, sp);
+        gen_sp_write(s, sp);
         return true;
     }
     return false;
 }
 
 /* ---- STRING ---- */
-
-/* The index register (rSI/rDI/rCX) at the address size. */
-static IRTemp gen_aread(DisasContext *s, int reg)
-{
-    IRTemp t = ir_temp_new(s->f);
-    ir_mov(s->f, IR_I64, t, cpu_regs[reg]);
-    if (s->insn->addrsize == 16) {
-        ir_unop(s->f, IR_EXT16U, IR_I64, t, t);
-    } else if (s->insn->addrsize == 32) {
-        ir_unop(s->f, IR_EXT32U, IR_I64, t, t);
-    }
-    return t;
-}
-
-static void gen_awrite(DisasContext *s, int reg, IRTemp v)
-{
-    int ot = s->insn->addrsize == 16 ? 1 : s->insn->addrsize == 32 ? 2 : 3;
-    gen_reg_write(s, ot, reg, v);
-}
-
-/* reg += df << ot, at the address size. */
-static void gen_step(DisasContext *s, int reg, int ot)
-{
-    IRFunc *f = s->f;
-    IRTemp df = ir_temp_new(f), t = ir_temp_new(f);
-    ir_ld(f, IR_LD32S, df, f->env, X86_ENV_OFF(df));
-    ir_binopi(f, IR_SHL, IR_I64, df, df, ot);
-    ir_add(f, IR_I64, t, cpu_regs[reg], df);
-    gen_awrite(s, reg, t);
-}
 
 bool x86_tr_string(DisasContext *s, X86Insn *insn)
 {
@@ -593,29 +540,29 @@ bool x86_tr_string(DisasContext *s, X86Insn *insn)
         }
         s->cc_op = X86_CC_OP_DYNAMIC;
         ir_set_label(f, loop);
-        IRTemp c = gen_aread(s, R_ECX);
+        IRTemp c = gen_reg_read(s, insn_aot(insn), R_ECX);
         ir_brcond(f, IR_I64, IR_COND_EQ, c, ir_const(f, 0), done);
     }
     if (!strcmp(kind, "movs")) {
-        IRTemp v = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_aread(s, R_ESI)));
-        gen_st(s, ot, gen_seg_linear(s, R_ES, gen_aread(s, R_EDI)), v);
-        gen_step(s, R_ESI, ot);
-        gen_step(s, R_EDI, ot);
+        IRTemp v = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_reg_read(s, insn_aot(insn), R_ESI)));
+        gen_st(s, ot, gen_seg_linear(s, R_ES, gen_reg_read(s, insn_aot(insn), R_EDI)), v);
+        gen_string_step(s, R_ESI, ot);
+        gen_string_step(s, R_EDI, ot);
     } else if (!strcmp(kind, "stos")) {
-        gen_st(s, ot, gen_seg_linear(s, R_ES, gen_aread(s, R_EDI)), gen_reg_read(s, ot, R_EAX));
-        gen_step(s, R_EDI, ot);
+        gen_st(s, ot, gen_seg_linear(s, R_ES, gen_reg_read(s, insn_aot(insn), R_EDI)), gen_reg_read(s, ot, R_EAX));
+        gen_string_step(s, R_EDI, ot);
     } else if (!strcmp(kind, "lods")) {
-        IRTemp v = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_aread(s, R_ESI)));
+        IRTemp v = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_reg_read(s, insn_aot(insn), R_ESI)));
         gen_reg_write(s, ot, R_EAX, v);
-        gen_step(s, R_ESI, ot);
+        gen_string_step(s, R_ESI, ot);
     } else if (cmp) {
         IRTemp a, b;
         if (kind[0] == 'c') {
-            a = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_aread(s, R_ESI)));
-            b = gen_ld(s, ot, gen_seg_linear(s, R_ES, gen_aread(s, R_EDI)));
+            a = gen_ld(s, ot, gen_seg_linear(s, src_seg, gen_reg_read(s, insn_aot(insn), R_ESI)));
+            b = gen_ld(s, ot, gen_seg_linear(s, R_ES, gen_reg_read(s, insn_aot(insn), R_EDI)));
         } else {
             a = gen_reg_read(s, ot, R_EAX);
-            b = gen_ld(s, ot, gen_seg_linear(s, R_ES, gen_aread(s, R_EDI)));
+            b = gen_ld(s, ot, gen_seg_linear(s, R_ES, gen_reg_read(s, insn_aot(insn), R_EDI)));
         }
         IRTemp r = ir_temp_new(f);
         ir_sub(f, IR_I64, r, a, b);
@@ -624,16 +571,16 @@ bool x86_tr_string(DisasContext *s, X86Insn *insn)
         ir_movi(f, IR_I64, cpu_cc_op, (uint64_t)(CC_OP_SUBB + ot));
         s->cc_op = rep ? X86_CC_OP_DYNAMIC : CC_OP_SUBB + ot;
         if (kind[0] == 'c') {
-            gen_step(s, R_ESI, ot);
+            gen_string_step(s, R_ESI, ot);
         }
-        gen_step(s, R_EDI, ot);
+        gen_string_step(s, R_EDI, ot);
     } else {
         return false;
     }
     if (rep) {
         IRTemp c = ir_temp_new(f);
         ir_binopi(f, IR_SUB, IR_I64, c, cpu_regs[R_ECX], 1);
-        gen_awrite(s, R_ECX, c);
+        gen_reg_write(s, insn_aot(insn), R_ECX, c);
         if (cmp) {
             /* REPE (F3) stops when ZF = 0, REPNE (F2) when ZF = 1. */
             int ot_ = ot;

@@ -341,8 +341,7 @@ int gen_stack_ot(DisasContext *s)
     return insn_ot(s->insn);
 }
 
-/* rSP after adding delta, at the stack width, and the linear address of SS:that. */
-static IRTemp gen_stack_addr(DisasContext *s, IRTemp sp)
+IRTemp gen_stack_addr(DisasContext *s, IRTemp sp)
 {
     IRTemp off = ir_temp_new(s->f);
     ir_mov(s->f, IR_I64, off, sp);
@@ -350,9 +349,19 @@ static IRTemp gen_stack_addr(DisasContext *s, IRTemp sp)
     return gen_seg_linear(s, R_SS, off);
 }
 
-static void gen_sp_write(DisasContext *s, IRTemp sp)
+void gen_sp_write(DisasContext *s, IRTemp sp)
 {
     gen_reg_write(s, s->code64 ? 3 : s->ss32 ? 2 : 1, R_ESP, sp);
+}
+
+void gen_string_step(DisasContext *s, int reg, int ot)
+{
+    IRFunc *f = s->f;
+    IRTemp df = ir_temp_new(f), t = ir_temp_new(f);
+    ir_ld(f, IR_LD32S, df, f->env, ENV_OFF(df));
+    ir_binopi(f, IR_SHL, IR_I64, df, df, ot);
+    ir_add(f, IR_I64, t, cpu_regs[reg], df);
+    gen_reg_write(s, insn_aot(s->insn), reg, t);
 }
 
 void gen_push(DisasContext *s, int ot, IRTemp val)
@@ -407,7 +416,7 @@ static int cc_family(int op, int *ot)
     return op - *ot;
 }
 
-static IRTemp gen_ext(DisasContext *s, IRTemp v, int ot, bool sign)
+IRTemp gen_ext(DisasContext *s, IRTemp v, int ot, bool sign)
 {
     static const IROpcode u[3] = {IR_EXT8U, IR_EXT16U, IR_EXT32U};
     static const IROpcode sg[3] = {IR_EXT8S, IR_EXT16S, IR_EXT32S};
@@ -733,8 +742,6 @@ static bool x86_dispatch(DisasContext *s, X86Insn *insn)
 
 int x86_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
 {
-    CPUX86State *env = x86_env(cpu);
-    (void)env;
     uint32_t flags = tb->flags;
     DisasContext s = {
         .f = f,

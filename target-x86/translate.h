@@ -127,10 +127,25 @@ IRTemp gen_rm_read(DisasContext *s, int ot, IRTemp *addr);
 /* Writes the r/m operand; addr is the linear address from gen_rm_read for memory forms. */
 void gen_rm_write(DisasContext *s, int ot, IRTemp addr, IRTemp val);
 
+/* v zero- (sign = false) or sign-extended from size ot to 64 bits: a fresh temp, or v itself
+ * for ot = 3. */
+IRTemp gen_ext(DisasContext *s, IRTemp v, int ot, bool sign);
+/* Size (ot) of the instruction's address: rSI/rDI/rCX of string ops and LOOP count at it. */
+static inline int insn_aot(const X86Insn *insn)
+{
+    return insn->addrsize == 16 ? 1 : insn->addrsize == 32 ? 2 : 3;
+}
+/* reg += DF-signed operand size (1 << ot), at the address size (string instructions). */
+void gen_string_step(DisasContext *s, int reg, int ot);
+
 /* ---- stack ---- */
 void gen_push(DisasContext *s, int ot, IRTemp val);
 IRTemp gen_pop(DisasContext *s, int ot); /* loads; rSP is updated by gen_pop_commit */
 void gen_pop_commit(DisasContext *s, int ot);
+/* Linear address of SS:sp, sp taken at the stack width (SS.B, or 64 bits in 64-bit mode). */
+IRTemp gen_stack_addr(DisasContext *s, IRTemp sp);
+/* Writes rSP at the stack width (16-bit stacks keep bits 63:16). */
+void gen_sp_write(DisasContext *s, IRTemp sp);
 /* Operand size of pushes/pops: 64-bit mode: 8 (or 2 with 66), else the operand size. */
 int gen_stack_ot(DisasContext *s);
 
