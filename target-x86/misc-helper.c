@@ -93,6 +93,17 @@ static int mtrr_fixed_index(uint32_t msr)
 #define MSR_IA32_MCG_CAP 0x179
 #define MSR_IA32_MCG_STATUS 0x17a
 #define MSR_AMD_HWCR 0xc0010015
+/* AMD SYSCFG (BKDG for family 0Fh, MSRC001_0010): Linux's MTRR code reads it on every AMD
+ * family 0Fh-11h CPU (qemu64 is family 0Fh). Bits 18-22 are the fixed/variable MTRR DRAM
+ * extensions and TOM2 controls, bit 23 enables memory encryption (SME); Tandem models no
+ * memory types and no SME, so the register reads 0 and writes to those bits are accepted and
+ * dropped. Any other bit is reserved (#GP). */
+#define MSR_AMD_SYSCFG 0xc0010010
+/* AMD Interrupt Pending Message (MSRC001_0055, family 0Fh): Linux reads it at boot on family
+ * 0Fh CPUs to see whether C1E can stop the local APIC timer. Tandem has no C1E: reads 0, and
+ * only 0 may be written. */
+#define MSR_AMD_INT_PENDING 0xc0010055
+#define AMD_SYSCFG_WRITABLE (0x3full << 18)
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_LAST 0x8ff
 /* VCNT = 8 variable ranges, FIX (fixed ranges), WC supported: what QEMU 7.2 reports. */
@@ -148,6 +159,8 @@ bool x86_msr_read(X86CPU *cpu, uint32_t msr, uint64_t *value)
         *value = x86_cpu_is_intel(cpu) ? 1ull << 32 : 0x01000065;
         return true;
     case MSR_AMD_HWCR:
+    case MSR_AMD_SYSCFG:
+    case MSR_AMD_INT_PENDING:
         if (x86_cpu_is_intel(cpu)) {
             return false;
         }
@@ -322,6 +335,10 @@ bool x86_msr_write(X86CPU *cpu, uint32_t msr, uint64_t value)
     case MSR_IA32_BIOS_SIGN_ID: /* software writes 0 before CPUID to latch the revision */
     case MSR_AMD_HWCR:
         return msr == MSR_IA32_BIOS_SIGN_ID || !x86_cpu_is_intel(cpu);
+    case MSR_AMD_SYSCFG:
+        return !x86_cpu_is_intel(cpu) && !(value & ~AMD_SYSCFG_WRITABLE);
+    case MSR_AMD_INT_PENDING:
+        return !x86_cpu_is_intel(cpu) && value == 0;
     case MSR_IA32_MCG_STATUS:
         return value == 0;
     case MSR_MTRRdefType: /* type 7:0, FE bit 10, E bit 11 */

@@ -393,6 +393,10 @@ static uint64_t i8042_data_read(void *opaque, uint64_t off, unsigned size)
     I8042State *s = opaque;
     uint8_t v = s->obuf; /* an empty buffer reads its last byte again */
     s->obuf_full = false;
+    /* The IRQ line drops when the buffer empties and rises again when the next byte moves
+     * in: without the drop, an edge-triggered 8259/IOAPIC input never sees the second byte
+     * of a reply (the keyboard ID 0xAB 0x83), and Linux's atkbd/psmouse wait for timeouts. */
+    i8042_update_irqs(s);
     i8042_fill(s);
     return v;
 }

@@ -13,18 +13,25 @@
 static I8042State kbc;
 static int irq1 = -1, irq12 = -1, a20 = -1;
 static int resets;
+static int rises1, rises12; /* rising edges seen on IRQ 1 / IRQ 12 */
 
 void runstate_request_reset(void) { resets++; }
 
 static void line(void *opaque, int n, int level)
 {
-    *(int *)opaque = level;
+    int *lvl = opaque;
+    if (level && *lvl == 0) {
+        rises1 += n == 1;
+        rises12 += n == 12;
+    }
+    *lvl = level;
 }
 
 static void setup(void)
 {
     resets = 0;
     irq1 = irq12 = 0; /* low until driven */
+    rises1 = rises12 = 0;
     a20 = -1;
     i8042_init(&kbc, (IRQLine){line, &irq1, 1}, (IRQLine){line, &irq12, 12},
                (IRQLine){line, &a20, 0});
@@ -311,4 +318,25 @@ Test(i8042, empty_read_repeats_last_byte)
     cr_assert_eq(get(), 0x55);
     cr_assert_eq(data(), 0x55);
     expect_empty();
+}
+
+/* An edge-triggered interrupt controller needs a new rising edge for every byte: the line must
+ * drop when a byte is read even if the next byte of a multi-byte reply moves in at once. */
+Test(i8042, every_byte_is_a_new_edge)
+{
+    out(0xf2); /* keyboard identify: FA AB 83 */
+    cr_assert_eq(rises1, 1);
+    cr_assert_eq(get(), 0xfa);
+    cr_assert_eq(rises1, 2, "the ID's first byte is a new IRQ 1 edge");
+    cr_assert_eq(get(), 0xab);
+    cr_assert_eq(rises1, 3, "the ID's second byte is a new IRQ 1 edge");
+    cr_assert_eq(get(), 0x83);
+    cr_assert_eq(irq1, 0);
+    cmd(0xd4);
+    out(0xf2); /* mouse identify: FA 00 */
+    cr_assert_eq(rises12, 1);
+    cr_assert_eq(get(), 0xfa);
+    cr_assert_eq(rises12, 2, "the mouse ID is a new IRQ 12 edge");
+    cr_assert_eq(get(), 0x00);
+    cr_assert_eq(irq12, 0);
 }

@@ -145,6 +145,28 @@ Test(x86_misc, msr_faults)
     free(cpu);
 }
 
+/* AMD SYSCFG (0xC0010010) and IntPend (0xC0010055): Linux reads both unchecked on qemu64
+ * (AMD family 0Fh). */
+Test(x86_misc, amd_syscfg)
+{
+    X86CPU *cpu = cpu_make("qemu64");
+    CPUX86State *env = &cpu->env;
+    int vec;
+    cr_expect_eq(rdmsr(env, 0xc0010010, &vec), 0);
+    cr_expect_eq(vec, -1, "AMD CPUs have SYSCFG");
+    cr_expect_eq(wrmsr(env, 0xc0010010, 1ull << 19), -1, "MtrrFixDramModEn is writable");
+    cr_expect_eq(rdmsr(env, 0xc0010010, &vec), 0, "and reads back 0: no memory types");
+    cr_expect_eq(wrmsr(env, 0xc0010010, 1ull << 30), 13, "reserved bit");
+    cr_expect_eq(rdmsr(env, 0xc0010055, &vec), 0, "interrupt pending message: no C1E");
+    cr_expect_eq(vec, -1);
+    cr_expect_eq(wrmsr(env, 0xc0010055, 1ull << 27), 13);
+    free(cpu);
+    cpu = cpu_make("max"); /* GenuineIntel */
+    rdmsr(&cpu->env, 0xc0010010, &vec);
+    cr_expect_eq(vec, 13, "no SYSCFG on an Intel model");
+    free(cpu);
+}
+
 Test(x86_misc, tsc_and_adjust)
 {
     X86CPU *cpu = cpu_make("max");
