@@ -39,13 +39,17 @@ endif
 #   make bench-linux-x86         Tandem (jit) and qemu-system-x86_64: both times and the ratio,
 #                                or "tandem failed: <reason>" (each run is bounded by a timeout)
 #   make check-linux-x86-oracle  the flow on qemu-system-x86_64 alone (-smp 1 and -smp 2)
-# Not part of `make check` until Tandem boots x86 Linux.
+# check-linux-x86 is part of `make check` with check-linux (LINUX_IN_CHECK=0 leaves both out).
 .PHONY: check-linux-x86 bench-linux-x86 check-linux-x86-oracle
 check-linux-x86: build/tandem
 	EMU=build/tandem tests/linux/run.sh --arch x86 jit interp
 
 bench-linux-x86: build/tandem
 	EMU=build/tandem tests/linux/run.sh --arch x86 --bench
+
+ifeq ($(LINUX_IN_CHECK),1)
+CHECK_TARGETS += check-linux-x86
+endif
 
 check-linux-x86-oracle:
 	EMU=qemu-system-x86_64 tests/linux/run.sh --arch x86 jit smp2
