@@ -597,7 +597,7 @@ static bool gen_sse_elem(DisasContext *s, const char *m, bool mm)
         return true;
     }
     if (!strcmp(m, "pmovmskb") || !strcmp(m, "movmskps") || !strcmp(m, "movmskpd")) {
-        uint32_t size = m[1] == 'm' ? 1 : m[6] == 's' ? 4 : 8;
+        uint32_t size = m[1] == 'm' ? 1 : m[7] == 's' ? 4 : 8; /* "movmskp[sd]" */
         IRTemp args[2] = {gen_env_ptr(s, vreg_off(mm, insn->rm)), ir_const(f, size | w)};
         gen_reg_write(s, 2, insn->reg, gen_helper(s, h_movmsk, 2, args));
         return true;
