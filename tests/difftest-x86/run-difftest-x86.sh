@@ -16,6 +16,8 @@
 #   DTX_SHOW=3              mismatches shown in detail
 #   DTX_TIMEOUT=600         seconds for the emulator run
 #   DTX_NO_BUILD=1          the generator and guest runtime objects are already built
+#   DTX_TAG=""              suffix of the work directory (runs of one seed on several
+#                           emulator configurations keep their own artefacts)
 # Prints "difftest-x86: ..." summary lines and PASS/FAIL; exit 1 on failure. PASS needs the
 # emulator's exit status 1, the guest's summary with 0 mismatches and its PASS line.
 set -u
@@ -53,7 +55,7 @@ if ! command -v "$EMU" >/dev/null 2>&1 && [ ! -x "$EMU" ]; then
     exit 1
 fi
 
-w=build/difftest-x86/seed$DTX_SEED-n$DTX_COUNT
+w=build/difftest-x86/seed$DTX_SEED-n$DTX_COUNT${DTX_TAG:+-$DTX_TAG}
 mkdir -p "$w"
 fail() { echo "FAIL difftest-x86 seed $DTX_SEED: $*"; exit 1; }
 start=$(date +%s)
