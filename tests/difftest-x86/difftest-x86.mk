@@ -50,4 +50,4 @@ check-difftest-x86-full: $(DIFFTEST_X86_DEPS) build/tandem
 
 CHECK_TARGETS += check-difftest-x86
 CHECK_FULL_TARGETS += check-difftest-x86-full
-CHECK_PREBUILD += $(DIFFTEST_X86_DEPS)
+CHECK_PREBUILD += build/difftest-x86/gen-x86 $(DIFFTEST_X86_RT)

@@ -121,6 +121,8 @@ static void init_state(uint32_t k, struct dtx_state *st)
         uint64_t v = lane64(&s);
         memcpy(st->mem + i, &v, 8);
     }
+    for (int i = 0; i < 8; i++) /* last: the states above stay those of earlier versions */
+        st->mm[i] = lane64(&s);
 }
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -218,4 +220,6 @@ void dtx_dump(uint32_t k, const struct dtx_state *s)
         memcpy(&b, s->mem + i + 8, 8);
         dtx_print("mem[%u]=%lx:%lx\n", i, b, a);
     }
+    for (unsigned i = 0; i < 8; i++)
+        dtx_print("mm%u=%lx\n", i, s->mm[i]);
 }

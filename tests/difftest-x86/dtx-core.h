@@ -17,6 +17,7 @@ struct dtx_state {
     uint32_t mxcsr, pad; /* 136 */
     uint64_t xmm[16][2]; /* 144 */
     uint8_t mem[256];    /* 400: scratch buffer; RBP points at its middle */
+    uint64_t mm[8];      /* 656: MM0-7 (the x87 significands; EMMS after the sequence) */
 };
 #define DTX_MEM_SIZE 256
 #define DTX_ARITH_FLAGS 0x8d5u

@@ -1,9 +1,9 @@
 /*
  * dtx-tramp.S — dtx_call(code): loads the general registers (except RSP), the arithmetic
- * flags, XMM0-15 and MXCSR from dtx_in, calls the generated sequence (which touches neither
+ * flags, XMM0-15, MM0-7 and MXCSR from dtx_in, calls the generated sequence (which touches neither
  * RSP nor the stack and returns with RET), stores them into dtx_out and returns. RBP comes
  * from dtx_in like the others (the harness sets it to dtx_mem + 128). The caller's callee-saved
- * registers and MXCSR are restored. Addressing is RIP-relative only, so the same object works
+ * registers and MXCSR are restored, and EMMS leaves the x87 unit usable (SDM vol. 1, 9.5.1). Addressing is RIP-relative only, so the same object works
  * in a Linux process and in the bare-metal guest. Single-threaded (static save slots).
  */
     .text
@@ -30,6 +30,9 @@ dtx_call:
     ldmxcsr dtx_in+136(%rip)
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
     movdqu dtx_in+144+16*\n(%rip), %xmm\n
+    .endr
+    .irp n, 0,1,2,3,4,5,6,7
+    movq dtx_in+656+8*\n(%rip), %mm\n
     .endr
     push dtx_saved_rflags(%rip)
     popfq
@@ -70,6 +73,10 @@ dtx_call:
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
     movdqu %xmm\n, dtx_out+144+16*\n(%rip)
     .endr
+    .irp n, 0,1,2,3,4,5,6,7
+    movq %mm\n, dtx_out+656+8*\n(%rip)
+    .endr
+    emms
     mov dtx_saved_rsp(%rip), %rsp
     ldmxcsr dtx_saved_mxcsr(%rip)
     cld
@@ -85,9 +92,9 @@ dtx_call:
     .data
     .balign 64
     .globl dtx_in, dtx_out, dtx_mem
-dtx_in: .skip 656
+dtx_in: .skip 720
     .balign 64
-dtx_out: .skip 656
+dtx_out: .skip 720
     .balign 64
 dtx_mem: .skip 256
 dtx_saved_rsp: .quad 0

@@ -9,6 +9,11 @@
  *    disp(%rbp) inside the 256-byte scratch buffer (packed SSE accesses 16-byte aligned).
  *  - No instruction reads an arithmetic flag the SDM leaves undefined at that point (a CMP that
  *    defines them all is inserted first); the flags undefined at the end are in the table.
+ *  - Instruction groups: integer ALU/shift/mul/div/bit/misc, SSE..SSE4.2 (packed, scalar,
+ *    conversions, shuffles, string compares, CRC32, stores, LDMXCSR/STMXCSR, MASKMOVDQU) and
+ *    MMX (with SSSE3 forms and the MMX <-> XMM conversions); MM0-7 are part of the compared
+ *    state. Implementation-specific results (RCPPS/RSQRTPS) are not generated.
+ *  - RDI is made an offset from RBP again after MASKMOVQ/MASKMOVDQU (lea / sub).
  *  - No register ever holds an architecturally undefined value (BSF/BSR of zero: the
  *    destination is overwritten right after), no #DE (DIV/IDIV operands set up before),
  *    no privileged, BCD or x87 instruction.
@@ -626,9 +631,13 @@ static const struct {
     {"pmuldq", DTX_F_SSE41, 16}, {"pcmpeqq", DTX_F_SSE41, 16}, {"packusdw", DTX_F_SSE41, 16},
     {"pmovsxbw", DTX_F_SSE41, 8}, {"pmovzxbw", DTX_F_SSE41, 8}, {"pmovsxwd", DTX_F_SSE41, 8},
     {"pmovzxdq", DTX_F_SSE41, 8}, {"pmovsxbd", DTX_F_SSE41, 4}, {"pmovzxbq", DTX_F_SSE41, 2},
-    {"phminposuw", DTX_F_SSE41, 16},
+    {"phminposuw", DTX_F_SSE41, 16}, {"pmovsxbd", DTX_F_SSE41, 4}, {"pmovsxbq", DTX_F_SSE41, 2},
+    {"pmovsxwq", DTX_F_SSE41, 4}, {"pmovsxdq", DTX_F_SSE41, 8}, {"pmovzxbd", DTX_F_SSE41, 4},
+    {"pmovzxwd", DTX_F_SSE41, 8}, {"pmovzxwq", DTX_F_SSE41, 4}, {"phsubsw", DTX_F_SSSE3, 16},
     /* SSE4.2 */
     {"pcmpgtq", DTX_F_SSE42, 16},
+    /* (RCPPS/RSQRTPS/RCPSS/RSQRTSS are left out: their approximations differ between
+     * implementations, SDM vol. 2 RCPPS "relative error ... 1.5 * 2^-12") */
 };
 
 static const struct {
@@ -644,7 +653,9 @@ static const struct {
     {"palignr", DTX_F_SSSE3, 34, 16}, {"blendps", DTX_F_SSE41, 16, 16},
     {"blendpd", DTX_F_SSE41, 4, 16}, {"pblendw", DTX_F_SSE41, 256, 16},
     {"roundps", DTX_F_SSE41, 16, 16}, {"roundsd", DTX_F_SSE41, 16, 8},
-    {"insertps", DTX_F_SSE41, 256, 4},
+    {"insertps", DTX_F_SSE41, 256, 4}, {"roundss", DTX_F_SSE41, 16, 4},
+    {"roundpd", DTX_F_SSE41, 16, 16}, {"mpsadbw", DTX_F_SSE41, 8, 16},
+    {"dppd", DTX_F_SSE41, 256, 16}, {"dpps", DTX_F_SSE41, 256, 16},
 };
 
 static void gen_sse(void)
@@ -734,6 +745,209 @@ static void gen_sse(void)
     }
 }
 
+/* SSE4.1/4.2 forms with implicit or GPR operands, stores, LDMXCSR/STMXCSR */
+static void gen_sse_more(void)
+{
+    char s[40];
+    int x = xr(), r = gpr();
+    switch (rn(12)) {
+    case 0: { /* BLENDVPS/PD, PBLENDVB: XMM0 is the implicit mask */
+        static const char *const f[] = {"blendvps", "blendvpd", "pblendvb"};
+        feats |= DTX_F_SSE41;
+        xsrc(s, sizeof(s), 16, 16);
+        emit("%s %%xmm0, %s, %%xmm%d", f[rn(3)], s, x);
+        break;
+    }
+    case 1: { /* PCMPESTRI/M, PCMPISTRI/M: ECX or XMM0; CF ZF SF OF defined, AF PF cleared */
+        static const char *const f[] = {"pcmpestri", "pcmpestrm", "pcmpistri", "pcmpistrm"};
+        feats |= DTX_F_SSE42;
+        xsrc(s, sizeof(s), 16, 1);
+        emit("%s $%u, %s, %%xmm%d", f[rn(4)], rn(128), s, x);
+        flags_after(ALLF, 0);
+        break;
+    }
+    case 2: { /* CRC32 */
+        int size = rand_size();
+        feats |= DTX_F_SSE42;
+        Opnd src = rn(3) == 0 ? mem_op(size, 1) : rand_reg(size, 1, NULL);
+        emit("crc32%c %s, %%%s", sfx(size), src.s, size == 8 ? r64[r] : r32[r]);
+        break;
+    }
+    case 3: /* PINSRB/D/Q, from a GPR or memory */
+        feats |= DTX_F_SSE41;
+        switch (rn(3)) {
+        case 0: emit("pinsrb $%u, %s, %%xmm%d", rn(16), rn(2) ? mem_op(1, 1).s : reg_op(4, r).s, x); break;
+        case 1: emit("pinsrd $%u, %s, %%xmm%d", rn(4), rn(2) ? mem_op(4, 1).s : reg_op(4, r).s, x); break;
+        default: emit("pinsrq $%u, %s, %%xmm%d", rn(2), rn(2) ? mem_op(8, 1).s : reg_op(8, r).s, x); break;
+        }
+        break;
+    case 4: /* PEXTRB/W/D/Q, EXTRACTPS to a GPR or memory */
+        feats |= DTX_F_SSE41;
+        switch (rn(5)) {
+        case 0: emit("pextrb $%u, %%xmm%d, %s", rn(16), x, rn(2) ? mem_op(1, 1).s : reg_op(4, r).s); break;
+        case 1: emit("pextrw $%u, %%xmm%d, %s", rn(8), x, mem_op(2, 1).s); break;
+        case 2: emit("pextrd $%u, %%xmm%d, %s", rn(4), x, mem_op(4, 1).s); break;
+        case 3: emit("pextrq $%u, %%xmm%d, %s", rn(2), x, rn(2) ? mem_op(8, 1).s : reg_op(8, r).s); break;
+        default: emit("extractps $%u, %%xmm%d, %s", rn(4), x, rn(2) ? mem_op(4, 1).s : reg_op(4, r).s); break;
+        }
+        break;
+    case 5: { /* stores */
+        static const char *const f[] = {"movntps", "movntpd", "movntdq", "movaps", "movapd",
+                                        "movupd", "movdqu"};
+        int i = rn(7);
+        emit("%s %%xmm%d, %s", f[i], x, mem_op(16, i < 5 ? 16 : 1).s);
+        break;
+    }
+    case 6: { /* 64/32-bit stores */
+        static const char *const f[] = {"movlps", "movhps", "movlpd", "movhpd", "movq", "movd"};
+        int i = rn(6);
+        emit("%s %%xmm%d, %s", f[i], x, mem_op(i == 5 ? 4 : 8, 1).s);
+        break;
+    }
+    case 7: /* loads only memory can give */
+        if (rn(2)) {
+            feats |= DTX_F_SSE41;
+            emit("movntdqa %s, %%xmm%d", mem_op(16, 16).s, x);
+        } else {
+            feats |= DTX_F_SSE3;
+            emit("lddqu %s, %%xmm%d", mem_op(16, 1).s, x);
+        }
+        break;
+    case 8: { /* LDMXCSR (exceptions stay masked) / STMXCSR */
+        Opnd m = mem_op(4, 1);
+        if (rn(2)) {
+            uint32_t v = 0x1f80 | (uint32_t)rn(4) << 13 | (rn(4) ? 0 : 0x8000) |
+                         (rn(4) ? 0 : 0x40) | (rn(2) ? rn(64) : 0);
+            emit("movl $0x%x, %s", v, m.s);
+            emit("ldmxcsr %s", m.s);
+        } else {
+            /* the DE bit of the stored copy is cleared: the final MXCSR still compares it,
+             * and the oracle's DTX_Q_MXCSR_DE quirk can only mask the register */
+            emit("stmxcsr %s", m.s);
+            emit("andb $0xfd, %s", m.s);
+            flags_after(ALLF & ~AF, AF);
+        }
+        break;
+    }
+    case 9: { /* conversions from memory */
+        int q = rn(2);
+        if (rn(2))
+            emit("cvtsi2s%c%c %s, %%xmm%d", rn(2) ? 's' : 'd', q ? 'q' : 'l',
+                 mem_op(q ? 8 : 4, 1).s, x);
+        else {
+            int d = rn(2);
+            emit("cvt%ss%c2si %s, %%%s", rn(2) ? "t" : "", d ? 'd' : 's', mem_op(d ? 8 : 4, 1).s,
+                 q ? r64[r] : r32[r]);
+        }
+        break;
+    }
+    case 10: /* PTEST with memory */
+        feats |= DTX_F_SSE41;
+        emit("ptest %s, %%xmm%d", mem_op(16, 16).s, x);
+        flags_after(ALLF, 0);
+        break;
+    default: /* MASKMOVDQU: DS:RDI into the buffer, RDI made an offset again afterwards */
+        emit("lea %d(%%rbp), %%rdi", -128 + 16 * (int)rn(15));
+        emit("maskmovdqu %%xmm%d, %%xmm%d", xr(), x);
+        emit("sub %%rbp, %%rdi");
+        flags_after(ALLF, 0);
+        break;
+    }
+}
+
+/* MMX (SDM vol. 1 ch. 9), SSSE3 on MM registers, and the MMX <-> SSE conversions */
+static const struct {
+    const char *n;
+    unsigned f;
+} mmxop[] = {
+    {"paddb", 0}, {"paddw", 0}, {"paddd", 0}, {"paddq", 0}, {"psubb", 0}, {"psubw", 0},
+    {"psubd", 0}, {"psubq", 0}, {"paddsb", 0}, {"paddsw", 0}, {"paddusb", 0}, {"paddusw", 0},
+    {"psubsb", 0}, {"psubsw", 0}, {"psubusb", 0}, {"psubusw", 0}, {"pmullw", 0},
+    {"pmulhw", 0}, {"pmulhuw", 0}, {"pmuludq", 0}, {"pmaddwd", 0}, {"psadbw", 0},
+    {"pavgb", 0}, {"pavgw", 0}, {"pminub", 0}, {"pmaxub", 0}, {"pminsw", 0}, {"pmaxsw", 0},
+    {"pand", 0}, {"pandn", 0}, {"por", 0}, {"pxor", 0}, {"pcmpeqb", 0}, {"pcmpeqw", 0},
+    {"pcmpeqd", 0}, {"pcmpgtb", 0}, {"pcmpgtw", 0}, {"pcmpgtd", 0}, {"packsswb", 0},
+    {"packssdw", 0}, {"packuswb", 0}, {"punpcklbw", 0}, {"punpcklwd", 0}, {"punpckldq", 0},
+    {"punpckhbw", 0}, {"punpckhwd", 0}, {"punpckhdq", 0}, {"psllw", 0}, {"pslld", 0},
+    {"psllq", 0}, {"psrlw", 0}, {"psrld", 0}, {"psrlq", 0}, {"psraw", 0}, {"psrad", 0},
+    {"movq", 0}, {"pshufb", DTX_F_SSSE3}, {"phaddw", DTX_F_SSSE3}, {"phaddd", DTX_F_SSSE3},
+    {"phaddsw", DTX_F_SSSE3}, {"phsubw", DTX_F_SSSE3}, {"phsubd", DTX_F_SSSE3},
+    {"phsubsw", DTX_F_SSSE3}, {"pabsb", DTX_F_SSSE3}, {"pabsw", DTX_F_SSSE3},
+    {"pabsd", DTX_F_SSSE3}, {"psignb", DTX_F_SSSE3}, {"psignw", DTX_F_SSSE3},
+    {"psignd", DTX_F_SSSE3}, {"pmaddubsw", DTX_F_SSSE3}, {"pmulhrsw", DTX_F_SSSE3},
+};
+
+static void gen_mmx(void)
+{
+    int m = rn(8), r = gpr();
+    char s[40];
+    if (rn(4) == 0)
+        snprintf(s, sizeof(s), "%s", mem_op(8, 1).s);
+    else
+        snprintf(s, sizeof(s), "%%mm%d", rn(8));
+    switch (rn(8)) {
+    case 0: case 1: case 2: {
+        int i = rn(sizeof(mmxop) / sizeof(mmxop[0]));
+        feats |= mmxop[i].f;
+        emit("%s %s, %%mm%d", mmxop[i].n, s, m);
+        break;
+    }
+    case 3: { /* immediates */
+        static const char *const f[] = {"psllw", "pslld", "psllq", "psrlw", "psrld", "psrlq",
+                                        "psraw", "psrad"};
+        switch (rn(3)) {
+        case 0: emit("%s $%u, %%mm%d", f[rn(8)], rn(70), m); break;
+        case 1: emit("pshufw $%u, %s, %%mm%d", rn(256), s, m); break;
+        default:
+            feats |= DTX_F_SSSE3;
+            emit("palignr $%u, %s, %%mm%d", rn(20), s, m);
+            break;
+        }
+        break;
+    }
+    case 4: /* GPR <-> MM */
+        switch (rn(6)) {
+        case 0: emit("movd %%%s, %%mm%d", r32[r], m); break;
+        case 1: emit("movq %%%s, %%mm%d", r64[r], m); break;
+        case 2: emit("movd %%mm%d, %%%s", m, r32[r]); break;
+        case 3: emit("movq %%mm%d, %%%s", m, r64[r]); break;
+        case 4: emit("pextrw $%u, %%mm%d, %%%s", rn(4), m, r32[r]); break;
+        default: emit("pmovmskb %%mm%d, %%%s", m, r32[r]); break;
+        }
+        break;
+    case 5:
+        if (rn(2))
+            emit("pinsrw $%u, %s, %%mm%d", rn(4), rn(2) ? mem_op(2, 1).s : reg_op(4, r).s, m);
+        else
+            emit("%s %%mm%d, %s", rn(2) ? "movq" : "movntq", m, mem_op(8, 1).s);
+        break;
+    case 6: { /* MMX <-> XMM */
+        int x = xr();
+        switch (rn(8)) {
+        case 0: emit("movq2dq %%mm%d, %%xmm%d", m, x); break;
+        case 1: emit("movdq2q %%xmm%d, %%mm%d", x, m); break;
+        case 2: emit("cvtpi2ps %s, %%xmm%d", s, x); break;
+        case 3: emit("cvtpi2pd %s, %%xmm%d", s, x); break;
+        case 4: emit("cvt%sps2pi %%xmm%d, %%mm%d", rn(2) ? "t" : "", x, m); break;
+        case 5: emit("cvt%spd2pi %%xmm%d, %%mm%d", rn(2) ? "t" : "", x, m); break;
+        case 6: emit("cvt%sps2pi %s, %%mm%d", rn(2) ? "t" : "", mem_op(8, 1).s, m); break;
+        default: emit("cvt%spd2pi %s, %%mm%d", rn(2) ? "t" : "", mem_op(16, 16).s, m); break;
+        }
+        break;
+    }
+    default:
+        if (rn(4) == 0) {
+            emit("emms");
+        } else { /* MASKMOVQ */
+            emit("lea %d(%%rbp), %%rdi", -128 + 8 * (int)rn(31));
+            emit("maskmovq %%mm%d, %%mm%d", rn(8), m);
+            emit("sub %%rbp, %%rdi");
+            flags_after(ALLF, 0);
+        }
+        break;
+    }
+}
+
 static void gen_seq(uint64_t seed, unsigned k)
 {
     rng = seed * 0x100000001b3ull ^ ((uint64_t)k << 20) ^ 0x5eed;
@@ -752,6 +966,8 @@ static void gen_seq(uint64_t seed, unsigned k)
         case 8: gen_div(); break;
         case 9: gen_bt(); break;
         case 10: case 11: gen_misc(); break;
+        case 12: gen_sse_more(); break;
+        case 13: gen_mmx(); break;
         default: gen_sse(); break;
         }
     }
