@@ -162,7 +162,7 @@ static void tb_page_range(const TranslationBlock *tb, int k, uint64_t *lo, uint6
     uint64_t size = tb->size ? tb->size : 1;
     uint64_t page0_end = tb->page_addr[0] + TARGET_PAGE_SIZE;
     if (k == 0) {
-        *lo = tb->phys_pc;
+        *lo = tb->phys_pc - tb->size_before;
         *hi = MIN(tb->phys_pc + size, page0_end);
     } else {
         *lo = tb->page_addr[1];

@@ -106,7 +106,7 @@ static void clear_touching(CPUState *cpu, const uint64_t *map, unsigned first, u
             unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
             TranslationBlock *tb =
                 atomic_load_explicit(&cpu->tb_jmp_cache[i], memory_order_relaxed);
-            if (tb && tb->pc <= hi && tb_last_byte(tb) >= lo) {
+            if (tb && tb->pc - tb->size_before <= hi && tb_last_byte(tb) >= lo) {
                 slot_clear(cpu, i);
             }
         }

@@ -39,7 +39,11 @@ typedef struct __attribute__((aligned(16))) TranslationBlock {
     uint32_t hash;
 
     /* ---- guest code covered ---- */
-    uint32_t size;      /* bytes of guest code */
+    uint32_t size;      /* bytes of guest code from pc on */
+    /* Bytes of guest code before pc the TB also holds: a superblock that followed a backward
+     * branch (target-arm gen_follow_branch) covers [pc - size_before, pc + size), in pc's
+     * page. 0 for a TB that is one straight run. */
+    uint16_t size_before;
     uint16_t icount;    /* guest instructions */
     uint64_t page_addr[2]; /* physical pages touched (second = -1 if one page) */
 

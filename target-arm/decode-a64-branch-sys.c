@@ -110,7 +110,10 @@ static bool trans_b(DisasContext *s, uint32_t insn) {
     if (insn >> 31) {
         write_reg(s, 30, 1, ir_const(s->f, s->pc_next));
     }
-    gen_goto_tb(s, 0, s->pc + (uint64_t)imm26);
+    uint64_t dest = s->pc + (uint64_t)imm26;
+    if (!gen_follow_branch(s, dest)) {
+        gen_goto_tb(s, 0, dest);
+    }
     return true;
 }
 

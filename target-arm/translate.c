@@ -351,6 +351,38 @@ void gen_goto_tb(DisasContext *s, int slot, uint64_t dest)
     s->is_jmp = DISAS_NORETURN;
 }
 
+/*
+ * Superblocks: QEMU ends a block at every branch; following an unconditional direct branch
+ * that stays on the TB's page instead keeps the guest registers in host registers across it
+ * and saves the block exit, the chained jump and the next block's entry checks (hot loops
+ * whose bodies end in B back to a dispatch point). Only the TB's own page may be joined, so
+ * the TB still depends on one page's translation and one page's code (its covered range is
+ * [lowest run start, highest run end), tb->size_before/size). A target already translated in
+ * this TB is not joined again, which also bounds loops.
+ */
+bool gen_follow_branch(DisasContext *s, uint64_t dest)
+{
+    if ((s->tb->cflags & (CF_SINGLE_STEP | CF_NO_CHAIN)) ||
+        (dest & TARGET_PAGE_MASK) != (s->tb->pc & TARGET_PAGE_MASK) ||
+        s->nb_runs + 1 >= ARM_TB_MAX_RUNS || s->insns >= s->max_insns) {
+        return false;
+    }
+    if (dest >= s->run_start && dest < s->pc_next) {
+        return false;
+    }
+    for (int i = 0; i < s->nb_runs; i++) {
+        if (dest >= s->runs[i].lo && dest < s->runs[i].hi) {
+            return false;
+        }
+    }
+    s->runs[s->nb_runs].lo = s->run_start;
+    s->runs[s->nb_runs].hi = s->pc_next;
+    s->nb_runs++;
+    s->run_start = dest;
+    s->pc_next = dest;
+    return true;
+}
+
 void gen_goto_ptr(DisasContext *s, IRTemp dest)
 {
     ir_mov(s->f, IR_I64, cpu_pc, dest);
@@ -520,6 +552,8 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         .el = (int)(tb->flags & ARM_TBFLAG_EL_MASK),
         .tbflags = tb->flags,
         .is_jmp = DISAS_NEXT,
+        .max_insns = max_insns,
+        .run_start = tb->pc,
     };
     /* -d in_asm text is collected per TB and written in one piece, so no log lock is held
      * while translating (a fetch fault leaves through cpu_loop_exit). */
@@ -550,6 +584,7 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         ir_insn_start(f, s.pc, (unsigned)n);
         s.insn = insn;
         s.insn_idx = n;
+        s.insns = n + 1;
         s.pc_next = s.pc + 4;
         s.fp_checked = false;
         if (log) {
@@ -592,7 +627,14 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
     if (log) {
         tlog("%s\n", in_asm->str);
     }
-    tb->size = (uint32_t)(s.pc - tb->pc);
+    /* The covered range spans every run (runs may lie before pc: a backward branch). */
+    uint64_t lo = MIN(s.run_start, tb->pc), hi = s.pc;
+    for (int i = 0; i < s.nb_runs; i++) {
+        lo = MIN(lo, s.runs[i].lo);
+        hi = MAX(hi, s.runs[i].hi);
+    }
+    tb->size_before = (uint16_t)(tb->pc - lo);
+    tb->size = (uint32_t)(hi - tb->pc);
     tb->icount = (uint16_t)n;
     return n;
 }

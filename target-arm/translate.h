@@ -25,6 +25,9 @@ typedef enum DisasJumpType {
                         the loop (lookup, no chaining) */
 } DisasJumpType;
 
+/* A TB follows at most this many - 1 unconditional branches (gen_follow_branch). */
+#define ARM_TB_MAX_RUNS 4
+
 typedef struct DisasContext {
     IRFunc *f;
     CPUState *cpu;
@@ -39,6 +42,13 @@ typedef struct DisasContext {
     int el;
     uint32_t tbflags; /* ARM_TBFLAG_* of this TB */
     bool fp_checked;  /* fp_access_check already passed for this instruction */
+    /* Superblock bookkeeping (gen_follow_branch): the TB is made of straight runs of guest
+     * code; runs[] holds the finished ones [lo, hi), run_start the current run's first pc. */
+    int max_insns;
+    int insns;        /* instructions translated so far, the current one included */
+    uint64_t run_start;
+    int nb_runs;
+    struct { uint64_t lo, hi; } runs[ARM_TB_MAX_RUNS];
 } DisasContext;
 
 /* IR globals (registered once by arm_translate_init). */
@@ -81,6 +91,10 @@ void arm_test_cc(DisasContext *s, int cc, ARMCompare *cmp);
 /* ---- control flow ---- */
 /* Branch to a constant guest address: chains directly if it stays on this TB's page. */
 void gen_goto_tb(DisasContext *s, int slot, uint64_t dest);
+/* For an unconditional direct branch (B, BL): if dest can join this TB (same page, not yet
+ * translated here, room left), makes translation continue at dest and returns true; the
+ * caller then emits nothing more. Otherwise returns false and the caller ends the TB. */
+bool gen_follow_branch(DisasContext *s, uint64_t dest);
 /* Branch to the address in a temp (BR/BLR/RET): stores pc, looks the next TB up. */
 void gen_goto_ptr(DisasContext *s, IRTemp dest);
 /* Stores the current pc to env (before a helper that may raise or stop the machine). */
