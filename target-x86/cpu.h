@@ -207,6 +207,10 @@ enum {
 
 /* x87 register as stored: 64-bit significand with the explicit integer bit, sign + 15-bit
  * exponent (SDM vol. 1, 4.2.2, double extended precision). */
+/* hflags2: NMIs blocked from the delivery of an NMI until the next IRET executes (SDM vol. 3A
+ * 6.7.1). */
+#define HF2_NMI_MASK (1u << 0)
+
 typedef struct X87Reg {
     uint64_t mant;
     uint16_t exp; /* bit 15 = sign */
@@ -231,6 +235,9 @@ typedef struct CPUX86State {
     uint64_t efer;
     uint64_t dr[8];
     uint64_t a20_mask; /* ~(1 << 20) while the A20 gate is closed, else ~0 */
+    /* HF2_*: event-blocking state outside hflags (not decode-relevant, never in a TB key).
+     * Cleared by reset (it lies before smbase). */
+    uint32_t hflags2;
 
     /* ---- MSRs ---- */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base;

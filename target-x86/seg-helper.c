@@ -624,6 +624,9 @@ void helper_iret(CPUX86State *env, uint32_t shift)
 {
     unsigned size = 2u << shift;
     uint32_t cur = x86_eflags_get(env);
+    /* Executing IRET ends NMI blocking (SDM vol. 3A 6.7.1), even when IRET then faults: that
+     * is why VM exits report "NMI unblocking due to IRET" (SDM vol. 3C 27.2.3). */
+    env->hflags2 &= ~HF2_NMI_MASK;
     if ((env->cr[0] & CR0_PE) && !(cur & VM_MASK) && (cur & NT_MASK)) {
         /* Task return (legacy) is not implemented; in IA-32e mode it is #GP(0) by the SDM. */
         x86_raise_exception_err(env, EXCP_GP, 0);
