@@ -398,7 +398,7 @@ static bool x86_has_work(CPUState *cpu)
 {
     CPUX86State *env = x86_env(cpu);
     uint32_t req = atomic_load(&cpu->interrupt_request);
-    if (req & CPU_INTERRUPT_NMI) {
+    if ((req & CPU_INTERRUPT_NMI) && !(env->hflags2 & HF2_NMI_MASK)) {
         return true;
     }
     return (req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK);
@@ -416,9 +416,11 @@ static bool x86_exec_interrupt(CPUState *cpu, uint32_t request)
     if (env->hflags & HF_INHIBIT_IRQ) {
         return false;
     }
-    if (request & CPU_INTERRUPT_NMI) {
-        /* An edge: consumed here. TODO: NMIs are not blocked until the handler's IRET
-         * (SDM 6.7.1): that needs a CPU state bit that IRET clears. */
+    if ((request & CPU_INTERRUPT_NMI) && !(env->hflags2 & HF2_NMI_MASK)) {
+        /* An edge: consumed here. Further NMIs stay pending until the next IRET clears the
+         * block (SDM vol. 3A 6.7.1; helper_iret returns to this loop). Set before delivery:
+         * an exception while delivering it keeps NMIs blocked. */
+        env->hflags2 |= HF2_NMI_MASK;
         atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_NMI);
         if (log_enabled(LOG_INT)) {
             tlog("vCPU %d: NMI at %04x:%016" PRIx64 "\n", cpu->cpu_index,
