@@ -37,6 +37,9 @@ bool x87_insn_valid(uint32_t insn) {
         if (modrm < 0xd0 || modrm >= 0xf0) {
             return true; /* FLD ST(i), FXCH, F2XM1 .. FCOS */
         }
+        if (modrm >= 0xd8 && modrm < 0xe0) {
+            return true; /* FSTP1: alias of FSTP ST(i) (DD D8+i) */
+        }
         switch (modrm) {
         case 0xd0:
         case 0xe0:
@@ -48,10 +51,14 @@ bool x87_insn_valid(uint32_t insn) {
     case 0xda: return modrm < 0xe0 || modrm == 0xe9;
     case 0xdb:
         return modrm < 0xe0 || (modrm >= 0xe0 && modrm <= 0xe4) || (modrm >= 0xe8 && modrm < 0xf8);
-    case 0xdc: return modrm < 0xd0 || modrm >= 0xe0;
-    case 0xdd: return modrm < 0xc8 || (modrm >= 0xd0 && modrm < 0xf0);
-    case 0xde: return reg != 2 && (reg != 3 || modrm == 0xd9);
-    default: /* 0xdf */ return modrm == 0xe0 || (modrm >= 0xe8 && modrm < 0xf8);
+    /* The undocumented register forms below are executed by Intel and AMD CPUs as aliases
+     * (the host runs the same bytes): DC D0+i FCOM2 and DC D8+i FCOMP3 (= D8 D0+i / D8 D8+i),
+     * DD C8+i FXCH4, DE D0+i FCOMP5, DF C0+i FFREEP (FFREE then pop), DF C8+i FXCH7,
+     * DF D0+i FSTP8 and DF D8+i FSTP9 (= DD D8+i). Still #UD: the rest of the gaps. */
+    case 0xdc: return true;
+    case 0xdd: return modrm < 0xf0;
+    case 0xde: return reg != 3 || modrm == 0xd9;
+    default: /* 0xdf */ return modrm <= 0xe0 || (modrm >= 0xe8 && modrm < 0xf8);
     }
 }
 

@@ -545,11 +545,18 @@ Test(x87, fxsave_32bit_layout_has_selectors_and_8_xmm) {
 
 Test(x87, encoding_tables) {
     cr_assert(x87_insn_valid(X87_INSN(0xd9, 0xe8)));
-    cr_assert(!x87_insn_valid(X87_INSN(0xd9, 0xd8))); /* FSTP1 alias */
-    cr_assert(!x87_insn_valid(X87_INSN(0xdd, 0xc8))); /* FXCH4 alias */
+    cr_assert(x87_insn_valid(X87_INSN(0xd9, 0xd8)));  /* FSTP1 alias */
+    cr_assert(x87_insn_valid(X87_INSN(0xdd, 0xc8)));  /* FXCH4 alias */
+    cr_assert(x87_insn_valid(X87_INSN(0xdc, 0xd3)));  /* FCOM2 alias */
+    cr_assert(x87_insn_valid(X87_INSN(0xde, 0xd1)));  /* FCOMP5 alias */
+    cr_assert(x87_insn_valid(X87_INSN(0xdf, 0xc0)));  /* FFREEP */
+    cr_assert(x87_insn_valid(X87_INSN(0xdf, 0xdf)));  /* FSTP9 alias */
     cr_assert(!x87_insn_valid(X87_INSN(0xde, 0xd8)));
+    cr_assert(!x87_insn_valid(X87_INSN(0xd9, 0xd1)));
+    cr_assert(!x87_insn_valid(X87_INSN(0xdd, 0xf0)));
+    cr_assert(!x87_insn_valid(X87_INSN(0xdf, 0xe1)));
+    cr_assert(!x87_insn_valid(X87_INSN(0xdf, 0xf8)));
     cr_assert(x87_insn_valid(X87_INSN(0xde, 0xd9)));  /* FCOMPP */
-    cr_assert(!x87_insn_valid(X87_INSN(0xdf, 0xc0))); /* FFREEP: reserved on Intel */
     cr_assert(!x87_insn_valid(X87_INSN(0xd9, 0x08))); /* D9 /1 mem */
     cr_assert(x87_insn_valid(X87_INSN(0xdb, 0x28)));
     cr_assert(!x87_insn_valid(X87_INSN(0xdb, 0x20)));
