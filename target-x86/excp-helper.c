@@ -103,11 +103,8 @@ static void excp_deliver_protected(CPUX86State *env, int vector, int kind, uint3
     switch (type) {
     case 0x06: case 0x07: case 0x0e: case 0x0f:
         break;
-    case 0x05: /* task gate: task switching is not implemented */
-        if (log_enabled(LOG_UNIMP)) {
-            tlog("x86: task gate for vector 0x%02x not implemented (#GP)\n", vector);
-        }
-        x86_raise_exception_err(env, EXCP_GP, idt_err);
+    case 0x05: /* task gate (SDM 6.11.3, 7.3): checked below, then a task switch */
+        break;
     default:
         x86_raise_exception_err(env, EXCP_GP, idt_err);
     }
@@ -116,6 +113,10 @@ static void excp_deliver_protected(CPUX86State *env, int vector, int kind, uint3
     }
     if (!(e2 & DESC_P_MASK)) {
         x86_raise_exception_err(env, EXCP_NP, idt_err);
+    }
+    if (type == 0x05) {
+        x86_task_gate_deliver(env, e1, ext, error_code, has_err, ret_eip);
+        return;
     }
     uint32_t sel = e1 >> 16, off = (e2 & 0xffff0000u) | (e1 & 0xffff);
     uint32_t c1, c2;

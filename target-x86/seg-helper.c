@@ -303,7 +303,8 @@ static void seg_read_call_gate(CPUX86State *env, uint32_t sel, uint32_t e1, uint
     unsigned cpl = seg_cpl(env), type = desc_sys_type(e2);
     bool lma = (env->hflags & HF_LMA) != 0;
     if ((lma && type != 0xc) || (!lma && type != 0x4 && type != 0xc)) {
-        /* TSS descriptors and task gates (task switches) are not implemented. */
+        /* In IA-32e mode TSS descriptors and task gates are #GP(selector) (SDM JMP/CALL);
+         * outside it the callers sent them to x86_task_far. */
         x86_raise_exception_err(env, EXCP_GP, SEL_ERR(sel));
     }
     unsigned dpl = x86_desc_dpl(e2);
@@ -349,6 +350,14 @@ static void seg_read_call_gate(CPUX86State *env, uint32_t sel, uint32_t e1, uint
     }
 }
 
+/* A TSS descriptor (available or busy, 16/32-bit) or a task gate outside IA-32e mode. */
+static bool seg_is_task_desc(const CPUX86State *env, uint32_t e2)
+{
+    unsigned type = desc_sys_type(e2);
+    return !(env->hflags & HF_LMA) && (type == 1 || type == 3 || type == 5 || type == 9 ||
+                                       type == 0xb);
+}
+
 static void seg_far_real(CPUX86State *env, uint32_t sel, uint64_t off)
 {
     if (env->eflags & VM_MASK) {
@@ -370,7 +379,6 @@ static void seg_set_cs(CPUX86State *env, uint32_t sel, unsigned cpl, uint32_t e1
 
 void helper_ljmp(CPUX86State *env, uint32_t selector, uint64_t offset, uint64_t next_eip)
 {
-    (void)next_eip;
     uint32_t sel = selector & 0xffff, e1, e2;
     if (!seg_protected(env)) {
         seg_far_real(env, sel, offset);
@@ -389,6 +397,9 @@ void helper_ljmp(CPUX86State *env, uint32_t selector, uint64_t offset, uint64_t 
         seg_set_cs(env, sel, cpl, e1, e2, offset);
     } else if (e2 & DESC_S_MASK) {
         x86_raise_exception_err(env, EXCP_GP, SEL_ERR(sel));
+    } else if (seg_is_task_desc(env, e2)) {
+        x86_task_far(env, sel, e1, e2, X86_TASK_JMP, next_eip);
+        return;
     } else {
         CallGate g;
         seg_read_call_gate(env, sel, e1, e2, &g);
@@ -436,6 +447,10 @@ void helper_lcall(CPUX86State *env, uint32_t selector, uint64_t offset, uint32_t
     }
     if (e2 & DESC_S_MASK) {
         x86_raise_exception_err(env, EXCP_GP, SEL_ERR(sel));
+    }
+    if (seg_is_task_desc(env, e2)) {
+        x86_task_far(env, sel, e1, e2, X86_TASK_CALL, next_eip);
+        return;
     }
     CallGate g;
     seg_read_call_gate(env, sel, e1, e2, &g);
@@ -620,7 +635,7 @@ static void seg_iret_to_vm86(CPUX86State *env, X86Stack *st, uint64_t eip, uint3
     x86_update_hflags(env);
 }
 
-void helper_iret(CPUX86State *env, uint32_t shift)
+void helper_iret(CPUX86State *env, uint32_t shift, uint64_t next_eip)
 {
     unsigned size = 2u << shift;
     uint32_t cur = x86_eflags_get(env);
@@ -628,8 +643,11 @@ void helper_iret(CPUX86State *env, uint32_t shift)
      * is why VM exits report "NMI unblocking due to IRET" (SDM vol. 3C 27.2.3). */
     env->hflags2 &= ~HF2_NMI_MASK;
     if ((env->cr[0] & CR0_PE) && !(cur & VM_MASK) && (cur & NT_MASK)) {
-        /* Task return (legacy) is not implemented; in IA-32e mode it is #GP(0) by the SDM. */
-        x86_raise_exception_err(env, EXCP_GP, 0);
+        if (env->hflags & HF_LMA) {
+            x86_raise_exception_err(env, EXCP_GP, 0); /* SDM IRET: IA-32e mode */
+        }
+        x86_task_return(env, next_eip);
+        return;
     }
     if ((cur & VM_MASK) && ((cur & IOPL_MASK) >> IOPL_SHIFT) < 3) {
         x86_raise_exception_err(env, EXCP_GP, 0); /* no CR4.VME support */

@@ -8,8 +8,8 @@
  * may be in any state (helpers read EFLAGS with x86_eflags_get). Helpers that change CS, SS,
  * EFLAGS or CPL call x86_update_hflags: the translator ends the TB after them. Descriptor
  * tables and the TSS are read with X86_MMU_KERNEL on linear addresses.
- * Not implemented: task switches (JMP/CALL to a TSS or task gate, IRET with NT=1 in protected
- * mode) raise #GP(selector) / #GP(0) instead; see excp-helper.h.
+ * Task switches (JMP/CALL to a TSS or task gate, IDT task gates, IRET with NT = 1) are in
+ * seg-task.c (legacy protected mode only; IA-32e mode raises #GP as the SDM says).
  */
 #ifndef TANDEM_TARGET_X86_SEG_HELPER_H
 #define TANDEM_TARGET_X86_SEG_HELPER_H
@@ -39,8 +39,9 @@ void helper_lcall(CPUX86State *env, uint32_t selector, uint64_t offset, uint32_t
 /* RET far (CB: @imm = 0; CA iw: @imm = iw): pops EIP, CS (and ESP, SS when returning to an
  * outer level), releasing @imm bytes of parameters on each stack. */
 void helper_lret(CPUX86State *env, uint32_t shift, uint32_t imm);
-/* IRET (CF) / IRETD (REX-less 32-bit) / IRETQ (REX.W CF) with operand size @shift. */
-void helper_iret(CPUX86State *env, uint32_t shift);
+/* IRET (CF) / IRETD (REX-less 32-bit) / IRETQ (REX.W CF) with operand size @shift;
+ * @next_eip is what a task return (NT = 1) saves in the TSS being left. */
+void helper_iret(CPUX86State *env, uint32_t shift, uint64_t next_eip);
 
 /* LLDT r/m16 (0F 00 /2) and LTR r/m16 (0F 00 /3): CPL 0 checks included (#GP(0) otherwise).
  * LTR sets the busy bit of the TSS descriptor in memory. SLDT/STR need no helper: they read
@@ -100,5 +101,23 @@ void x86_set_rsp(CPUX86State *env, uint64_t sp, uint64_t mask);
 void x86_tss_get_stack(CPUX86State *env, unsigned dpl, uint32_t ext, uint32_t *ss, uint32_t *esp);
 /* 64-bit TSS: RSPn (@index 0..2) or ISTn (@index 3 + n - 1); #TS on limit. */
 uint64_t x86_tss_get_stack64(CPUX86State *env, unsigned index, uint32_t ext);
+
+/* ---- task switches (seg-task.c, SDM vol. 3A chapter 7; legacy protected mode only) ---- */
+enum { X86_TASK_JMP, X86_TASK_CALL, X86_TASK_IRET }; /* CALL also = INT/exception (nesting) */
+/* Switches to the TSS @sel (descriptor @e1/@e2, already checked: available or, for IRET,
+ * busy, present); @ret_eip is saved as the old task's EIP; @ext is the EXT bit of the error
+ * codes. */
+void x86_task_switch(CPUX86State *env, uint32_t sel, uint32_t e1, uint32_t e2, int source,
+                     uint64_t ret_eip, uint32_t ext);
+/* JMP/CALL far (@source) to the TSS descriptor or task gate @sel (@e1/@e2, a system
+ * descriptor of type 1, 3, 5, 9 or B): privilege, busy and presence checks, then the switch. */
+void x86_task_far(CPUX86State *env, uint32_t sel, uint32_t e1, uint32_t e2, int source,
+                  uint64_t next_eip);
+/* An interrupt or exception through the IDT task gate whose low dword is @gate_e1 (gate
+ * checks already done), pushing @error_code on the new task's stack if @has_err. */
+void x86_task_gate_deliver(CPUX86State *env, uint32_t gate_e1, uint32_t ext, uint32_t error_code,
+                           bool has_err, uint64_t ret_eip);
+/* IRET with NT = 1 (TASK-RETURN): back to the task of the current TSS's link field. */
+void x86_task_return(CPUX86State *env, uint64_t next_eip);
 
 #endif

@@ -384,8 +384,8 @@ bool x86_tr_branch(DisasContext *s, X86Insn *insn)
                                               ? (uint64_t)insn->imm & 0xffff : 0)};
             gen_helper(s, h_lret, 2, args);
         } else {
-            IRTemp a = ir_const(f, (uint64_t)shift);
-            gen_helper(s, h_iret, 1, &a);
+            IRTemp a[2] = {ir_const(f, (uint64_t)shift), ir_const(f, s_eip_next(s))};
+            gen_helper(s, h_iret, 2, a);
         }
         s->cc_op = X86_CC_OP_DYNAMIC;
         gen_exit_tb(s);
@@ -760,7 +760,7 @@ void x86_tr_sys_init(void)
     REG(h_lcall, "lcall", helper_lcall, IR_ARG_VOID, R, IR_ARG_I32, IR_ARG_I64, IR_ARG_I32,
         IR_ARG_I64);
     REG(h_lret, "lret", helper_lret, IR_ARG_VOID, R, IR_ARG_I32, IR_ARG_I32);
-    REG(h_iret, "iret", helper_iret, IR_ARG_VOID, R, IR_ARG_I32);
+    REG(h_iret, "iret", helper_iret, IR_ARG_VOID, R, IR_ARG_I32, IR_ARG_I64);
     REG(h_lldt, "lldt", helper_lldt, IR_ARG_VOID, R, IR_ARG_I32);
     REG(h_ltr, "ltr", helper_ltr, IR_ARG_VOID, R, IR_ARG_I32);
     REG(h_lar, "lar", helper_lar, IR_ARG_I64, R, IR_ARG_I32);
