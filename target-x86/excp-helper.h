@@ -7,8 +7,8 @@
  * cpu_loop_exit(); a fault while delivering recurses into them (env->old_exception says what
  * was being delivered, see excp-helper.c). They must be called with env->rip = the eip of the
  * current instruction (faults push it; traps and INT n push next_eip).
- * Not implemented: task gates and task switching (a task gate raises #GP(vector*8+2|EXT)),
- * CR4.VME/PVI virtual-interrupt redirection in VM86, SMM, VMX.
+ * IDT task gates switch tasks through seg-task.c (x86_task_gate_deliver).
+ * Not implemented: CR4.VME/PVI virtual-interrupt redirection in VM86, SMM, VMX.
  */
 #ifndef TANDEM_TARGET_X86_EXCP_HELPER_H
 #define TANDEM_TARGET_X86_EXCP_HELPER_H
