@@ -10,6 +10,9 @@
  * next TB entry) and waits until excl_running drops to zero; vCPUs reaching their loop top wait
  * in exclusive_exec_enter while excl_pending is set. The requester must not itself be counted
  * as running (it calls from work items or a non-vCPU thread), otherwise it would wait forever.
+ * A helper inside cpu_exec uses cpu_exclusive_start_in_exec/_end_in_exec instead: they stop
+ * and resume counting the caller, the resume in the same hold of excl_lock as the end, so no
+ * other section (a TB flush) can come between the end and the return to generated code.
  */
 #include <glib.h>
 
@@ -77,6 +80,36 @@ void cpu_exclusive_end(void)
     sync_mutex_lock(&excl_lock);
     g_assert(excl_pending);
     excl_pending = false;
+    g_cond_broadcast(&excl_resume_cond);
+    sync_mutex_unlock(&excl_lock);
+}
+
+bool cpu_exclusive_start_in_exec(CPUState *cpu)
+{
+    bool in_exec = exclusive_in_exec();
+    uint32_t flushes = tb_flush_count();
+    if (in_exec) {
+        exclusive_exec_leave(cpu);
+    }
+    cpu_exclusive_start();
+    if (in_exec && tb_flush_count() != flushes) {
+        /* A section requested while we waited flushed the TBs: the code the helper would
+         * return to is gone. Nothing done yet: leave, the instruction is retried. */
+        cpu_exclusive_end_in_exec(cpu, true);
+        cpu_loop_exit(cpu);
+    }
+    return in_exec;
+}
+
+void cpu_exclusive_end_in_exec(CPUState *cpu, bool in_exec)
+{
+    sync_mutex_lock(&excl_lock);
+    g_assert(excl_pending);
+    excl_pending = false;
+    if (in_exec) {
+        excl_running++;
+        tls_in_exec = true;
+    }
     g_cond_broadcast(&excl_resume_cond);
     sync_mutex_unlock(&excl_lock);
 }

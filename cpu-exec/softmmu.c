@@ -13,9 +13,15 @@
  * hits a page holding translated code (TLB_CODE) is performed first and then invalidates the
  * TBs covering the written bytes: a translator reading the page after the store sees the new
  * bytes, and one that read them before holds the page lock until its TB can be found.
+ * Compare-and-swap (guest atomics): a host lock cmpxchg on the RAM bytes when they lie in one
+ * host cache line (misaligned ones too: x86 allows split locks, SDM vol. 3A 9.1.2.2, and a
+ * misaligned lock cmpxchg inside a line is atomic and no split lock on the host), 16 bytes with
+ * lock cmpxchg16b; anything else (crossing a line or a page, devices, ROM) inside an exclusive
+ * section (vcpu.h), so no other vCPU runs between the read and the write. The host is x86-64.
  */
 #include <glib.h>
 #include <inttypes.h>
+#include <setjmp.h>
 #include <string.h>
 
 #include "cpu-exec/exec.h"
@@ -223,6 +229,58 @@ static inline bool ram_cmpxchg(void *host, unsigned size, uint64_t *expected, ui
     }
 }
 
+/* Host lock cmpxchg of size (2, 4, 8) bytes at a misaligned host address that stays within one
+ * 64-byte host cache line (so no split lock, which hosts may trap: SDM vol. 3A 9.1.2.2 and
+ * split-lock detection). Same contract as ram_cmpxchg. Inline assembly: C atomics require
+ * natural alignment. */
+static inline bool ram_cmpxchg_unaligned(void *host, unsigned size, uint64_t *expected,
+                                         uint64_t newv)
+{
+    bool ok;
+    switch (size) {
+    case 2: {
+        uint16_t x = (uint16_t)*expected;
+        __asm__ volatile("lock cmpxchgw %3, %1"
+                         : "=@ccz"(ok), "+m"(*(uint16_t *)host), "+a"(x)
+                         : "r"((uint16_t)newv)
+                         : "memory");
+        *expected = x;
+        return ok;
+    }
+    case 4: {
+        uint32_t x = (uint32_t)*expected;
+        __asm__ volatile("lock cmpxchgl %3, %1"
+                         : "=@ccz"(ok), "+m"(*(uint32_t *)host), "+a"(x)
+                         : "r"((uint32_t)newv)
+                         : "memory");
+        *expected = x;
+        return ok;
+    }
+    default:
+        __asm__ volatile("lock cmpxchgq %3, %1"
+                         : "=@ccz"(ok), "+m"(*(uint64_t *)host), "+a"(*expected)
+                         : "r"(newv)
+                         : "memory");
+        return ok;
+    }
+}
+
+/* Host lock cmpxchg16b on 16 naturally aligned bytes (little-endian halves [0] low, [1] high):
+ * true if expected was there and newv is now; expected receives what was there. On failure the
+ * host writes the old value back (SDM vol. 2 CMPXCHG8B/CMPXCHG16B), as the guest must. */
+static inline bool ram_cmpxchg16(void *host, uint64_t expected[2], const uint64_t newv[2])
+{
+    bool ok;
+    __asm__ volatile("lock cmpxchg16b %1"
+                     : "=@ccz"(ok), "+m"(*(unsigned __int128 *)host), "+a"(expected[0]),
+                       "+d"(expected[1])
+                     : "b"(newv[0]), "c"(newv[1])
+                     : "memory");
+    return ok;
+}
+
+#define HOST_CACHE_LINE 64u
+
 /* ---- physical accesses outside plain RAM pages ---- */
 
 /* A deferred MMIO read as cpu_io_wait starts it; the result code stays for the caller. */
@@ -389,6 +447,73 @@ void helper_st_slow(void *env, uint64_t vaddr, uint64_t val, uint32_t oi)
     softmmu_store(cpu_from_env(env), vaddr, val, (MemOp)(oi & 0xff), (int)(oi >> 8));
 }
 
+/* The compare-and-swap inside the section: the TLB maps every byte (atomic_cmpxchg_exclusive
+ * translated them), so only a device refusing an access can leave. */
+static bool atomic_cmpxchg_locked(CPUState *cpu, uint64_t vaddr, unsigned size,
+                                  const uint64_t cmp[2], const uint64_t newv[2], int mmu_idx,
+                                  uint64_t old[2])
+{
+    if (size == 16) {
+        old[0] = softmmu_load(cpu, vaddr, MO_64, mmu_idx, ACCESS_LOAD);
+        old[1] = softmmu_load(cpu, vaddr + 8, MO_64, mmu_idx, ACCESS_LOAD);
+        if (old[0] != cmp[0] || old[1] != cmp[1]) {
+            return false;
+        }
+        softmmu_store(cpu, vaddr, newv[0], MO_64, mmu_idx);
+        softmmu_store(cpu, vaddr + 8, newv[1], MO_64, mmu_idx);
+        return true;
+    }
+    MemOp mop = (MemOp)__builtin_ctz(size);
+    uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    old[0] = softmmu_load(cpu, vaddr, mop, mmu_idx, ACCESS_LOAD);
+    old[1] = 0;
+    if ((old[0] ^ cmp[0]) & mask) {
+        return false;
+    }
+    softmmu_store(cpu, vaddr, newv[0], mop, mmu_idx);
+    return true;
+}
+
+/*
+ * A compare-and-swap of size (1..8 or 16) bytes that no host atomic can do: crossing a host
+ * cache line or a page, or not plain RAM (a device, ROM). Done inside an exclusive section, so
+ * no other vCPU runs guest code between the read and the write (x86 split locks are atomic,
+ * SDM vol. 3A 9.1.2.2). Every page is translated for writing (then reading) first, so guest
+ * faults are taken before the section, with nothing written. Only a successful comparison
+ * writes: on RAM x86's write-back of the unchanged value is invisible, and a device is not sent
+ * a second write. Device threads are not stopped: one may act between the two accesses of a
+ * 16-byte device operation. A device refusing an access (bus error) ends the section before
+ * the exception leaves. Single-thread mode needs no section: no other vCPU runs meanwhile.
+ */
+static bool atomic_cmpxchg_exclusive(CPUState *cpu, uint64_t vaddr, unsigned size,
+                                     const uint64_t cmp[2], const uint64_t newv[2], int mmu_idx,
+                                     uint64_t old[2])
+{
+    uint64_t tag, last = vaddr + size - 1;
+    tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
+    tlb_lookup(cpu, last, ACCESS_STORE, mmu_idx, &tag);
+    tlb_lookup(cpu, vaddr, ACCESS_LOAD, mmu_idx, &tag);
+    tlb_lookup(cpu, last, ACCESS_LOAD, mmu_idx, &tag);
+
+    const bool section = !vcpu_single_thread();
+    const bool in_exec = section && cpu_exclusive_start_in_exec(cpu);
+    sigjmp_buf outer;
+    memcpy(outer, cpu->jmp_env, sizeof(sigjmp_buf));
+    if (sigsetjmp(cpu->jmp_env, 0) != 0) {
+        memcpy(cpu->jmp_env, outer, sizeof(sigjmp_buf));
+        if (section) {
+            cpu_exclusive_end_in_exec(cpu, in_exec);
+        }
+        cpu_loop_exit(cpu);
+    }
+    bool ok = atomic_cmpxchg_locked(cpu, vaddr, size, cmp, newv, mmu_idx, old);
+    memcpy(cpu->jmp_env, outer, sizeof(sigjmp_buf));
+    if (section) {
+        cpu_exclusive_end_in_exec(cpu, in_exec);
+    }
+    return ok;
+}
+
 uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t newv,
                                uint32_t oi)
 {
@@ -397,26 +522,56 @@ uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t
     int mmu_idx = (int)(oi >> 8);
     unsigned size = 1u << (mop & MO_SIZE);
     uint64_t tag;
-    if (vaddr & (size - 1)) {
-        /* Host compare-and-swap needs natural alignment; the guest requires it too (ARM ARM
-         * B2.5.2: exclusives and atomics are alignment-checked). */
+    bool misaligned = (vaddr & (size - 1)) != 0;
+    if (misaligned && (mop & MO_ALIGN)) {
+        /* ARM ARM B2.5.2: exclusives and atomics are alignment-checked. */
         if (cpu->arch->unaligned_access) {
             cpu->arch->unaligned_access(cpu, vaddr, ACCESS_STORE, mmu_idx);
         }
         cpu_fatal(cpu, "unaligned %u-byte atomic at 0x%" PRIx64, size, vaddr);
     }
+    if ((vaddr & ~TARGET_PAGE_MASK) + size <= TARGET_PAGE_SIZE) {
+        tlb_check_mmu_idx(cpu, mmu_idx);
+        CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
+        void *host = (void *)(uintptr_t)(vaddr + e->addend);
+        unsigned line_off = (unsigned)((uintptr_t)host & (HOST_CACHE_LINE - 1));
+        if (!(tag & TLB_MMIO) && (!misaligned || line_off + size <= HOST_CACHE_LINE)) {
+            uint64_t old = cmp;
+            bool ok = ((uintptr_t)host & (size - 1)) == 0 ? ram_cmpxchg(host, size, &old, newv)
+                                                           : ram_cmpxchg_unaligned(host, size, &old,
+                                                                                   newv);
+            if (ok && (tag & TLB_CODE)) {
+                softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mmu_idx);
+            }
+            return softmmu_sign(old, mop);
+        }
+    }
+    uint64_t c[2] = {cmp, 0}, n[2] = {newv, 0}, old[2];
+    atomic_cmpxchg_exclusive(cpu, vaddr, size, c, n, mmu_idx, old);
+    return softmmu_sign(old[0], mop);
+}
+
+bool cpu_atomic_cmpxchg16(CPUState *cpu, uint64_t vaddr, const uint64_t cmp[2],
+                          const uint64_t newv[2], int mmu_idx, uint64_t old[2])
+{
+    uint64_t tag;
+    if (vaddr & 15) {
+        cpu_fatal(cpu, "16-byte compare-and-swap at 0x%" PRIx64 " is not 16-byte aligned",
+                  vaddr);
+    }
+    tlb_check_mmu_idx(cpu, mmu_idx);
     CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
-    if (tag & TLB_MMIO) {
-        /* No device implements atomics; ROM is not writable. */
-        cpu->arch->bus_error(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), ACCESS_STORE);
-    }
     void *host = (void *)(uintptr_t)(vaddr + e->addend);
-    uint64_t old = cmp;
-    bool ok = ram_cmpxchg(host, size, &old, newv);
-    if (ok && (tag & TLB_CODE)) {
-        softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mmu_idx);
+    if ((tag & TLB_MMIO) || ((uintptr_t)host & 15)) {
+        return atomic_cmpxchg_exclusive(cpu, vaddr, 16, cmp, newv, mmu_idx, old);
     }
-    return softmmu_sign(old, mop);
+    old[0] = cmp[0];
+    old[1] = cmp[1];
+    bool ok = ram_cmpxchg16(host, old, newv);
+    if (ok && (tag & TLB_CODE)) {
+        softmmu_code_written(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), 16, mmu_idx);
+    }
+    return ok;
 }
 
 /* ---- atomic read-modify-write outside plain RAM (LSE atomics on devices) ---- */

@@ -22,6 +22,21 @@ uint64_t helper_ld_slow(void *env, uint64_t vaddr, uint32_t oi);
 void helper_st_slow(void *env, uint64_t vaddr, uint64_t val, uint32_t oi);
 uint64_t helper_atomic_cmpxchg(void *env, uint64_t vaddr, uint64_t cmp, uint64_t newv, uint32_t oi);
 extern int g_helper_ld_slow, g_helper_st_slow, g_helper_atomic_cmpxchg;
+/* helper_atomic_cmpxchg: vaddr need not be aligned unless mop has MO_ALIGN (then a misaligned
+ * one takes the arch's alignment fault): misaligned, page-crossing and device targets stay
+ * atomic against the other vCPUs (softmmu.c). Always a write access for faults. Returns the
+ * old value (sign-extended if MO_SIGN). */
+
+/*
+ * 16-byte compare-and-swap (x86 CMPXCHG16B) at vaddr, which must be 16-byte aligned (the
+ * caller raises the guest's alignment fault first). Translated as a write (faults as a store).
+ * cmp, newv and old are {low, high} quadwords. True if memory held cmp and now holds newv;
+ * old receives what memory held. Atomic against the other vCPUs: a host lock cmpxchg16b on
+ * RAM, an exclusive section on a device. A successful write to a page with code invalidates
+ * its TBs. Owner vCPU thread only.
+ */
+bool cpu_atomic_cmpxchg16(CPUState *cpu, uint64_t vaddr, const uint64_t cmp[2],
+                          const uint64_t newv[2], int mmu_idx, uint64_t old[2]);
 
 /* What an atomic read-modify-write stores, computed from the value read (zero-extended):
  * returns false when nothing is written (a CAS whose comparison fails). No side effects: on

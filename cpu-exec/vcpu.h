@@ -62,6 +62,18 @@ void async_safe_run_on_cpu(CPUState *cpu, CPUWorkFunc fn, void *arg);
  */
 void cpu_exclusive_start(void);
 void cpu_exclusive_end(void);
+/*
+ * The same for a helper called from generated code (one guest instruction done while no other
+ * vCPU runs, e.g. an atomic that host atomics cannot do): the caller stops counting as inside
+ * cpu_exec while it waits. If the TBs were flushed meanwhile, leaves with cpu_loop_exit (the
+ * helper must not have changed guest state yet: the instruction is retried). Returns what
+ * cpu_exclusive_end_in_exec needs: whether the caller was inside cpu_exec. The end resumes
+ * counting it in the same step, so no section can come between and flush the code it returns
+ * to. Called outside cpu_exec (tests, work items), they are cpu_exclusive_start/end. Nothing
+ * may leave by cpu_loop_exit between the two (the caller catches it and ends first).
+ */
+bool cpu_exclusive_start_in_exec(CPUState *cpu);
+void cpu_exclusive_end_in_exec(CPUState *cpu, bool in_exec);
 
 /* True if the calling thread is cpu's owner thread. */
 bool qemu_cpu_is_self(CPUState *cpu);

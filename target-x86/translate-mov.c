@@ -56,35 +56,34 @@ static void helper_popf(CPUX86State *env, uint64_t value, uint32_t ot)
     x86_eflags_set(env, (uint32_t)value, mask);
 }
 
-/* CMPXCHG16B (size 3) on [addr]: two 8-byte loads and stores, so it is atomic against this
- * vCPU only. KNOWN GAP: SMP guests need it atomic against the others too (a host 16-byte
- * compare-and-swap on the RAM pointer, or an exclusive section); CMPXCHG8B uses the 8-byte host
- * compare-and-swap through gen_cmpxchg_mem. */
+/* CMPXCHG16B (size 3) on [addr] (linear), atomic against the other vCPUs: a 16-byte host
+ * compare-and-swap on RAM, an exclusive section elsewhere (cpu_atomic_cmpxchg16). SDM vol. 2
+ * CMPXCHG8B/CMPXCHG16B: #GP(0) unless 16-byte aligned; the destination always gets a write
+ * cycle (translated as a store: a read-only page faults even when the comparison fails; on
+ * failure the host instruction writes the old value back); ZF = equal, other flags unchanged;
+ * on failure RDX:RAX = the old value. */
 static void helper_cmpxchg16b(CPUX86State *env, uint64_t addr, uint32_t sh)
 {
-    CPUState *cpu = cpu_from_env(env);
-    int idx = x86_mmu_idx(env);
-    if (sh == 3) {
-        if (addr & 15) {
-            x86_raise_exception_err(env, 13, 0);
-        }
-        uint64_t lo = cpu_ld_data(cpu, addr, MO_64, idx);
-        uint64_t hi = cpu_ld_data(cpu, addr + 8, MO_64, idx);
-        uint32_t ef = x86_eflags_get(env);
-        if (lo == env->regs[R_EAX] && hi == env->regs[R_EDX]) {
-            cpu_st_data(cpu, addr, env->regs[R_EBX], MO_64, idx);
-            cpu_st_data(cpu, addr + 8, env->regs[R_ECX], MO_64, idx);
-            ef |= CC_Z;
-        } else {
-            cpu_st_data(cpu, addr, lo, MO_64, idx); /* the write happens either way */
-            cpu_st_data(cpu, addr + 8, hi, MO_64, idx);
-            env->regs[R_EAX] = lo;
-            env->regs[R_EDX] = hi;
-            ef &= ~CC_Z;
-        }
-        env->cc_op = CC_OP_EFLAGS;
-        env->cc_src = ef & CC_ARITH;
+    if (sh != 3) {
+        return;
     }
+    if (addr & 15) {
+        x86_raise_exception_err(env, 13, 0);
+    }
+    const uint64_t cmp[2] = {env->regs[R_EAX], env->regs[R_EDX]};
+    const uint64_t nv[2] = {env->regs[R_EBX], env->regs[R_ECX]};
+    uint64_t old[2];
+    bool ok = cpu_atomic_cmpxchg16(cpu_from_env(env), addr, cmp, nv, x86_mmu_idx(env), old);
+    uint32_t ef = x86_eflags_get(env);
+    if (ok) {
+        ef |= CC_Z;
+    } else {
+        env->regs[R_EAX] = old[0];
+        env->regs[R_EDX] = old[1];
+        ef &= ~CC_Z;
+    }
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = ef & CC_ARITH;
 }
 
 void x86_tr_mov_init(void)
