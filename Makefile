@@ -35,7 +35,7 @@ TSAN_LIB_OBJS := $(LIB_SRCS:%.c=$(TSAN_OBJ)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/unit/%)
 # The unit tests that exercise threads, run again under ThreadSanitizer.
-TSAN_UNIT_TESTS := test-tb-cache test-cpu-work test-vclock test-gtimer test-apic
+TSAN_UNIT_TESTS := test-tb-cache test-cpu-work test-vclock test-gtimer test-apic test-atomic
 TSAN_UNIT_BINS := $(TSAN_UNIT_TESTS:%=build-tsan/tests/unit/%)
 
 .PHONY: all check check-unit check-full check-tsan bench demo clean
