@@ -6,7 +6,7 @@
 #                      Tandem exits) (tests/linux/run.sh)
 #   make bench-linux   the same boot on Tandem (jit) and qemu-system-aarch64: both times, ratio
 #   make check-linux-oracle  the flow on qemu-system-aarch64 alone (validates the test itself)
-# The first run fetches the packages (tests/linux/fetch.sh, cached under build/linux/; needs
+# The first run fetches the packages (tests/linux/fetch.sh arm64, cached under build/linux/; needs
 # root and apt). check-linux is part of `make check` (LINUX_IN_CHECK=0 leaves it out, e.g. offline).
 
 LINUX_IN_CHECK ?= 1
@@ -34,7 +34,7 @@ CHECK_FULL_TARGETS += check-linux-full
 endif
 
 # ---- x86-64 (issue 6): Debian 12's amd64 cloud kernel + busybox on -M pc (tests/linux/run.sh
-# --arch x86; inputs from tests/linux/fetch-x86.sh under build/linux/x86/).
+# --arch x86; inputs from tests/linux/fetch.sh amd64 under build/linux/x86/).
 #   make check-linux-x86         boots it on build/tandem, backend=jit and backend=interp
 #   make bench-linux-x86         Tandem (jit) and qemu-system-x86_64: both times and the ratio,
 #                                or "tandem failed: <reason>" (each run is bounded by a timeout)

@@ -22,7 +22,7 @@
 #                                      both times and their ratio
 #   tests/linux/run.sh --arch x86 [--bench | VARIANT...]   the same on x86-64: Debian 12's amd64
 #                                      cloud kernel and an amd64 busybox initramfs
-#                                      (tests/linux/fetch-x86.sh, init-x86.sh) on
+#                                      (tests/linux/fetch.sh amd64, init-x86.sh) on
 #                                      -M pc -m 512 -nographic -kernel bzImage -initrd initrd.gz
 #                                      -append "console=ttyS0" (the issue's line; -no-reboot is
 #                                      added so a triple fault ends the run); `poweroff -f` is
@@ -47,15 +47,17 @@ EMU=${EMU:-build/tandem}
 if [ "$ARCH" = x86 ]; then
     QEMU=${QEMU:-qemu-system-x86_64}
     TIMEOUT=${LINUX_TIMEOUT:-120}
-    FETCH=tests/linux/fetch-x86.sh
+    FETCH_ARCH=amd64
 else
     QEMU=${QEMU:-qemu-system-aarch64}
     TIMEOUT=${LINUX_TIMEOUT:-300}
-    FETCH=tests/linux/fetch.sh
+    FETCH_ARCH=arm64
 fi
 OUT=build/linux
 
-files=$($FETCH) || { echo "run.sh: $FETCH failed"; exit 1; }
+files=$(tests/linux/fetch.sh "$FETCH_ARCH") || {
+    echo "run.sh: tests/linux/fetch.sh $FETCH_ARCH failed"; exit 1
+}
 IMAGE=$(echo "$files" | tail -n 2 | head -n 1)
 INITRD=$(echo "$files" | tail -n 1)
 echo "kernel: $(echo "$files" | head -n 1)"
