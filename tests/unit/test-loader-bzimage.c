@@ -6,16 +6,13 @@
  * line, too little RAM). A real vmlinuz is parsed too when $TANDEM_TEST_VMLINUZ names one
  * (skipped otherwise). Each test builds its own Machine with RAM at 0.
  */
-#include <criterion/criterion.h>
-#include <criterion/redirect.h>
-#include <elf.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "hw/core/machine.h"
+#include "loader-support.h"
 #include "system/loader-bzimage.h"
 #include "system/loader.h"
 
@@ -23,10 +20,6 @@
 #define SETUP_LEN (5 * 512) /* setup_sects 4 + the boot sector */
 #define KERNEL_LEN 0x3000
 
-static const MachineClass test_pc = { .name = "test-pc", .ram_base = 0,
-                                      .max_ram_size = RAM_SIZE };
-static Machine mach;
-static MemoryRegion ram;
 static X86E820Entry e820[4];
 static X86BootMemory mem;
 static uint8_t img[SETUP_LEN + KERNEL_LEN];
@@ -34,12 +27,7 @@ static X86BootState st;
 
 static void make_ram(uint64_t size)
 {
-    memset(&mach, 0, sizeof(mach));
-    mach.mc = &test_pc;
-    mach.cfg.ram_size = size;
-    address_space_init(&mach.as, "memory");
-    memory_region_init_ram(&ram, "ram", size);
-    address_space_map(&mach.as, 0, &ram);
+    test_ram_init(size);
     e820[0] = (X86E820Entry){ 0, 0x9fc00, X86_E820_RAM };
     e820[1] = (X86E820Entry){ 0xf0000, 0x10000, X86_E820_RESERVED };
     e820[2] = (X86E820Entry){ 0x100000, size - 0x100000 - 0x20000, X86_E820_RAM };
@@ -88,20 +76,6 @@ static void setup(void)
 
 TestSuite(bzimage, .init = setup);
 
-static uint32_t rd32(uint64_t a)
-{
-    uint32_t v;
-    memcpy(&v, ram.ram + a, 4);
-    return v;
-}
-
-static uint64_t rd64(uint64_t a)
-{
-    uint64_t v;
-    memcpy(&v, ram.ram + a, 8);
-    return v;
-}
-
 /* Walks the 4-level tables from cr3 for a 2 MiB page mapping va. */
 static uint64_t walk(uint64_t cr3, uint64_t va)
 {
@@ -117,15 +91,11 @@ static uint64_t walk(uint64_t cr3, uint64_t va)
 
 static char *write_tmp(size_t len)
 {
-    char *path = NULL;
-    int fd = g_file_open_tmp("tandem-bz-XXXXXX", &path, NULL);
-    cr_assert(fd >= 0);
     uint8_t *buf = g_malloc(len);
     for (size_t i = 0; i < len; i++) {
         buf[i] = (uint8_t)(i * 31);
     }
-    cr_assert_eq(write(fd, buf, len), (ssize_t)len);
-    close(fd);
+    char *path = test_write_tmp("tandem-bz-XXXXXX", buf, len);
     g_free(buf);
     return path;
 }
@@ -151,10 +121,10 @@ Test(bzimage, parses_header)
 Test(bzimage, loads_kernel_zero_page_initrd_cmdline)
 {
     char *initrd = write_tmp(0x12345);
-    cr_assert(bzimage_load(&mach, "vmlinuz", img, sizeof(img), "console=ttyS0 quiet", initrd,
-                           &mem, &st));
+    cr_assert(bzimage_load(&test_mach, "vmlinuz", img, sizeof(img), "console=ttyS0 quiet",
+                           initrd, &mem, &st));
     /* protected-mode kernel at pref_address */
-    cr_assert_eq(memcmp(ram.ram + 0x1000000, img + SETUP_LEN, KERNEL_LEN), 0);
+    cr_assert_eq(memcmp(test_ram.ram + 0x1000000, img + SETUP_LEN, KERNEL_LEN), 0);
     /* entry state (boot.rst 64-bit boot protocol) */
     cr_assert_eq(st.mode, X86_BOOT_LONG64);
     cr_assert_eq(st.rip, 0x1000200);
@@ -178,22 +148,22 @@ Test(bzimage, loads_kernel_zero_page_initrd_cmdline)
     cr_assert_eq((st.ds_desc >> 40) & 0xf, 0x3, "read/write");
     /* zero page */
     const uint64_t zp = BZIMAGE_ZERO_PAGE_ADDR;
-    cr_assert_eq(memcmp(ram.ram + zp + 0x1f1, img + 0x1f1, 0x210 - 0x1f1), 0,
+    cr_assert_eq(memcmp(test_ram.ram + zp + 0x1f1, img + 0x1f1, 0x210 - 0x1f1), 0,
                  "setup header copied");
-    cr_assert_eq(memcmp(ram.ram + zp + 0x230, img + 0x230, 0x26c - 0x230), 0);
-    cr_assert_eq(ram.ram[zp + 0x26c], 0, "nothing past the header end");
-    cr_assert_eq(ram.ram[zp + 0x210], 0xff, "type_of_loader");
-    cr_assert_eq(ram.ram[zp + 0x211] & 1, 1, "LOADED_HIGH");
+    cr_assert_eq(memcmp(test_ram.ram + zp + 0x230, img + 0x230, 0x26c - 0x230), 0);
+    cr_assert_eq(test_ram.ram[zp + 0x26c], 0, "nothing past the header end");
+    cr_assert_eq(test_ram.ram[zp + 0x210], 0xff, "type_of_loader");
+    cr_assert_eq(test_ram.ram[zp + 0x211] & 1, 1, "LOADED_HIGH");
     cr_assert_eq(rd32(zp + 0x214), 0x1000000, "code32_start");
     cr_assert_eq(rd32(zp + 0x228), BZIMAGE_CMDLINE_ADDR);
     cr_assert_eq(rd32(zp + 0xc8), 0);
-    cr_assert_str_eq((const char *)ram.ram + BZIMAGE_CMDLINE_ADDR, "console=ttyS0 quiet");
+    cr_assert_str_eq((const char *)test_ram.ram + BZIMAGE_CMDLINE_ADDR, "console=ttyS0 quiet");
     cr_assert_eq(rd64(zp + 0x70), 0xf5a40, "acpi_rsdp_addr");
     cr_assert_eq(rd32(zp + 0x1e0), (RAM_SIZE - 0x100000 - 0x20000) >> 10, "alt_mem_k");
     uint16_t ext;
-    memcpy(&ext, ram.ram + zp + 2, 2);
+    memcpy(&ext, test_ram.ram + zp + 2, 2);
     cr_assert_eq(ext, 0xfc00, "ext_mem_k saturates");
-    cr_assert_eq(ram.ram[zp + 0x1e8], 4, "e820_entries");
+    cr_assert_eq(test_ram.ram[zp + 0x1e8], 4, "e820_entries");
     for (int i = 0; i < 4; i++) {
         cr_assert_eq(rd64(zp + 0x2d0 + i * 20), e820[i].addr);
         cr_assert_eq(rd64(zp + 0x2d0 + i * 20 + 8), e820[i].len);
@@ -206,8 +176,8 @@ Test(bzimage, loads_kernel_zero_page_initrd_cmdline)
     cr_assert_eq(rd_addr, (RAM_SIZE - 0x20000 - 0x12345) & ~0xfffull);
     cr_assert(rd_addr >= 0x1000000 + 0x800000, "not in the kernel's init_size");
     cr_assert_eq(rd32(zp + 0xc0), 0);
-    cr_assert_eq(ram.ram[rd_addr + 1], 31);
-    cr_assert_eq(ram.ram[rd_addr + 0x12344], (uint8_t)(0x12344 * 31));
+    cr_assert_eq(test_ram.ram[rd_addr + 1], 31);
+    cr_assert_eq(test_ram.ram[rd_addr + 0x12344], (uint8_t)(0x12344 * 31));
     /* page tables identity-map what the kernel touches */
     const uint64_t must[] = { 0x1000200, 0x1000000 + 0x800000 - 1, zp, BZIMAGE_CMDLINE_ADDR,
                               rd_addr, rd_addr + rd_size - 1, BZIMAGE_GDT_ADDR,
@@ -224,10 +194,10 @@ Test(bzimage, initrd_respects_initrd_addr_max)
 {
     put32(0x22c, 0x4ffffff);              /* initrd must end at or below 80 MiB */
     char *initrd = write_tmp(0x5000);
-    cr_assert(bzimage_load(&mach, "vmlinuz", img, sizeof(img), NULL, initrd, &mem, &st));
+    cr_assert(bzimage_load(&test_mach, "vmlinuz", img, sizeof(img), NULL, initrd, &mem, &st));
     uint32_t a = rd32(BZIMAGE_ZERO_PAGE_ADDR + 0x218);
     cr_assert_eq(a, 0x5000000 - 0x5000);
-    cr_assert_str_eq((const char *)ram.ram + BZIMAGE_CMDLINE_ADDR, "");
+    cr_assert_str_eq((const char *)test_ram.ram + BZIMAGE_CMDLINE_ADDR, "");
     unlink(initrd);
     g_free(initrd);
 }
@@ -235,21 +205,17 @@ Test(bzimage, initrd_respects_initrd_addr_max)
 Test(bzimage, relocatable_kernel_moves_when_pref_address_is_not_ram)
 {
     make_ram(16ull << 20); /* pref_address 16 MiB is past the end of RAM */
-    cr_assert(bzimage_load(&mach, "vmlinuz", img, sizeof(img), NULL, NULL, &mem, &st));
+    cr_assert(bzimage_load(&test_mach, "vmlinuz", img, sizeof(img), NULL, NULL, &mem, &st));
     cr_assert_eq(st.rip, 0x200200, "first 2 MiB boundary above 1 MiB");
-    cr_assert_eq(memcmp(ram.ram + 0x200000, img + SETUP_LEN, KERNEL_LEN), 0);
+    cr_assert_eq(memcmp(test_ram.ram + 0x200000, img + SETUP_LEN, KERNEL_LEN), 0);
     cr_assert_eq(rd32(BZIMAGE_ZERO_PAGE_ADDR + 0x214), 0x200000);
 }
 
 static void expect_fail(const char *append, const char *needle)
 {
     cr_redirect_stderr();
-    cr_assert_not(bzimage_load(&mach, "vmlinuz", img, sizeof(img), append, NULL, &mem, &st));
-    fflush(stderr);
-    char buf[512] = { 0 };
-    size_t n = fread(buf, 1, sizeof(buf) - 1, cr_get_redirected_stderr());
-    cr_assert(n > 0);
-    cr_assert(strstr(buf, needle), "message '%s' should mention '%s'", buf, needle);
+    cr_assert_not(bzimage_load(&test_mach, "vmlinuz", img, sizeof(img), append, NULL, &mem, &st));
+    test_expect_stderr(needle);
 }
 
 Test(bzimage, non_relocatable_kernel_needs_its_address)
@@ -298,16 +264,16 @@ Test(bzimage, elf_vmlinux_is_pointed_at_the_bzimage)
 
 Test(bzimage, reset_restores_everything)
 {
-    cr_assert(bzimage_load(&mach, "vmlinuz", img, sizeof(img), "x", NULL, &mem, &st));
-    memset(ram.ram, 0xee, 0x21000);
-    memset(ram.ram + 0x1000000, 0xee, KERNEL_LEN + 0x100);
-    machine_roms_reload(&mach);
-    cr_assert_eq(memcmp(ram.ram + 0x1000000, img + SETUP_LEN, KERNEL_LEN), 0);
-    cr_assert_eq(ram.ram[0x1000000 + KERNEL_LEN], 0, "init_size area zeroed");
+    cr_assert(bzimage_load(&test_mach, "vmlinuz", img, sizeof(img), "x", NULL, &mem, &st));
+    memset(test_ram.ram, 0xee, 0x21000);
+    memset(test_ram.ram + 0x1000000, 0xee, KERNEL_LEN + 0x100);
+    machine_roms_reload(&test_mach);
+    cr_assert_eq(memcmp(test_ram.ram + 0x1000000, img + SETUP_LEN, KERNEL_LEN), 0);
+    cr_assert_eq(test_ram.ram[0x1000000 + KERNEL_LEN], 0, "init_size area zeroed");
     cr_assert_eq(walk(st.cr3, 0x1000200), 0x1000200);
     cr_assert_eq(rd64(BZIMAGE_GDT_ADDR + 0x10), st.cs_desc);
-    cr_assert_eq(ram.ram[BZIMAGE_ZERO_PAGE_ADDR + 0x210], 0xff);
-    cr_assert_str_eq((const char *)ram.ram + BZIMAGE_CMDLINE_ADDR, "x");
+    cr_assert_eq(test_ram.ram[BZIMAGE_ZERO_PAGE_ADDR + 0x210], 0xff);
+    cr_assert_str_eq((const char *)test_ram.ram + BZIMAGE_CMDLINE_ADDR, "x");
 }
 
 /* Debian 12's linux-image-6.1.0-*-cloud-amd64 /boot/vmlinuz-*, when the environment names
@@ -329,8 +295,8 @@ Test(bzimage, real_debian_vmlinuz)
     cr_assert(h.relocatable_kernel);
     cr_assert(h.init_size > len - h.setup_len, "init_size covers decompression");
     make_ram(512ull << 20);
-    cr_assert(bzimage_load(&mach, path, data, len, "console=ttyS0", NULL, &mem, &st));
+    cr_assert(bzimage_load(&test_mach, path, data, len, "console=ttyS0", NULL, &mem, &st));
     cr_assert_eq(st.rip, h.pref_address + 0x200);
-    cr_assert_eq(memcmp(ram.ram + h.pref_address, data + h.setup_len, 4096), 0);
+    cr_assert_eq(memcmp(test_ram.ram + h.pref_address, data + h.setup_len, 4096), 0);
     g_free(data);
 }

@@ -5,23 +5,16 @@
  * and above 4 GiB), a higher-half ELF entry, bad headers, and reset restoring the images.
  * Each test builds its own 64 MiB Machine (RAM at 0) with a PC-like e820 map.
  */
-#include <criterion/criterion.h>
-#include <criterion/redirect.h>
-#include <elf.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "hw/core/machine.h"
 #include "system/loader-multiboot.h"
+#include "loader-support.h"
 
 #define RAM_SIZE (64ull << 20)
 
-static const MachineClass test_pc = { .name = "test-pc", .ram_base = 0,
-                                      .max_ram_size = RAM_SIZE };
-static Machine mach;
-static MemoryRegion ram;
 static const X86E820Entry e820[] = {
     { 0, 0x9fc00, X86_E820_RAM },
     { 0x9fc00, 0x400, X86_E820_RESERVED },
@@ -36,31 +29,12 @@ static X86BootState st;
 
 static void setup(void)
 {
-    memset(&mach, 0, sizeof(mach));
-    mach.mc = &test_pc;
-    mach.cfg.ram_size = RAM_SIZE;
-    address_space_init(&mach.as, "memory");
-    memory_region_init_ram(&ram, "ram", RAM_SIZE);
-    address_space_map(&mach.as, 0, &ram);
+    test_ram_init(RAM_SIZE);
     memset(img, 0, sizeof(img));
     memset(&st, 0, sizeof(st));
 }
 
 TestSuite(multiboot, .init = setup);
-
-static uint32_t rd32(uint64_t addr)
-{
-    uint32_t v;
-    memcpy(&v, ram.ram + addr, 4);
-    return v;
-}
-
-static uint64_t rd64(uint64_t addr)
-{
-    uint64_t v;
-    memcpy(&v, ram.ram + addr, 8);
-    return v;
-}
 
 static void put_header(uint8_t *p, uint32_t flags)
 {
@@ -72,20 +46,7 @@ static void put_header(uint8_t *p, uint32_t flags)
  * 0x100000 (vaddr 0xc0100000), the multiboot header at its start, pattern bytes after. */
 static size_t make_elf32(uint32_t entry)
 {
-    Elf32_Ehdr *eh = (Elf32_Ehdr *)img;
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS32;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = EM_386;
-    eh->e_version = EV_CURRENT;
-    eh->e_entry = entry;
-    eh->e_phoff = sizeof(*eh);
-    eh->e_ehsize = sizeof(*eh);
-    eh->e_phentsize = sizeof(Elf32_Phdr);
-    eh->e_phnum = 1;
-    Elf32_Phdr *ph = (Elf32_Phdr *)(img + sizeof(*eh));
+    Elf32_Phdr *ph = test_elf32_begin(img, EM_386, entry, 1);
     ph->p_type = PT_LOAD;
     ph->p_offset = 0x1000;
     ph->p_vaddr = 0xc0100000;
@@ -102,20 +63,7 @@ static size_t make_elf32(uint32_t entry)
 /* ELF64 x86-64 version of the same kernel. */
 static size_t make_elf64(uint64_t entry, uint64_t paddr)
 {
-    Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = EM_X86_64;
-    eh->e_version = EV_CURRENT;
-    eh->e_entry = entry;
-    eh->e_phoff = sizeof(*eh);
-    eh->e_ehsize = sizeof(*eh);
-    eh->e_phentsize = sizeof(Elf64_Phdr);
-    eh->e_phnum = 1;
-    Elf64_Phdr *ph = (Elf64_Phdr *)(img + sizeof(*eh));
+    Elf64_Phdr *ph = test_elf64_begin(img, EM_X86_64, entry, 1);
     ph->p_type = PT_LOAD;
     ph->p_offset = 0x1000;
     ph->p_vaddr = 0xffffffff80000000ull + paddr;
@@ -129,16 +77,10 @@ static size_t make_elf64(uint64_t entry, uint64_t paddr)
 
 static char *write_tmp(const char *contents, size_t len)
 {
-    char *path = NULL;
-    GError *gerr = NULL;
-    int fd = g_file_open_tmp("tandem-mb-XXXXXX", &path, &gerr);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, contents, len), (ssize_t)len);
-    close(fd);
-    return path;
+    return test_write_tmp("tandem-mb-XXXXXX", contents, len);
 }
 
-static const char *str_at(uint32_t addr) { return (const char *)ram.ram + addr; }
+static const char *str_at(uint32_t addr) { return (const char *)test_ram.ram + addr; }
 
 Test(multiboot, elf32_with_modules_and_cmdline)
 {
@@ -146,13 +88,13 @@ Test(multiboot, elf32_with_modules_and_cmdline)
     char *mod1 = write_tmp("first module", 12);
     char *mod2 = write_tmp("second, longer module contents", 30);
     char *initrd = g_strdup_printf("%s arg1 arg2,%s", mod1, mod2);
-    cr_assert(multiboot_load(&mach, "/boot/kernel.elf", img, len, "console=ttyS0", initrd, &mem,
-                             &st));
+    cr_assert(multiboot_load(&test_mach, "/boot/kernel.elf", img, len, "console=ttyS0", initrd,
+                             &mem, &st));
 
     /* kernel bytes at p_paddr, bss zeroed */
-    cr_assert_eq(memcmp(ram.ram + 0x100000, img + 0x1000, 0x800), 0);
+    cr_assert_eq(memcmp(test_ram.ram + 0x100000, img + 0x1000, 0x800), 0);
     for (int i = 0x800; i < 0x1800; i++) {
-        cr_assert_eq(ram.ram[0x100000 + i], 0);
+        cr_assert_eq(test_ram.ram[0x100000 + i], 0);
     }
     /* entry state */
     cr_assert_eq(st.mode, X86_BOOT_FLAT32);
@@ -191,8 +133,8 @@ Test(multiboot, elf32_with_modules_and_cmdline)
     cr_assert_eq(e0 - s0, 12);
     cr_assert_eq(e1 - s1, 30);
     cr_assert(s1 >= e0);
-    cr_assert_eq(memcmp(ram.ram + s0, "first module", 12), 0);
-    cr_assert_eq(memcmp(ram.ram + s1, "second, longer module contents", 30), 0);
+    cr_assert_eq(memcmp(test_ram.ram + s0, "first module", 12), 0);
+    cr_assert_eq(memcmp(test_ram.ram + s1, "second, longer module contents", 30), 0);
     char *want0 = g_strdup_printf("%s arg1 arg2", mod1);
     cr_assert_str_eq(str_at(rd32(mods + 8)), want0);
     cr_assert_str_eq(str_at(rd32(mods + 24)), mod2);
@@ -217,7 +159,7 @@ Test(multiboot, elf32_with_modules_and_cmdline)
 Test(multiboot, no_modules_and_no_append)
 {
     size_t len = make_elf32(0x100000);
-    cr_assert(multiboot_load(&mach, "k", img, len, NULL, NULL, &mem, &st));
+    cr_assert(multiboot_load(&test_mach, "k", img, len, NULL, NULL, &mem, &st));
     cr_assert_str_eq(str_at(rd32(0x9500 + 16)), "k ", "QEMU: \"<path> <append>\"");
     cr_assert_eq(rd32(0x9500 + 20), 0);
 }
@@ -229,10 +171,10 @@ Test(multiboot, comma_in_module_name_is_doubled)
     char *file = g_build_filename(dir, "a,b", NULL);
     cr_assert(g_file_set_contents(file, "xyz", 3, NULL));
     char *initrd = g_strdup_printf("%s/a,,b x", dir);
-    cr_assert(multiboot_load(&mach, "k", img, len, "", initrd, &mem, &st));
+    cr_assert(multiboot_load(&test_mach, "k", img, len, "", initrd, &mem, &st));
     uint32_t mods = rd32(0x9500 + 24);
     cr_assert_eq(rd32(0x9500 + 20), 1);
-    cr_assert_eq(memcmp(ram.ram + rd32(mods), "xyz", 3), 0);
+    cr_assert_eq(memcmp(test_ram.ram + rd32(mods), "xyz", 3), 0);
     char *want = g_strdup_printf("%s x", file);
     cr_assert_str_eq(str_at(rd32(mods + 8)), want);
     unlink(file);
@@ -246,7 +188,7 @@ Test(multiboot, comma_in_module_name_is_doubled)
 Test(multiboot, higher_half_entry_becomes_physical)
 {
     size_t len = make_elf32(0xc0100020);
-    cr_assert(multiboot_load(&mach, "k", img, len, NULL, NULL, &mem, &st));
+    cr_assert(multiboot_load(&test_mach, "k", img, len, NULL, NULL, &mem, &st));
     cr_assert_eq(st.rip, 0x100020);
 }
 
@@ -265,25 +207,25 @@ static size_t make_kludge(size_t file_len, uint32_t load_end)
 Test(multiboot, aout_kludge)
 {
     size_t len = make_kludge(0x1000, 0x200c00);
-    cr_assert(multiboot_load(&mach, "flat.bin", img, len, "x", NULL, &mem, &st));
-    cr_assert_eq(memcmp(ram.ram + 0x200000, img, 0xc00), 0);
+    cr_assert(multiboot_load(&test_mach, "flat.bin", img, len, "x", NULL, &mem, &st));
+    cr_assert_eq(memcmp(test_ram.ram + 0x200000, img, 0xc00), 0);
     for (int i = 0xc00; i < 0x3000; i++) {
-        cr_assert_eq(ram.ram[0x200000 + i], 0, "bytes past load_end_addr are bss");
+        cr_assert_eq(test_ram.ram[0x200000 + i], 0, "bytes past load_end_addr are bss");
     }
     cr_assert_eq(st.rip, 0x200080);
     cr_assert_eq(rd32(0x9500 + 24), 0x203000, "info area after the bss");
     /* load_end_addr 0: the whole file */
     setup();
     len = make_kludge(0x1000, 0);
-    cr_assert(multiboot_load(&mach, "flat.bin", img, len, "x", NULL, &mem, &st));
-    cr_assert_eq(memcmp(ram.ram + 0x200000, img, 0x1000), 0);
+    cr_assert(multiboot_load(&test_mach, "flat.bin", img, len, "x", NULL, &mem, &st));
+    cr_assert_eq(memcmp(test_ram.ram + 0x200000, img, 0x1000), 0);
 }
 
 Test(multiboot, elf64_loads_below_4g)
 {
     size_t len = make_elf64(0x300010, 0x300000);
-    cr_assert(multiboot_load(&mach, "k64", img, len, NULL, NULL, &mem, &st));
-    cr_assert_eq(memcmp(ram.ram + 0x300000, img + 0x1000, 0x800), 0);
+    cr_assert(multiboot_load(&test_mach, "k64", img, len, NULL, NULL, &mem, &st));
+    cr_assert_eq(memcmp(test_ram.ram + 0x300000, img + 0x1000, 0x800), 0);
     cr_assert_eq(st.rip, 0x300010);
     cr_assert_eq(st.mode, X86_BOOT_FLAT32);
     cr_assert_eq(st.regs[X86_BOOT_RAX], 0x2badb002);
@@ -292,14 +234,9 @@ Test(multiboot, elf64_loads_below_4g)
 static void expect_fail(size_t len, const char *needle)
 {
     cr_redirect_stderr();
-    cr_assert_not(multiboot_load(&mach, "bad.elf", img, len, NULL, NULL, &mem, &st));
-    fflush(stderr);
-    char buf[512] = { 0 };
-    FILE *f = cr_get_redirected_stderr();
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    cr_assert(n > 0);
-    cr_assert(strstr(buf, needle), "message '%s' should mention '%s'", buf, needle);
-    cr_assert(strstr(buf, "bad.elf"), "message names the file: %s", buf);
+    cr_assert_not(multiboot_load(&test_mach, "bad.elf", img, len, NULL, NULL, &mem, &st));
+    const char *msg = test_expect_stderr(needle);
+    cr_assert(strstr(msg, "bad.elf"), "message names the file: %s", msg);
 }
 
 Test(multiboot, elf64_entry_above_4g_is_refused)
@@ -358,7 +295,7 @@ Test(multiboot, missing_module_names_the_file)
 {
     size_t len = make_elf32(0x100000);
     cr_redirect_stderr();
-    cr_assert_not(multiboot_load(&mach, "k", img, len, NULL, "/nonexistent/mod x", &mem, &st));
+    cr_assert_not(multiboot_load(&test_mach, "k", img, len, NULL, "/nonexistent/mod x", &mem, &st));
     fflush(stderr);
     cr_assert_stderr_eq_str("tandem: -initrd module '/nonexistent/mod': No such file or "
                             "directory\n");
@@ -369,7 +306,7 @@ Test(multiboot, video_request_is_ignored_with_a_warning)
     size_t len = make_elf32(0x100000);
     put_header(img + 0x1000, MULTIBOOT_VIDEO_MODE);
     cr_redirect_stderr();
-    cr_assert(multiboot_load(&mach, "k", img, len, NULL, NULL, &mem, &st));
+    cr_assert(multiboot_load(&test_mach, "k", img, len, NULL, NULL, &mem, &st));
     fflush(stderr);
     cr_assert_stderr_eq_str("tandem: -kernel 'k': warning: multiboot video mode request "
                             "ignored\n");
@@ -378,12 +315,12 @@ Test(multiboot, video_request_is_ignored_with_a_warning)
 Test(multiboot, reset_restores_kernel_and_mbi)
 {
     size_t len = make_elf32(0x100000);
-    cr_assert(multiboot_load(&mach, "k", img, len, "a", NULL, &mem, &st));
-    memset(ram.ram + 0x100000, 0xee, 0x2000);
-    memset(ram.ram + 0x9000, 0xee, 0x700);
-    machine_roms_reload(&mach);
-    cr_assert_eq(memcmp(ram.ram + 0x100000, img + 0x1000, 0x800), 0);
-    cr_assert_eq(ram.ram[0x101000], 0);
+    cr_assert(multiboot_load(&test_mach, "k", img, len, "a", NULL, &mem, &st));
+    memset(test_ram.ram + 0x100000, 0xee, 0x2000);
+    memset(test_ram.ram + 0x9000, 0xee, 0x700);
+    machine_roms_reload(&test_mach);
+    cr_assert_eq(memcmp(test_ram.ram + 0x100000, img + 0x1000, 0x800), 0);
+    cr_assert_eq(test_ram.ram[0x101000], 0);
     cr_assert_eq(rd32(0x9500 + 4), 639);
     cr_assert_eq(rd32(0x9000), 20);
     cr_assert_eq(rd64(0x9610), st.cs_desc);

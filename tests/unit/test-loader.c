@@ -10,26 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loader-support.h"
 #include "system/loader.h"
 
 /* An ELF64 executable with one PT_LOAD segment of 16 bytes (memsz 64: bss). */
 static size_t make_elf(uint8_t *buf, size_t cap, uint16_t machine)
 {
     memset(buf, 0, cap);
-    Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = machine;
-    eh->e_version = EV_CURRENT;
-    eh->e_entry = 0x40080004;
-    eh->e_phoff = sizeof(Elf64_Ehdr);
-    eh->e_ehsize = sizeof(Elf64_Ehdr);
-    eh->e_phentsize = sizeof(Elf64_Phdr);
-    eh->e_phnum = 2;
-    Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff);
+    Elf64_Phdr *ph = test_elf64_begin(buf, machine, 0x40080004, 2);
     ph[0].p_type = PT_NOTE; /* not loaded */
     ph[1].p_type = PT_LOAD;
     ph[1].p_offset = 0x100;
