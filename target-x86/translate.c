@@ -269,36 +269,14 @@ void gen_st(DisasContext *s, int ot, IRTemp addr, IRTemp val)
 
 IRTemp gen_cmpxchg_mem(DisasContext *s, int ot, IRTemp addr, IRTemp cmp, IRTemp newv)
 {
+    /* Misaligned operands too (x86 split locks, SDM vol. 3A 9.1.2.2): helper_atomic_cmpxchg
+     * keeps them atomic against the other vCPUs (a host lock cmpxchg inside a host cache line,
+     * an exclusive section across lines and pages). The access is a write for faults even when
+     * the comparison fails (a locked RMW always writes). */
     IRFunc *f = s->f;
-    IRTemp old = ir_temp_new_local(f);
-    if (ot == 0) {
-        IRTemp t = ir_temp_new(f);
-        ir_atomic_cmpxchg(f, t, addr, cmp, newv, MO_8, s->mmu_idx);
-        ir_mov(f, IR_I64, old, t);
-        return old;
-    }
-    /* x86 allows misaligned locked accesses (SDM vol. 3A 9.1.2.2, "split locks"); the host
-     * compare-and-swap does not: a misaligned operand takes a load and a store instead. The
-     * store always happens (a locked RMW writes even when the comparison fails), so a
-     * read-only page faults either way. */
-    IRTemp la = ir_temp_new_local(f), lc = ir_temp_new_local(f), ln = ir_temp_new_local(f);
-    ir_mov(f, IR_I64, la, addr);
-    ir_mov(f, IR_I64, lc, cmp);
-    ir_mov(f, IR_I64, ln, newv);
-    int split = ir_label_new(f), done = ir_label_new(f);
-    IRTemp low = ir_temp_new(f);
-    ir_binopi(f, IR_AND, IR_I64, low, la, (1u << ot) - 1);
-    ir_brcond(f, IR_I64, IR_COND_NE, low, ir_const(f, 0), split);
-    IRTemp t = ir_temp_new(f);
-    ir_atomic_cmpxchg(f, t, la, lc, ln, (MemOp)ot, s->mmu_idx);
+    IRTemp old = ir_temp_new_local(f), t = ir_temp_new(f);
+    ir_atomic_cmpxchg(f, t, addr, cmp, newv, (MemOp)ot, s->mmu_idx);
     ir_mov(f, IR_I64, old, t);
-    ir_br(f, done);
-    ir_set_label(f, split);
-    IRTemp o = gen_ld(s, ot, la), nv = ir_temp_new(f);
-    ir_movcond(f, IR_I64, IR_COND_EQ, nv, o, lc, ln, o);
-    gen_st(s, ot, la, nv);
-    ir_mov(f, IR_I64, old, o);
-    ir_set_label(f, done);
     return old;
 }
 
