@@ -328,6 +328,10 @@ int cpu_exec(CPUState *cpu)
             cpu_exec_log_trace(cpu, tb);
         }
 
+        if (!vcpu_single_thread()) {
+            /* Dispatched TBs only (chained ones are not seen here): cpu.h, insn_count. */
+            __atomic_store_n(&cpu->insn_count, cpu->insn_count + tb->icount, __ATOMIC_RELAXED);
+        }
         cpu->current_tb = tb;
         uintptr_t ret = be->exec(env, tb);
         cpu->current_tb = NULL;
