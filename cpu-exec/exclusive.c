@@ -75,14 +75,22 @@ void cpu_exclusive_start(void)
     sync_mutex_unlock(&excl_lock);
 }
 
-void cpu_exclusive_end(void)
+/* Ends the section; resume_exec counts the caller as inside cpu_exec again in the same hold
+ * of excl_lock (cpu_exclusive_end_in_exec). */
+static void exclusive_end(bool resume_exec)
 {
     sync_mutex_lock(&excl_lock);
     g_assert(excl_pending);
     excl_pending = false;
+    if (resume_exec) {
+        excl_running++;
+        tls_in_exec = true;
+    }
     g_cond_broadcast(&excl_resume_cond);
     sync_mutex_unlock(&excl_lock);
 }
+
+void cpu_exclusive_end(void) { exclusive_end(false); }
 
 bool cpu_exclusive_start_in_exec(CPUState *cpu)
 {
@@ -101,15 +109,4 @@ bool cpu_exclusive_start_in_exec(CPUState *cpu)
     return in_exec;
 }
 
-void cpu_exclusive_end_in_exec(CPUState *cpu, bool in_exec)
-{
-    sync_mutex_lock(&excl_lock);
-    g_assert(excl_pending);
-    excl_pending = false;
-    if (in_exec) {
-        excl_running++;
-        tls_in_exec = true;
-    }
-    g_cond_broadcast(&excl_resume_cond);
-    sync_mutex_unlock(&excl_lock);
-}
+void cpu_exclusive_end_in_exec(CPUState *cpu, bool in_exec) { exclusive_end(in_exec); }

@@ -364,7 +364,7 @@ bool gen_follow_branch(DisasContext *s, uint64_t dest)
 {
     if ((s->tb->cflags & (CF_SINGLE_STEP | CF_NO_CHAIN)) ||
         (dest & TARGET_PAGE_MASK) != (s->tb->pc & TARGET_PAGE_MASK) ||
-        s->nb_runs + 1 >= ARM_TB_MAX_RUNS || s->insns >= s->max_insns) {
+        s->nb_runs + 1 >= ARM_TB_MAX_RUNS || s->insn_idx + 1 >= s->max_insns) {
         return false;
     }
     if (dest >= s->run_start && dest < s->pc_next) {
@@ -584,7 +584,6 @@ int arm_translate(CPUState *cpu, TranslationBlock *tb, IRFunc *f, int max_insns)
         ir_insn_start(f, s.pc, (unsigned)n);
         s.insn = insn;
         s.insn_idx = n;
-        s.insns = n + 1;
         s.pc_next = s.pc + 4;
         s.fp_checked = false;
         if (log) {

@@ -45,7 +45,6 @@ typedef struct DisasContext {
     /* Superblock bookkeeping (gen_follow_branch): the TB is made of straight runs of guest
      * code; runs[] holds the finished ones [lo, hi), run_start the current run's first pc. */
     int max_insns;
-    int insns;        /* instructions translated so far, the current one included */
     uint64_t run_start;
     int nb_runs;
     struct { uint64_t lo, hi; } runs[ARM_TB_MAX_RUNS];

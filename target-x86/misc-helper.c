@@ -99,11 +99,11 @@ static int mtrr_fixed_index(uint32_t msr)
  * memory types and no SME, so the register reads 0 and writes to those bits are accepted and
  * dropped. Any other bit is reserved (#GP). */
 #define MSR_AMD_SYSCFG 0xc0010010
+#define AMD_SYSCFG_WRITABLE (0x3full << 18)
 /* AMD Interrupt Pending Message (MSRC001_0055, family 0Fh): Linux reads it at boot on family
  * 0Fh CPUs to see whether C1E can stop the local APIC timer. Tandem has no C1E: reads 0, and
  * only 0 may be written. */
 #define MSR_AMD_INT_PENDING 0xc0010055
-#define AMD_SYSCFG_WRITABLE (0x3full << 18)
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_LAST 0x8ff
 /* VCNT = 8 variable ranges, FIX (fixed ranges), WC supported: what QEMU 7.2 reports. */
