@@ -338,10 +338,14 @@ int cpu_exec(CPUState *cpu)
 
         unsigned code = (unsigned)(ret & TB_EXIT_MASK);
         if (code == TB_EXIT_REQUESTED) {
-            /* The TB saw the exit word at its entry; a chained jump into it stored no pc. */
+            /* The TB saw the exit word at its entry; a chained jump into it stored no pc.
+             * The guest pc register is an offset from the code segment base (x86 RIP/EIP;
+             * 0 on ARM): a TB with a base is never 64-bit code, so the offset is 32 bits. */
             const TranslationBlock *refused =
                 (const TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
-            *(uint64_t *)((char *)env + arch->pc_offset) = refused->pc;
+            uint64_t pc = refused->pc - refused->cs_base;
+            *(uint64_t *)((char *)env + arch->pc_offset) =
+                refused->cs_base ? (uint32_t)pc : pc;
         }
         if ((ret & ~(uintptr_t)TB_EXIT_MASK) != 0 &&
             (code == TB_EXIT_IDX0 || code == TB_EXIT_IDX1)) {

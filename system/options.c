@@ -263,7 +263,7 @@ static const struct {
     const char *name;
     const char *help;
 } device_list[] = {
-    {"tandem-testdev", "[,arg=N]  the life-cycle test device (docs/testdev.md; virt)"},
+    {"tandem-testdev", "[,arg=N]  the life-cycle test device (docs/testdev.md; virt and pc)"},
     {"isa-debug-exit", "[,iobase=N][,iosize=N]  a write of v exits with status (v << 1) | 1 "
                        "(pc; defaults iobase=0x501, iosize=2, as QEMU)"},
 };

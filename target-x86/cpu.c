@@ -20,6 +20,7 @@
 #include "cpu-exec/softmmu.h"
 #include "hw/core/memory.h"
 #include "hw/core/vclock.h"
+#include "hw/intc/apic.h"
 #include "system/loader-x86.h"
 #include "system/log.h"
 #include "target-x86/cc-helper.h"
@@ -177,8 +178,8 @@ static void x86_cpu_apply_boot(X86CPU *xcpu)
     env->cc_src = env->eflags & CC_ARITH;
 }
 
-/* Power-on / RESET state (SDM vol. 3A table 9-1), then the loader's entry state if any. */
-static void x86_cpu_reset_core(CPUState *cpu)
+/* Power-on / RESET state (SDM vol. 3A table 9-1), then the loader's entry state if boot. */
+static void x86_cpu_reset_core(CPUState *cpu, bool boot)
 {
     X86CPU *xcpu = x86_cpu(cpu);
     CPUX86State *env = &xcpu->env;
@@ -216,7 +217,7 @@ static void x86_cpu_reset_core(CPUState *cpu)
     x87_reset(env); /* x87 state as after FNINIT (what firmware leaves and QEMU resets to) */
     env->apic_base = 0xfee00000u | (1u << 11) | (cpu->cpu_index == 0 ? (1u << 8) : 0);
     env->mtrr_deftype = 0;
-    if (xcpu->boot) {
+    if (boot && xcpu->boot) {
         x86_cpu_apply_boot(xcpu);
     }
     x86_update_hflags(env);
@@ -224,18 +225,71 @@ static void x86_cpu_reset_core(CPUState *cpu)
     tlb_flush(cpu);
 }
 
-static void x86_cpu_reset(CPUState *cpu)
+/* An AP enters wait-for-SIPI (after a machine reset and after INIT): its thread sleeps until
+ * a SIPI or INIT arrives (DESIGN.md rules 1-2). */
+static void x86_cpu_wait_for_sipi(CPUState *cpu)
 {
-    x86_cpu_reset_core(cpu);
-    /* Application processors wait for INIT/SIPI (issue 7): until then they stay off. */
-    atomic_store(&cpu->power_state, cpu->cpu_index == 0 ? CPU_POWER_ON : CPU_POWER_OFF);
+    x86_env(cpu)->wait_sipi = true;
+    atomic_store(&cpu->halted, true);
 }
 
+/* Machine reset (owner thread, from the reset work item): the BSP runs the boot state, the
+ * APs wait for INIT/SIPI. */
+static void x86_cpu_reset(CPUState *cpu)
+{
+    x86_cpu_reset_core(cpu, true);
+    atomic_store(&cpu->power_state, CPU_POWER_ON);
+    if (cpu->cpu_index != 0) {
+        x86_cpu_wait_for_sipi(cpu);
+    }
+}
+
+/* A power controller's start (cpu-power.h): reset, then run at entry. Not an x86 event; it
+ * leaves wait-for-SIPI like any reset that is not followed by wait_for_sipi. */
 static void x86_cpu_start_at(CPUState *cpu, uint64_t entry, uint64_t context)
 {
     (void)context;
-    x86_cpu_reset_core(cpu);
+    x86_cpu_reset_core(cpu, true);
     x86_env(cpu)->rip = entry;
+}
+
+/* INIT (SDM vol. 3A table 9-1, "INIT" column, and 10.4.7.3): the power-on state except what
+ * INIT leaves alone: the MSRs (APIC base, PAT, MTRRs, SYSCALL/SYSENTER, TSC and its offset,
+ * KERNEL_GS_BASE...), the x87/MMX/SSE registers and MXCSR, SMBASE, and CR0.CD/NW. EFER is
+ * cleared (the CPU is back in real mode; AMD APM vol. 2 table 14-1 gives EFER 0 after INIT).
+ * The local APIC keeps its ID and base. The BSP (IA32_APIC_BASE.BSP) restarts at the reset
+ * vector; an AP waits for a SIPI. Owner thread, at an instruction boundary, never in SMM. */
+static void x86_cpu_do_init(X86CPU *xcpu)
+{
+    CPUState *cpu = &xcpu->parent;
+    CPUX86State *env = &xcpu->env;
+    enum { KEEP_FROM = offsetof(CPUX86State, star), KEEP_TO = offsetof(CPUX86State, smbase) };
+    uint8_t *kept = g_malloc(KEEP_TO - KEEP_FROM);
+    memcpy(kept, (uint8_t *)env + KEEP_FROM, KEEP_TO - KEEP_FROM);
+    uint64_t smbase = env->smbase, cd_nw = env->cr[0] & (CR0_CD | CR0_NW);
+    x86_cpu_reset_core(cpu, false);
+    memcpy((uint8_t *)env + KEEP_FROM, kept, KEEP_TO - KEEP_FROM);
+    g_free(kept);
+    env->smbase = smbase;
+    env->cr[0] = (env->cr[0] & ~(uint64_t)(CR0_CD | CR0_NW)) | cd_nw;
+    x86_update_hflags(env);
+    if (xcpu->apic) {
+        apic_init_reset(xcpu->apic);
+    }
+    if (!(env->apic_base & (1u << 8))) {
+        x86_cpu_wait_for_sipi(cpu);
+    }
+}
+
+/* STARTUP IPI in wait-for-SIPI (SDM vol. 3A 8.4.4.1, 10.6.1): real mode at vector << 8 : 0. */
+static void x86_cpu_do_sipi(X86CPU *xcpu)
+{
+    CPUX86State *env = &xcpu->env;
+    int vector = xcpu->apic ? apic_get_sipi_vector(xcpu->apic) : 0;
+    x86_seg_real(env, R_CS, (uint32_t)vector << 8, (uint64_t)vector << 12);
+    env->rip = 0;
+    env->wait_sipi = false;
+    x86_update_hflags(env);
 }
 
 /* ---- TB key ---- */
@@ -390,28 +444,83 @@ void x86_cpu_set_intr(void *opaque, int n, int level)
     }
 }
 
-/* HLT ends for an interrupt the CPU can take (IF = 1) or an NMI (SDM HLT); kicks and masked
- * interrupts never end it (DESIGN.md rule 3). CPU_INTERRUPT_HARD is a level the interrupt
- * controller keeps exact (the local APIC counts TPR/PPR in it). SMI, INIT and SIPI stay pending
- * and unserved until issue 7 (SMM, AP start-up), so they do not wake the CPU either. */
+/* Wake rules (DESIGN.md rule 3). In wait-for-SIPI only SIPI and INIT count. HLT ends for
+ * INIT (held in SMM), an NMI unless NMIs are blocked, or an interrupt the CPU can take
+ * (IF = 1); kicks and masked interrupts never end it. CPU_INTERRUPT_HARD is a level the
+ * interrupt controller keeps exact (the local APIC counts TPR/PPR in it). */
 static bool x86_has_work(CPUState *cpu)
 {
     CPUX86State *env = x86_env(cpu);
     uint32_t req = atomic_load(&cpu->interrupt_request);
+    if (env->wait_sipi) {
+        return (req & (CPU_INTERRUPT_SIPI | CPU_INTERRUPT_INIT)) != 0;
+    }
+    if ((req & CPU_INTERRUPT_INIT) && !(env->hflags & HF_SMM)) {
+        return true;
+    }
     if ((req & CPU_INTERRUPT_NMI) && !(env->hflags2 & HF2_NMI_MASK)) {
         return true;
     }
     return (req & CPU_INTERRUPT_HARD) && (env->eflags & IF_MASK);
 }
 
+/* INIT and SIPI at an instruction boundary (DESIGN.md rules 4 and 6). INIT is held while the
+ * CPU is in SMM (taken after RSM); a SIPI is recognised only in wait-for-SIPI and discarded
+ * anywhere else, SMM included, so it can never pick an instruction pointer for running code.
+ * NMI and SMI that arrived while the CPU waited for its SIPI are dropped with the SIPI: an AP
+ * that was offline must not start with a stale event. Returns true if the state changed. */
+static bool x86_exec_init_sipi(X86CPU *xcpu, uint32_t request)
+{
+    CPUState *cpu = &xcpu->parent;
+    CPUX86State *env = &xcpu->env;
+    bool changed = false;
+    if ((request & CPU_INTERRUPT_INIT) && !(env->hflags & HF_SMM)) {
+        atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_INIT);
+        if (log_enabled(LOG_INT)) {
+            tlog("vCPU %d: INIT\n", cpu->cpu_index);
+        }
+        x86_cpu_do_init(xcpu);
+        changed = true;
+        request = atomic_load(&cpu->interrupt_request);
+    }
+    if (!(request & CPU_INTERRUPT_SIPI)) {
+        return changed;
+    }
+    if (!env->wait_sipi) {
+        atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_SIPI);
+        if (log_enabled(LOG_INT)) {
+            tlog("vCPU %d: SIPI ignored (not waiting for one)\n", cpu->cpu_index);
+        }
+        return changed;
+    }
+    atomic_fetch_and(&cpu->interrupt_request,
+                     ~(uint32_t)(CPU_INTERRUPT_SIPI | CPU_INTERRUPT_NMI | CPU_INTERRUPT_SMI));
+    x86_cpu_do_sipi(xcpu);
+    atomic_store(&cpu->halted, false);
+    if (log_enabled(LOG_INT)) {
+        tlog("vCPU %d: SIPI, start at %04x:0000\n", cpu->cpu_index, env->segs[R_CS].selector);
+    }
+    return true;
+}
+
 /* Events at an instruction boundary, highest priority first (SDM vol. 3A 6.9, table 6-2):
- * NMI, then maskable interrupts (IF = 1). Both wait out the MOV SS / STI shadow. */
+ * INIT/SIPI, NMI, then maskable interrupts (IF = 1). NMI and interrupts wait out the
+ * MOV SS / STI shadow. */
 static bool x86_exec_interrupt(CPUState *cpu, uint32_t request)
 {
     X86CPU *xcpu = x86_cpu(cpu);
     CPUX86State *env = &xcpu->env;
     if (atomic_load(&cpu->power_state) != CPU_POWER_ON) {
-        return false; /* an AP waiting for INIT/SIPI takes nothing */
+        return false; /* held off by a power controller: takes nothing */
+    }
+    /* INIT and SIPI first: neither waits out an interrupt shadow (SDM table 6-2 puts INIT
+     * with SMI among the external interventions, above NMI). */
+    if ((request & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)) &&
+        x86_exec_init_sipi(xcpu, request)) {
+        return true;
+    }
+    if (env->wait_sipi) {
+        return false; /* nothing is injected into a CPU waiting for SIPI (rule 7) */
     }
     if (env->hflags & HF_INHIBIT_IRQ) {
         return false;

@@ -238,6 +238,11 @@ typedef struct CPUX86State {
     /* HF2_*: event-blocking state outside hflags (not decode-relevant, never in a TB key).
      * Cleared by reset (it lies before smbase). */
     uint32_t hflags2;
+    /* Waiting for a STARTUP IPI (SDM vol. 3A 8.4, the AP state after INIT): a state of its
+     * own, not HLT. The CPU is also cpu->halted (so its thread sleeps however often it is
+     * kicked) and only INIT or SIPI end it (x86_has_work). Owner thread only; cleared by
+     * reset like everything before smbase, set again by x86_cpu_reset for an AP. */
+    bool wait_sipi;
 
     /* ---- MSRs ---- */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base;

@@ -414,7 +414,11 @@ void apic_reset(X86LocalAPIC *s)
 void apic_init_reset(X86LocalAPIC *s)
 {
     device_lock();
+    /* The CPU takes INIT and a STARTUP IPI sent right behind it at the same boundary (both
+     * request bits pending): the SIPI's vector must survive the INIT it follows. */
+    uint8_t sipi_vector = s->sipi_vector;
     apic_clear_state(s);
+    s->sipi_vector = sipi_vector;
     apic_update_irq(s);
     device_unlock();
 }

@@ -8,7 +8,8 @@
  *        (SCI IRQ 9), reset control 0xcf9, isa-debug-exit where -device puts it; ports 0x80
  *        and 0xed are quiet sinks; every other port reads all ones (-d guest_errors).
  *   MMIO: IOAPIC 0xfec00000, HPET 0xfed00000, local APICs 0xfee00000 (one region, the
- *   accessing CPU picks its APIC); unclaimed addresses read all ones (-d guest_errors).
+ *   accessing CPU picks its APIC); with -device tandem-testdev the test device 0xfeb00000
+ *   and the power controller 0xfeb01000; unclaimed addresses read all ones (-d guest_errors).
  *   ACPI tables (RSDP, RSDT/XSDT, FADT, FACS, DSDT with \_S5, MADT, HPET) at 0xe0000.
  * Interrupts: each ISA IRQ line drives both the 8259 input n and IOAPIC pin n, except IRQ 0
  * which reaches IOAPIC pin 2 (the MADT's interrupt source override, hw/x86/acpi-build.c; the
@@ -38,6 +39,8 @@
 #include "hw/intc/ioapic.h"
 #include "hw/misc/debug-exit.h"
 #include "hw/misc/fw_cfg.h"
+#include "hw/misc/powerctl.h"
+#include "hw/misc/testdev.h"
 #include "hw/misc/unassigned.h"
 #include "hw/rtc/mc146818.h"
 #include "hw/timer/hpet.h"
@@ -58,6 +61,11 @@
 #define PC_ACPI_BASE 0xe0000ull
 #define PC_ACPI_MAX 0x10000ull /* [0xe0000, 0xf0000): below the BIOS area the map reserves */
 #define PC_RAM_MAX (1ull << 40)
+/* -device tandem-testdev: Tandem's life-cycle test device and, next to it, the power
+ * controller whose STATE and INSNS registers the tests read (docs/testdev.md). Below the
+ * IOAPIC, where QEMU's pc puts nothing without PCI devices. */
+#define PC_TESTDEV_BASE 0xfeb00000ull
+#define PC_POWERCTL_BASE 0xfeb01000ull
 
 typedef struct PCMachineState {
     MemoryRegion ram_low, ram_high;
@@ -76,6 +84,8 @@ typedef struct PCMachineState {
     ResetControlState reset_ctl;
     HPETState hpet;
     DebugExitState debug_exit;
+    TestDevState testdev;
+    PowerCtlState powerctl;
     AcpiTables acpi;
     E820Table e820_guest, e820_fw;
     X86BootState boot;
@@ -320,6 +330,13 @@ static bool pc_init(Machine *m)
         pc_map_io(pcms, (uint16_t)m->cfg.debug_exit_iobase, &pcms->debug_exit.io);
     }
 
+    if (m->cfg.testdev) {
+        testdev_init(&pcms->testdev, m->cfg.testdev_arg);
+        address_space_map(&m->as, PC_TESTDEV_BASE, &pcms->testdev.iomem);
+        powerctl_init(&pcms->powerctl, &m->as);
+        address_space_map(&m->as, PC_POWERCTL_BASE, &pcms->powerctl.iomem);
+    }
+
     /* ACPI tables and the memory maps. */
     AcpiBuildConfig acfg = {.base = PC_ACPI_BASE, .nb_cpus = m->ncpus, .hpet = true};
     if (acpi_build_tables(&acfg, &pcms->acpi) < 0 || pcms->acpi.len > PC_ACPI_MAX) {
@@ -371,6 +388,10 @@ static void pc_reset_devices(Machine *m)
     acpi_pm_reset(&pcms->acpi_pm);
     reset_control_reset(&pcms->reset_ctl);
     hpet_reset(&pcms->hpet);
+    if (m->cfg.testdev) {
+        testdev_reset(&pcms->testdev);
+        powerctl_reset(&pcms->powerctl);
+    }
 }
 
 const MachineClass pc_machine_class = {

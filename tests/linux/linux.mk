@@ -42,7 +42,7 @@ endif
 # check-linux-x86 is part of `make check` with check-linux (LINUX_IN_CHECK=0 leaves both out).
 .PHONY: check-linux-x86 bench-linux-x86 check-linux-x86-oracle
 check-linux-x86: build/tandem
-	EMU=build/tandem tests/linux/run.sh --arch x86 jit interp
+	EMU=build/tandem tests/linux/run.sh --arch x86 jit interp smp4
 
 bench-linux-x86: build/tandem
 	EMU=build/tandem tests/linux/run.sh --arch x86 --bench
@@ -52,4 +52,4 @@ CHECK_TARGETS += check-linux-x86
 endif
 
 check-linux-x86-oracle:
-	EMU=qemu-system-x86_64 tests/linux/run.sh --arch x86 jit smp2
+	EMU=qemu-system-x86_64 tests/linux/run.sh --arch x86 jit smp2 smp4

@@ -28,8 +28,9 @@
 #                                      added so a triple fault ends the run); `poweroff -f` is
 #                                      an ACPI S5 and must end the emulator with status 0, and
 #                                      `uname -m` must say x86_64. Variants: jit, interp (default:
-#                                      both), smp2 (-smp 2: 2 CPUs reported). --bench: Tandem
-#                                      (jit) and qemu-system-x86_64; when Tandem fails it prints
+#                                      both), smp2, smp4, smp4-interp (-smp N: N CPUs reported,
+#                                      brought up by INIT/SIPI). --bench: Tandem (jit) and
+#                                      qemu-system-x86_64 with -smp 1 and -smp 4; when Tandem fails it prints
 #                                      "tandem failed: <reason>" instead of the ratio.
 #                                      Console output: build/linux/x86-<label>.log.
 # Environment: EMU=build/tandem (any other emulator, e.g. qemu-system-aarch64, runs each variant
@@ -229,6 +230,8 @@ variant_args_x86() {
         jit) accel=(-accel tcg,backend=jit) ;;
         interp) accel=(-accel tcg,backend=interp) ;;
         smp2) accel=(-accel tcg,backend=jit); echo "-smp 2" ;;
+        smp4) accel=(-accel tcg,backend=jit); echo "-smp 4" ;;
+        smp4-interp) accel=(-accel tcg,backend=interp); echo "-smp 4" ;;
         *) echo "run.sh: unknown x86 variant $1" >&2; return 1 ;;
     esac
     case "$(basename "$EMU")" in
@@ -237,19 +240,23 @@ variant_args_x86() {
 }
 
 if [ "$ARCH" = x86 ] && [ "${1:-}" = "--bench" ]; then
-    # shellcheck disable=SC2046 # the variant's arguments are words on purpose
-    WANT_CPUS=1 boot_one "$(basename "$EMU")-jit" "$EMU" $(variant_args_x86 jit)
-    t_tandem=$LAST_TIME tandem_status=$LAST_STATUS
-    WANT_CPUS=1 boot_one "qemu" "$QEMU"
-    t_qemu=$LAST_TIME qemu_status=$LAST_STATUS
-    if [ -n "$tandem_status" ]; then
-        echo "$(basename "$EMU") failed: $tandem_status"
-    elif [ -n "$qemu_status" ]; then
-        echo "qemu failed: $qemu_status"
-    else
-        awk -v e="$(basename "$EMU")" -v a="$t_tandem" -v b="$t_qemu" \
-            'BEGIN { printf "x86-64 boot to poweroff: %s %.2fs, qemu %.2fs, ratio %.2f\n", e, a, b, a / b }'
-    fi
+    # -smp 1 and -smp 4, each on Tandem (jit) and qemu one after the other.
+    for n in 1 4; do
+        smp=(); [ "$n" = 1 ] || smp=(-smp "$n")
+        # shellcheck disable=SC2046 # the variant's arguments are words on purpose
+        WANT_CPUS=$n boot_one "$(basename "$EMU")-jit-smp$n" "$EMU" $(variant_args_x86 jit) "${smp[@]}"
+        t_tandem=$LAST_TIME tandem_status=$LAST_STATUS
+        WANT_CPUS=$n boot_one "qemu-smp$n" "$QEMU" "${smp[@]}"
+        t_qemu=$LAST_TIME qemu_status=$LAST_STATUS
+        if [ -n "$tandem_status" ]; then
+            echo "$(basename "$EMU") failed: $tandem_status"
+        elif [ -n "$qemu_status" ]; then
+            echo "qemu failed: $qemu_status"
+        else
+            awk -v e="$(basename "$EMU")" -v a="$t_tandem" -v b="$t_qemu" -v n="$n" \
+                'BEGIN { printf "x86-64 -smp %d boot to poweroff: %s %.2fs, qemu %.2fs, ratio %.2f\n", n, e, a, b, a / b }'
+        fi
+    done
 elif [ "$ARCH" = x86 ]; then
     variants=("$@")
     [ ${#variants[@]} -gt 0 ] || variants=(jit interp)
