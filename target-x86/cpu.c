@@ -127,7 +127,7 @@ void x86_seg_cache_set(CPUX86State *env, int seg, uint32_t selector, uint64_t ba
  * implemented; Linux calibrates it against the PIT/HPET anyway). */
 uint64_t x86_cpu_get_tsc(CPUX86State *env)
 {
-    return (uint64_t)vclock_get_ns() + env->tsc_offset;
+    return (uint64_t)vclock_get_ns() + __atomic_load_n(&env->tsc_offset, __ATOMIC_RELAXED);
 }
 
 /* ---- reset ---- */
@@ -183,9 +183,7 @@ static void x86_cpu_reset_core(CPUState *cpu, bool boot)
 {
     X86CPU *xcpu = x86_cpu(cpu);
     CPUX86State *env = &xcpu->env;
-    uint64_t tsc_offset = env->tsc_offset;
     memset(env, 0, offsetof(CPUX86State, smbase));
-    env->tsc_offset = tsc_offset;
     env->smbase = 0x30000;
     env->exception_index = -1;
     env->old_exception = -1;

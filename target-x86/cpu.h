@@ -247,7 +247,6 @@ typedef struct CPUX86State {
     /* ---- MSRs ---- */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t tsc_offset; /* guest TSC = virtual clock ticks + tsc_offset */
     uint64_t tsc_aux, tsc_adjust, tsc_deadline;
     uint64_t pat;
     uint64_t apic_base;
@@ -274,8 +273,11 @@ typedef struct CPUX86State {
     _Alignas(16) uint64_t xmm_t0[2];
     uint64_t mmx_t0;
 
-    /* ---- SMM (issue 7) ---- */
+    /* ---- from here on, reset leaves fields alone (x86_cpu_reset_core sets them) ---- */
     uint64_t smbase;
+    /* guest TSC = virtual clock ticks + tsc_offset. Kept by every reset (the TSC counts on);
+     * the APIC timer thread reads it: relaxed atomics (x86_tsc_offset_add). */
+    uint64_t tsc_offset;
 
     /* ---- exceptions in progress (owner thread; target-x86/excp-helper.c) ---- */
     int32_t exception_index; /* vector being raised, -1 = none */
@@ -331,8 +333,15 @@ uint32_t x86_eflags_get(CPUX86State *env);
 void x86_eflags_set(CPUX86State *env, uint32_t value, uint32_t update_mask);
 /* MMU index of a data access at the current CPL (X86_MMU_USER/KERNEL/KERNEL_SMAP/SMM). */
 int x86_mmu_idx(const CPUX86State *env);
-/* Guest TSC now (virtual clock based; RDTSC, IA32_TSC, the APIC's TSC-deadline mode). */
+/* Guest TSC now (virtual clock based; RDTSC, IA32_TSC, the APIC's TSC-deadline mode). Any
+ * thread: the APIC timer thread reads it for the TSC-deadline mode. */
 uint64_t x86_cpu_get_tsc(CPUX86State *env);
+/* Moves the guest TSC by delta (owner thread: TSC and TSC_ADJUST writes). tsc_offset is read
+ * by the APIC timer thread too, so both sides use relaxed atomics. */
+static inline void x86_tsc_offset_add(CPUX86State *env, uint64_t delta)
+{
+    __atomic_store_n(&env->tsc_offset, env->tsc_offset + delta, __ATOMIC_RELAXED);
+}
 struct X86WalkRegs;
 struct X86WalkMemOps;
 /* The paging registers of env for mmu-walk.c, and the physical-memory callbacks (opaque = the

@@ -322,12 +322,12 @@ bool x86_msr_write(X86CPU *cpu, uint32_t msr, uint64_t value)
     case MSR_IA32_TSC: {
         /* SDM 17.17.3: a TSC write also moves IA32_TSC_ADJUST by the same amount */
         uint64_t delta = value - x86_cpu_get_tsc(env);
-        env->tsc_offset += delta;
+        x86_tsc_offset_add(env, delta);
         env->tsc_adjust += delta;
         return true;
     }
     case MSR_IA32_TSC_ADJUST:
-        env->tsc_offset += value - env->tsc_adjust;
+        x86_tsc_offset_add(env, value - env->tsc_adjust);
         env->tsc_adjust = value;
         return true;
     case MSR_IA32_APICBASE:
