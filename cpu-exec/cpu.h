@@ -177,6 +177,9 @@ typedef struct CPUState {
     const CPUArchOps *arch;
     struct Machine *machine;
     struct AddressSpace *as;
+    /* Physical address space seen by accesses in each MMU index (softmmu TLB fill and slow
+     * paths); NULL means as. Set by the board before the vCPU runs (x86 SMM: the SMRAM view). */
+    struct AddressSpace *mmu_as[NB_MMU_MODES];
     sigjmp_buf jmp_env; /* cpu_loop_exit() lands here */
     struct TranslationBlock *current_tb;
     struct IRFunc *ir; /* this thread's translation scratch */
@@ -240,6 +243,11 @@ G_NORETURN void cpu_fatal(CPUState *cpu, const char *fmt, ...) G_GNUC_PRINTF(2, 
 static inline uint64_t cpu_insn_count(CPUState *cpu)
 {
     return __atomic_load_n(&cpu->insn_count, __ATOMIC_RELAXED);
+}
+/* The physical address space an access in mmu_idx resolves in. */
+static inline struct AddressSpace *cpu_mmu_as(CPUState *cpu, int mmu_idx)
+{
+    return cpu->mmu_as[mmu_idx] ? cpu->mmu_as[mmu_idx] : cpu->as;
 }
 /* Ask the vCPU to leave generated code at the next TB entry and wake it if sleeping. */
 void cpu_kick(CPUState *cpu);

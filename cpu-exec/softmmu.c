@@ -80,7 +80,7 @@ static CPUTLBEntry *tlb_fill_entry(CPUState *cpu, uint64_t vaddr, int access, in
     uint64_t page = vaddr & TARGET_PAGE_MASK;
     paddr &= TARGET_PAGE_MASK;
     uint64_t offset;
-    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    MemoryRegion *mr = address_space_find(cpu_mmu_as(cpu, mmu_idx), paddr, &offset);
     bool ram = mr && mr->ram && offset + TARGET_PAGE_SIZE <= mr->size;
     uint64_t io = ram ? 0 : TLB_MMIO;
 
@@ -298,11 +298,11 @@ static bool phys_load_deferred_start(void *opaque, IOPending *p, uint64_t *value
     return d->res != MEMTX_PENDING;
 }
 
-static uint64_t phys_load_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
-                               MemOp mop)
+static uint64_t phys_load_slow(CPUState *cpu, int mmu_idx, uint64_t vaddr, uint64_t paddr,
+                               unsigned size, MemOp mop)
 {
     uint64_t offset, val;
-    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    MemoryRegion *mr = address_space_find(cpu_mmu_as(cpu, mmu_idx), paddr, &offset);
     if (!mr) {
         cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
     }
@@ -327,11 +327,11 @@ static uint64_t phys_load_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, un
     return val;
 }
 
-static void phys_store_slow(CPUState *cpu, uint64_t vaddr, uint64_t paddr, unsigned size,
-                            uint64_t val, MemOp mop)
+static void phys_store_slow(CPUState *cpu, int mmu_idx, uint64_t vaddr, uint64_t paddr,
+                            unsigned size, uint64_t val, MemOp mop)
 {
     uint64_t offset;
-    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    MemoryRegion *mr = address_space_find(cpu_mmu_as(cpu, mmu_idx), paddr, &offset);
     if (!mr) {
         cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_STORE);
     }
@@ -406,7 +406,7 @@ static uint64_t softmmu_load(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_i
     if (!(tag & TLB_MMIO)) {
         v = ram_load((void *)(uintptr_t)(vaddr + e->addend), size, mop);
     } else {
-        v = phys_load_slow(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mop);
+        v = phys_load_slow(cpu, mmu_idx, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, mop);
     }
     return softmmu_sign(v, mop);
 }
@@ -427,7 +427,7 @@ static void softmmu_store(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop
     }
     CPUTLBEntry *e = tlb_lookup(cpu, vaddr, ACCESS_STORE, mmu_idx, &tag);
     if (tag & TLB_MMIO) {
-        phys_store_slow(cpu, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, val, mop);
+        phys_store_slow(cpu, mmu_idx, vaddr, tlb_phys(cpu, mmu_idx, vaddr), size, val, mop);
         return;
     }
     ram_store((void *)(uintptr_t)(vaddr + e->addend), size, val, mop);
@@ -652,7 +652,7 @@ bool cpu_atomic_rmw_io_slow(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_id
         return false; /* plain RAM: the caller's host atomic */
     }
     uint64_t paddr = tlb_phys(cpu, mmu_idx, vaddr);
-    MemoryRegion *mr = address_space_find(cpu->as, paddr, &offset);
+    MemoryRegion *mr = address_space_find(cpu_mmu_as(cpu, mmu_idx), paddr, &offset);
     if (!mr) {
         cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
     }

@@ -18,6 +18,7 @@
 #include "cpu-exec/cpu-power.h"
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
+#include "hw/core/machine.h" /* SMM (issue 7): cfg.smm */
 #include "hw/core/memory.h"
 #include "hw/core/vclock.h"
 #include "hw/intc/apic.h"
@@ -27,6 +28,7 @@
 #include "target-x86/excp-helper.h"
 #include "target-x86/fpu-x87.h"
 #include "target-x86/mmu-walk.h"
+#include "target-x86/smm-helper.h" /* SMM (issue 7) */
 #include "target-x86/translate.h"
 
 /* ---- hflags and EFLAGS ---- */
@@ -311,6 +313,8 @@ static void x86_get_tb_key(CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint3
         *cs_base = base;
     }
     *flags = env->hflags & X86_TB_HFLAGS_MASK;
+    /* SMM (issue 7): a CPU that fetches code is no longer in HLT (auto-HALT restart). */
+    env->hflags2 &= ~HF2_HLT;
 }
 
 static int x86_fetch_mmu_idx(CPUState *cpu, uint32_t flags)
@@ -443,7 +447,7 @@ void x86_cpu_set_intr(void *opaque, int n, int level)
 }
 
 /* Wake rules (DESIGN.md rule 3). In wait-for-SIPI only SIPI and INIT count. HLT ends for
- * INIT (held in SMM), an NMI unless NMIs are blocked, or an interrupt the CPU can take
+ * INIT or SMI (both held in SMM), an NMI unless NMIs are blocked, or an interrupt the CPU can take
  * (IF = 1); kicks and masked interrupts never end it. CPU_INTERRUPT_HARD is a level the
  * interrupt controller keeps exact (the local APIC counts TPR/PPR in it). */
 static bool x86_has_work(CPUState *cpu)
@@ -453,7 +457,9 @@ static bool x86_has_work(CPUState *cpu)
     if (env->wait_sipi) {
         return (req & (CPU_INTERRUPT_SIPI | CPU_INTERRUPT_INIT)) != 0;
     }
-    if ((req & CPU_INTERRUPT_INIT) && !(env->hflags & HF_SMM)) {
+    /* INIT and SMI end HLT outside SMM; in SMM both stay pending until RSM (an SMI taken
+     * from HLT enters SMM with auto-HALT restart = 1). */
+    if ((req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SMI)) && !(env->hflags & HF_SMM)) {
         return true;
     }
     if ((req & CPU_INTERRUPT_NMI) && !(env->hflags2 & HF2_NMI_MASK)) {
@@ -523,7 +529,24 @@ static bool x86_exec_interrupt(CPUState *cpu, uint32_t request)
     if (env->hflags & HF_INHIBIT_IRQ) {
         return false;
     }
+    /* SMI is taken before NMI (SDM vol. 3A 6.9, table 6-2). In SMM a further SMI stays
+     * latched (one) until RSM. With -machine smm=off the CPU has no SMM: the request is
+     * dropped. HF2_HLT says the CPU was in HLT (auto-HALT restart). */
+    if ((request & CPU_INTERRUPT_SMI) && !(env->hflags & HF_SMM)) {
+        atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_SMI);
+        if (cpu->machine && cpu->machine->cfg.smm == MACHINE_SMM_OFF) {
+            if (log_enabled(LOG_GUEST_ERRORS)) {
+                tlog("vCPU %d: SMI dropped: -machine smm=off\n", cpu->cpu_index);
+            }
+            return false;
+        }
+        bool auto_halt = (env->hflags2 & HF2_HLT) != 0;
+        env->hflags2 &= ~HF2_HLT;
+        x86_smm_enter(env, auto_halt);
+        return true;
+    }
     if ((request & CPU_INTERRUPT_NMI) && !(env->hflags2 & HF2_NMI_MASK)) {
+        env->hflags2 &= ~HF2_HLT; /* an event ends HLT (smm-helper.h) */
         /* An edge: consumed here. Further NMIs stay pending until the next IRET clears the
          * block (SDM vol. 3A 6.7.1; helper_iret returns to this loop). Set before delivery:
          * an exception while delivering it keeps NMIs blocked. */
@@ -551,6 +574,7 @@ static bool x86_exec_interrupt(CPUState *cpu, uint32_t request)
             tlog("vCPU %d: interrupt vector 0x%02x at %04x:%016" PRIx64 "\n", cpu->cpu_index,
                  vector, env->segs[R_CS].selector, env->rip);
         }
+        env->hflags2 &= ~HF2_HLT; /* an event ends HLT (smm-helper.h) */
         x86_do_interrupt_hw(env, vector);
         if (xcpu->has_interrupt && !xcpu->has_interrupt(xcpu)) {
             atomic_fetch_and(&cpu->interrupt_request, ~(uint32_t)CPU_INTERRUPT_HARD);

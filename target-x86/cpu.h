@@ -210,6 +210,12 @@ enum {
 /* hflags2: NMIs blocked from the delivery of an NMI until the next IRET executes (SDM vol. 3A
  * 6.7.1). */
 #define HF2_NMI_MASK (1u << 0)
+/* The CPU is in HLT (set by helper_hlt, cleared when an event is taken or a TB is fetched):
+ * an SMI taken now saves auto-HALT restart = 1 (SDM vol. 3C 32.10). */
+#define HF2_HLT (1u << 1)
+/* In SMM: NMIs were already blocked when the SMI was taken, so RSM keeps them blocked
+ * (target-x86/smm-helper.c). */
+#define HF2_SMM_NMI_SAVED (1u << 2)
 
 typedef struct X87Reg {
     uint64_t mant;

@@ -19,12 +19,13 @@
 #include "target-x86/excp-helper.h"
 #include "target-x86/misc-helper.h"
 #include "target-x86/seg-helper.h"
+#include "target-x86/smm-helper.h"
 #include "target-x86/translate.h"
 
 static int h_raise_interrupt, h_load_seg, h_ljmp, h_lcall, h_lret, h_iret, h_lldt, h_ltr,
     h_lar, h_lsl, h_verr, h_verw, h_in, h_out, h_rdmsr, h_wrmsr, h_read_cr, h_write_cr,
     h_lmsw, h_clts, h_invlpg, h_rdtsc, h_rdtscp, h_syscall, h_sysret, h_sysenter, h_sysexit,
-    h_hlt, h_cpuid, h_bound, h_read_dr, h_write_dr, h_check_io;
+    h_hlt, h_rsm, h_cpuid, h_bound, h_read_dr, h_write_dr, h_check_io;
 
 
 /* ---- port I/O ---- */
@@ -622,6 +623,13 @@ bool x86_tr_system(DisasContext *s, X86Insn *insn)
         gen_ld(s, 0, gen_lea_modrm(s)); /* faults like a byte load (SDM CLFLUSH) */
         return true;
     }
+    if (!strcmp(m, "rsm")) { /* SMM (issue 7): helper_rsm always leaves the TB */
+        gen_helper(s, h_rsm, 0, NULL);
+        s->cc_op = X86_CC_OP_DYNAMIC;
+        gen_exit_tb(s);
+        s->is_jmp = X86_DISAS_NORETURN;
+        return true;
+    }
     if (!strcmp(m, "syscall")) {
         IRTemp a = ir_const(f, s_eip_next(s));
         gen_helper(s, h_syscall, 1, &a);
@@ -787,6 +795,7 @@ void x86_tr_sys_init(void)
     REG0(h_sysenter, "sysenter", helper_sysenter, IR_ARG_VOID, R);
     REG(h_sysexit, "sysexit", helper_sysexit, IR_ARG_VOID, R, IR_ARG_I32);
     REG(h_hlt, "hlt", helper_hlt, IR_ARG_VOID, R, IR_ARG_I64);
+    REG0(h_rsm, "rsm", helper_rsm, IR_ARG_VOID, R);
     REG0(h_cpuid, "cpuid", helper_cpuid, IR_ARG_VOID, 0);
     REG(h_bound, "bound", helper_bound, IR_ARG_VOID, R, IR_ARG_I64, IR_ARG_I64, IR_ARG_I32);
 }
