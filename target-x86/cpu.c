@@ -18,7 +18,7 @@
 #include "cpu-exec/cpu-power.h"
 #include "cpu-exec/exec.h"
 #include "cpu-exec/softmmu.h"
-#include "hw/core/machine.h" /* SMM (issue 7): cfg.smm */
+#include "hw/core/machine.h"
 #include "hw/core/memory.h"
 #include "hw/core/vclock.h"
 #include "hw/intc/apic.h"
@@ -28,7 +28,7 @@
 #include "target-x86/excp-helper.h"
 #include "target-x86/fpu-x87.h"
 #include "target-x86/mmu-walk.h"
-#include "target-x86/smm-helper.h" /* SMM (issue 7) */
+#include "target-x86/smm-helper.h"
 #include "target-x86/translate.h"
 
 /* ---- hflags and EFLAGS ---- */
@@ -313,7 +313,7 @@ static void x86_get_tb_key(CPUState *cpu, uint64_t *pc, uint64_t *cs_base, uint3
         *cs_base = base;
     }
     *flags = env->hflags & X86_TB_HFLAGS_MASK;
-    /* SMM (issue 7): a CPU that fetches code is no longer in HLT (auto-HALT restart). */
+    /* A CPU that fetches code is no longer in HLT (auto-HALT restart, smm-helper.h). */
     env->hflags2 &= ~HF2_HLT;
 }
 
@@ -333,7 +333,9 @@ static uint64_t x86_walk_read(void *opaque, uint64_t pa, unsigned size)
     CPUState *cpu = opaque;
     uint64_t v = 0;
     pa &= x86_env(cpu)->a20_mask;
-    void *p = address_space_ram_ptr(cpu->as, pa, size);
+    /* SMM (issue 7): page tables of SMM code may live in SMRAM (x86_smm_as). */
+    void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
+                                    pa, size);
     if (!p) {
         return ~0ull;
     }
@@ -350,7 +352,8 @@ static bool x86_walk_cmpxchg(void *opaque, uint64_t pa, unsigned size, uint64_t 
 {
     CPUState *cpu = opaque;
     pa &= x86_env(cpu)->a20_mask;
-    void *p = address_space_ram_ptr(cpu->as, pa, size);
+    void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
+                                    pa, size); /* SMM (issue 7) */
     if (!p) {
         return true;
     }

@@ -76,6 +76,31 @@ void address_space_init(AddressSpace *as, const char *name)
     as->sections = NULL;
     as->nb_sections = 0;
     as->fallback = NULL;
+    as->decode = NULL;
+    as->decode_opaque = NULL;
+    as->view_of = NULL;
+}
+
+void address_space_init_view(AddressSpace *view, const char *name, AddressSpace *base)
+{
+    address_space_init(view, name);
+    view->view_of = base->view_of ? base->view_of : base;
+}
+
+void address_space_set_decoder(AddressSpace *as,
+                               MemoryRegion *(*decode)(void *opaque, const AddressSpace *as,
+                                                       uint64_t addr, uint64_t *offset),
+                               void *opaque)
+{
+    g_assert(!as->view_of);
+    as->decode = decode;
+    as->decode_opaque = opaque;
+}
+
+/* The space that holds as's sections (itself unless as is a view). */
+static inline AddressSpace *address_space_source(AddressSpace *as)
+{
+    return as->view_of ? as->view_of : as;
 }
 
 void address_space_set_fallback(AddressSpace *as, MemoryRegion *mr)
@@ -142,8 +167,15 @@ void address_space_map(AddressSpace *as, uint64_t base, MemoryRegion *mr)
     as->nb_sections++;
 }
 
-MemoryRegion *address_space_find(AddressSpace *as, uint64_t addr, uint64_t *offset)
+MemoryRegion *address_space_find(AddressSpace *view, uint64_t addr, uint64_t *offset)
 {
+    AddressSpace *as = address_space_source(view);
+    if (as->decode) {
+        MemoryRegion *mr = as->decode(as->decode_opaque, view, addr, offset);
+        if (mr) {
+            return mr;
+        }
+    }
     int lo = 0, hi = as->nb_sections - 1;
     /* Find the last section whose base <= addr. */
     while (lo <= hi) {
@@ -274,6 +306,7 @@ static unsigned mmio_chunk_size(const MemoryRegion *mr, uint64_t offset, uint64_
 static MemTxResult address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *buf, uint64_t len,
                                     bool is_write)
 {
+    AddressSpace *src = address_space_source(as);
     while (len > 0) {
         uint64_t off;
         MemoryRegion *mr = address_space_find(as, addr, &off);
@@ -281,8 +314,8 @@ static MemTxResult address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *bu
             return MEMTX_DECODE_ERROR;
         }
         uint64_t chunk = MIN(len, mr->size - off);
-        if (mr == as->fallback) {
-            chunk = address_space_gap(as, addr, chunk); /* stop where a section begins */
+        if (mr == src->fallback) {
+            chunk = address_space_gap(src, addr, chunk); /* stop where a section begins */
         }
         if (mr->ram) {
             if (is_write) {

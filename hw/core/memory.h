@@ -51,6 +51,16 @@ typedef struct AddressSpace {
      * the CPU). Its callbacks get the address itself as the offset (see
      * address_space_set_fallback). */
     MemoryRegion *fallback;
+    /* Optional chipset decoder consulted before the sections (hw/x86/smram.c: closed SMRAM):
+     * returns the region that answers addr for a lookup in space as (setting *offset when
+     * offset is not NULL), or NULL for the normal lookup. Lock-free; called on TLB fills and
+     * slow-path accesses only (never on the RAM fast path). */
+    MemoryRegion *(*decode)(void *opaque, const struct AddressSpace *as, uint64_t addr,
+                            uint64_t *offset);
+    void *decode_opaque;
+    /* A view (address_space_init_view) shares this space's sections, fallback and decoder;
+     * only the decoder tells the views apart. NULL: the space is its own. */
+    struct AddressSpace *view_of;
 } AddressSpace;
 
 /* Result of a transaction on a physical address. */
@@ -66,6 +76,14 @@ void memory_region_init_io(MemoryRegion *mr, const char *name, uint64_t size,
                            const MemoryRegionOps *ops, void *opaque);
 
 void address_space_init(AddressSpace *as, const char *name);
+/* A second view of base (main thread): the same regions, told apart only by base's decoder
+ * (e.g. the SMM view of memory, which sees SMRAM). */
+void address_space_init_view(AddressSpace *view, const char *name, AddressSpace *base);
+/* Installs base's decoder (main thread, while the board is built). */
+void address_space_set_decoder(AddressSpace *as,
+                               MemoryRegion *(*decode)(void *opaque, const AddressSpace *as,
+                                                       uint64_t addr, uint64_t *offset),
+                               void *opaque);
 /* Places mr at base; aborts with a message if it overlaps another region (board bug). */
 void address_space_map(AddressSpace *as, uint64_t base, MemoryRegion *mr);
 /* The PC's buses answer every address (unclaimed I/O ports read all ones): the board gives

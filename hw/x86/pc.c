@@ -49,6 +49,7 @@
 #include "hw/x86/acpi-pm.h"
 #include "hw/x86/e820.h"
 #include "hw/x86/port92.h"
+#include "hw/x86/smram.h"
 #include "hw/x86/reset-control.h"
 #include "system/loader-bzimage.h"
 #include "system/loader-multiboot.h"
@@ -90,6 +91,7 @@ typedef struct PCMachineState {
     E820Table e820_guest, e820_fw;
     X86BootState boot;
     uint64_t below_4g, above_4g;
+    SMRAMState smram; /* used only with -machine smm=on/auto */
 } PCMachineState;
 
 /* ---- interrupts ---- */
@@ -263,7 +265,7 @@ static bool pc_init(Machine *m)
     unassigned_init(&pcms->io_unassigned, "unassigned-io", "I/O port", 0, 0x10000, true);
     address_space_set_fallback(&pcms->io, &pcms->io_unassigned.mr);
 
-    /* CPUs: the boot CPU runs; the others wait for INIT/SIPI (issue 7). */
+    /* CPUs: the boot CPU runs; the others wait for INIT/SIPI (target-x86/cpu.c). */
     for (int i = 0; i < m->cfg.smp; i++) {
         X86CPU *cpu = x86_cpu_new(model, i, (uint32_t)i);
         cpu->parent.as = &m->as;
@@ -272,6 +274,17 @@ static bool pc_init(Machine *m)
         cpu->get_interrupt = pc_get_interrupt;
         cpu->has_interrupt = NULL; /* the local APIC drives CPU_INTERRUPT_HARD */
         m->cpus[m->ncpus++] = &cpu->parent;
+    }
+
+    /* SMM: SMRAM decoder + SMM view of memory, SMRAMC/ESMRAMC at 0x5F0/0x5F1, APM ports
+     * 0xB2/0xB3 (hw/x86/smram.h, docs/smram.md). smm=off: none of it. */
+    if (m->cfg.smm != MACHINE_SMM_OFF) {
+        smram_init(&pcms->smram, &m->as, pcms->below_4g, m);
+        pc_map_io(pcms, SMRAM_IO_BASE, &pcms->smram.io_ctl);
+        pc_map_io(pcms, APM_IO_BASE, &pcms->smram.io_apm);
+        for (int i = 0; i < m->ncpus; i++) {
+            m->cpus[i]->mmu_as[X86_MMU_SMM] = &pcms->smram.smm_as;
+        }
     }
 
     /* Local APICs (APIC ID = CPU index, as the MADT says) and the IOAPIC. */
@@ -391,6 +404,9 @@ static void pc_reset_devices(Machine *m)
     if (m->cfg.testdev) {
         testdev_reset(&pcms->testdev);
         powerctl_reset(&pcms->powerctl);
+    }
+    if (m->cfg.smm != MACHINE_SMM_OFF) {
+        smram_reset(&pcms->smram); /* unlocks SMRAM */
     }
 }
 
