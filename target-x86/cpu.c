@@ -333,7 +333,7 @@ static uint64_t x86_walk_read(void *opaque, uint64_t pa, unsigned size)
     CPUState *cpu = opaque;
     uint64_t v = 0;
     pa &= x86_env(cpu)->a20_mask;
-    /* SMM (issue 7): page tables of SMM code may live in SMRAM (x86_smm_as). */
+    /* Page tables of SMM code may live in SMRAM (x86_smm_as). */
     void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
                                     pa, size);
     if (!p) {
@@ -353,7 +353,7 @@ static bool x86_walk_cmpxchg(void *opaque, uint64_t pa, unsigned size, uint64_t 
     CPUState *cpu = opaque;
     pa &= x86_env(cpu)->a20_mask;
     void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
-                                    pa, size); /* SMM (issue 7) */
+                                    pa, size);
     if (!p) {
         return true;
     }

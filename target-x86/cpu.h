@@ -200,7 +200,7 @@ enum {
     X86_MMU_USER = 0,       /* CPL 3 */
     X86_MMU_KERNEL = 1,     /* CPL 0-2, SMAP not enforced for this access */
     X86_MMU_KERNEL_SMAP = 2,/* CPL 0-2 with CR4.SMAP and EFLAGS.AC = 0 */
-    X86_MMU_SMM = 3,        /* in SMM: SMRAM visible (issue 7) */
+    X86_MMU_SMM = 3,        /* in SMM: SMRAM visible (hw/x86/smram.h) */
     X86_MMU_PHYS = 4,       /* paging off / implicit physical accesses (page walks, descriptors) */
     X86_NB_MMU_MODES = 5,
 };

@@ -751,7 +751,7 @@ void helper_hlt(CPUX86State *env, uint64_t next_eip)
     check_cpl0(env);
     env->rip = next_eip;
     env->hflags &= ~HF_INHIBIT_IRQ;
-    env->hflags2 |= HF2_HLT; /* SMM (issue 7): an SMI now saves auto-HALT restart = 1 */
+    env->hflags2 |= HF2_HLT; /* an SMI now saves auto-HALT restart = 1 */
     cpu_halt(cpu_from_env(env));
 }
 

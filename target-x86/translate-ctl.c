@@ -623,7 +623,7 @@ bool x86_tr_system(DisasContext *s, X86Insn *insn)
         gen_ld(s, 0, gen_lea_modrm(s)); /* faults like a byte load (SDM CLFLUSH) */
         return true;
     }
-    if (!strcmp(m, "rsm")) { /* SMM (issue 7): helper_rsm always leaves the TB */
+    if (!strcmp(m, "rsm")) { /* helper_rsm always leaves the TB */
         gen_helper(s, h_rsm, 0, NULL);
         s->cc_op = X86_CC_OP_DYNAMIC;
         gen_exit_tb(s);
