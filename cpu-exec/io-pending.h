@@ -23,8 +23,9 @@
 
 typedef struct IOPending IOPending;
 
-/* Kinds of deferred operation, part of the slot's key with the address or function id. */
-enum { IO_PENDING_MMIO_READ = 1, IO_PENDING_HYPERCALL = 2 };
+/* Kinds of deferred operation, part of the slot's key with the address or function id: a
+ * port read and a memory read at the same number are different operations. */
+enum { IO_PENDING_MMIO_READ = 1, IO_PENDING_HYPERCALL = 2, IO_PENDING_PORT_READ = 3 };
 
 /* Completer side (any thread): takes a reference for as long as the operation is owed. */
 IOPending *io_pending_ref(IOPending *p);

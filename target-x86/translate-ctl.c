@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpu-exec/exec.h"
+#include "cpu-exec/io-pending.h"
 #include "cpu-exec/softmmu.h"
 #include "hw/core/memory.h"
 #include "system/log.h"
@@ -51,13 +52,43 @@ static void helper_check_io(CPUX86State *env, uint32_t port, uint32_t size)
     }
 }
 
-/* Unclaimed ports read as all ones and swallow writes, as on a PC's ISA bus. */
+/* A deferred port read as cpu_io_wait starts it; the result code stays for the caller. */
+typedef struct DeferredIn {
+    MemoryRegion *mr;
+    uint64_t offset;
+    unsigned size;
+    MemTxResult res;
+} DeferredIn;
+
+static bool helper_in_deferred_start(void *opaque, IOPending *p, uint64_t *value)
+{
+    DeferredIn *d = opaque;
+    d->res = memory_region_dispatch_read_deferred(d->mr, d->offset, value, d->size, p);
+    return d->res != MEMTX_PENDING;
+}
+
+/* Unclaimed ports read as all ones and swallow writes, as on a PC's ISA bus. A device that
+ * may defer its reads is waited for without the device lock (DESIGN.md rule 5): if the vCPU
+ * is asked to leave meanwhile, cpu_io_wait leaves with env->rip at the IN (the helper is
+ * flagged IR_CALL_MAY_RAISE) and the retried IN takes the result from the slot. INS reaches
+ * here too: a REP INS leaves between elements with RCX/RDI counting the ones done (the
+ * restart SDM vol. 2 "REP" allows) and resumes with the element it was waiting for. */
 static uint64_t helper_in(CPUX86State *env, uint32_t port, uint32_t size)
 {
-    X86CPU *xcpu = x86_cpu(cpu_from_env(env));
+    CPUState *cpu = cpu_from_env(env);
+    X86CPU *xcpu = x86_cpu(cpu);
     uint64_t off, v = ~0ull;
     MemoryRegion *mr = xcpu->io_as ? address_space_find(xcpu->io_as, port & 0xffff, &off) : NULL;
-    if (!mr || memory_region_dispatch_read(mr, off, &v, size) != MEMTX_OK) {
+    MemTxResult res = MEMTX_ERROR;
+    if (mr && mr->ops && mr->ops->read_deferred) {
+        DeferredIn d = {.mr = mr, .offset = off, .size = size, .res = MEMTX_OK};
+        v = cpu_io_wait(cpu, IO_PENDING_PORT_READ, (uint64_t)(port & 0xffff) << 4 | size,
+                        helper_in_deferred_start, &d);
+        res = d.res == MEMTX_PENDING ? MEMTX_OK : d.res;
+    } else if (mr) {
+        res = memory_region_dispatch_read(mr, off, &v, size);
+    }
+    if (res != MEMTX_OK) {
         if (log_enabled(LOG_GUEST_ERRORS)) {
             tlog("vCPU %d: in%c from unclaimed port 0x%04x reads all ones\n",
                  cpu_from_env(env)->cpu_index, "bw?l"[size - 1], port & 0xffff);
@@ -776,7 +807,7 @@ void x86_tr_sys_init(void)
     REG(h_verr, "verr", helper_verr, IR_ARG_VOID, R, IR_ARG_I32);
     REG(h_verw, "verw", helper_verw, IR_ARG_VOID, R, IR_ARG_I32);
     REG(h_check_io, "check_io", helper_check_io, IR_ARG_VOID, R, IR_ARG_I32, IR_ARG_I32);
-    REG(h_in, "in", helper_in, IR_ARG_I64, IR_CALL_NO_WRITE_GLOBALS, IR_ARG_I32, IR_ARG_I32);
+    REG(h_in, "in", helper_in, IR_ARG_I64, IR_CALL_NO_WRITE_GLOBALS | R, IR_ARG_I32, IR_ARG_I32);
     REG(h_out, "out", helper_out, IR_ARG_VOID, IR_CALL_NO_WRITE_GLOBALS, IR_ARG_I32, IR_ARG_I64,
         IR_ARG_I32);
     REG0(h_rdmsr, "rdmsr", helper_rdmsr, IR_ARG_VOID, R);

@@ -121,6 +121,39 @@ static void testdev_write(void *opaque, uint64_t offset, uint64_t value, unsigne
     }
 }
 
+/* The port window maps its four registers onto the MMIO ones (32-bit accesses only). */
+static bool testdev_port_read_deferred(void *opaque, uint64_t offset, unsigned size,
+                                       uint64_t *value, IOPending *p)
+{
+    TestDevState *s = opaque;
+    switch (offset) {
+    case TESTDEV_PORT_BLOCK:
+        testdev_flush_stale(s);
+        testdev_wait(s, p);
+        return false;
+    case TESTDEV_PORT_ID: return testdev_read_deferred(s, TESTDEV_ID, 8, value, p);
+    case TESTDEV_PORT_PENDING: return testdev_read_deferred(s, TESTDEV_PENDING, 8, value, p);
+    default: return testdev_read_deferred(s, offset | 0x1000, 8, value, p); /* logs, reads 0 */
+    }
+}
+
+static void testdev_port_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    TestDevState *s = opaque;
+    switch (offset) {
+    case TESTDEV_PORT_ID: testdev_write(s, TESTDEV_KICK, value, 8); return;
+    case TESTDEV_PORT_RELEASE: testdev_write(s, TESTDEV_RELEASE, value, 8); return;
+    default: testdev_write(s, offset | 0x1000, value, 8); return; /* logs, ignored */
+    }
+}
+
+static const MemoryRegionOps testdev_port_ops = {
+    .read_deferred = testdev_port_read_deferred,
+    .write = testdev_port_write,
+    .min_access = 4,
+    .max_access = 4,
+};
+
 static const MemoryRegionOps testdev_ops = {
     .read_deferred = testdev_read_deferred,
     .write = testdev_write,
@@ -131,6 +164,8 @@ static const MemoryRegionOps testdev_ops = {
 void testdev_init(TestDevState *s, uint64_t arg)
 {
     memory_region_init_io(&s->iomem, "tandem-testdev", TESTDEV_MMIO_SIZE, &testdev_ops, s);
+    memory_region_init_io(&s->ioport, "tandem-testdev-io", TESTDEV_PORT_SIZE, &testdev_port_ops,
+                          s);
     s->pending = g_ptr_array_new();
     s->stale = g_ptr_array_new();
     s->arg = arg;

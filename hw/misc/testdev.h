@@ -34,8 +34,19 @@ enum {
     TESTDEV_SCRATCH = 0x40,
 };
 
+/* The I/O port window (x86 -M pc: ports 0x5e0-0x5ef), 32-bit registers: the same device
+ * seen through IN/OUT, so port reads can be left in flight too (docs/testdev.md). */
+#define TESTDEV_PORT_SIZE 0x10
+enum {
+    TESTDEV_PORT_ID = 0x0,      /* R: TESTDEV_ID_VALUE; W: KICK (vCPU index) */
+    TESTDEV_PORT_BLOCK = 0x4,   /* R: waits for RELEASE, returns the low 32 bits */
+    TESTDEV_PORT_RELEASE = 0x8, /* W: RELEASE with the value zero-extended */
+    TESTDEV_PORT_PENDING = 0xc, /* R: PENDING */
+};
+
 typedef struct TestDevState {
     MemoryRegion iomem;
+    MemoryRegion ioport; /* the port window, mapped by boards with port I/O (pc) */
     GPtrArray *pending; /* of IOPending: reads and hypercalls waiting for RELEASE */
     GPtrArray *stale;   /* left behind by a machine reset; completed late with the poison */
     uint64_t stale_total;

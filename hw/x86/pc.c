@@ -67,6 +67,7 @@
  * IOAPIC, where QEMU's pc puts nothing without PCI devices. */
 #define PC_TESTDEV_BASE 0xfeb00000ull
 #define PC_POWERCTL_BASE 0xfeb01000ull
+#define PC_TESTDEV_PORT 0x5e0 /* 16 ports, below the SMM helper's 0x5f0 */
 
 typedef struct PCMachineState {
     MemoryRegion ram_low, ram_high;
@@ -346,6 +347,7 @@ static bool pc_init(Machine *m)
     if (m->cfg.testdev) {
         testdev_init(&pcms->testdev, m->cfg.testdev_arg);
         address_space_map(&m->as, PC_TESTDEV_BASE, &pcms->testdev.iomem);
+        pc_map_io(pcms, PC_TESTDEV_PORT, &pcms->testdev.ioport);
         powerctl_init(&pcms->powerctl, &m->as);
         address_space_map(&m->as, PC_POWERCTL_BASE, &pcms->powerctl.iomem);
     }
