@@ -420,6 +420,25 @@ static OptionsResult opt_no_reboot(TandemOptions *o, const char *arg)
     return OPTIONS_RUN;
 }
 
+/* -action reboot=reset|shutdown (QEMU 6.0+): what a guest's reset request does; the last of
+ * -no-reboot and -action wins, so a test's arguments can undo a runner's -no-reboot. */
+static bool action_subopt(TandemOptions *o, const char *opt, const char *key, const char *value)
+{
+    if (strcmp(key, "reboot") == 0 && value &&
+        (strcmp(value, "reset") == 0 || strcmp(value, "shutdown") == 0)) {
+        o->no_reboot = strcmp(value, "shutdown") == 0;
+        return true;
+    }
+    error_report("%s: unsupported '%s%s%s' (only reboot=reset|shutdown)", opt, key,
+                 value ? "=" : "", value ? value : "");
+    return false;
+}
+
+static OptionsResult opt_action(TandemOptions *o, const char *arg)
+{
+    return options_each_subopt(o, "-action", arg, action_subopt) ? OPTIONS_RUN : OPTIONS_ERROR;
+}
+
 static OptionsResult opt_d(TandemOptions *o, const char *arg)
 {
     if (strcmp(arg, "help") == 0) {
@@ -580,6 +599,8 @@ static const OptionDef option_defs[] = {
     {"semihosting", false, opt_semihosting, "-semihosting  enable Arm semihosting"},
     {"semihosting-config", true, opt_semihosting_config, "-semihosting-config enable=on|off[,target=native]"},
     {"no-reboot", false, opt_no_reboot, "-no-reboot  exit instead of rebooting"},
+    {"action", true, opt_action, "-action reboot=reset|shutdown  what a guest reset does "
+     "(shutdown = -no-reboot; the last one given wins)"},
     {"d", true, opt_d, "-d ITEM,...  debug log channels (-d help lists them)"},
     {"D", true, opt_D, "-D FILE  write the debug log to FILE"},
     {"accel", true, opt_accel, "-accel tcg[,backend=jit|interp][,thread=multi|single]"},
