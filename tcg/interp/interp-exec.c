@@ -545,8 +545,10 @@ do_MOVCOND64:
     goto *(const void *)*pc;
 
 do_LD8U : {
-    /* Relaxed atomic, like LD64: the inline jump-cache probe (gen_lookup_and_goto_ptr) reads
-     * TranslationBlock.invalid, which other threads set atomically. */
+    /* Every host load is a relaxed atomic (a plain mov on x86): the inline jump-cache probe
+     * (gen_lookup_and_goto_ptr) reads TranslationBlock.invalid, and generated code reads
+     * CPUState words such as exit_request, which other threads write atomically. Host fields
+     * read here are naturally aligned. */
     uint8_t v = __atomic_load_n((const uint8_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
                                 __ATOMIC_RELAXED);
     out(bs, pc, 1, v);
@@ -555,40 +557,40 @@ do_LD8U : {
     goto *(const void *)*pc;
 
 do_LD8S : {
-    int8_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    int8_t v = __atomic_load_n((const int8_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                              __ATOMIC_RELAXED);
     out(bs, pc, 1, (uint64_t)(int64_t)v);
 }
     pc += 4;
     goto *(const void *)*pc;
 
 do_LD16U : {
-    uint16_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    uint16_t v = __atomic_load_n((const uint16_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                              __ATOMIC_RELAXED);
     out(bs, pc, 1, v);
 }
     pc += 4;
     goto *(const void *)*pc;
 
 do_LD16S : {
-    int16_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    int16_t v = __atomic_load_n((const int16_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                              __ATOMIC_RELAXED);
     out(bs, pc, 1, (uint64_t)(int64_t)v);
 }
     pc += 4;
     goto *(const void *)*pc;
 
 do_LD32U : {
-    uint32_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    uint32_t v = __atomic_load_n((const uint32_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                              __ATOMIC_RELAXED);
     out(bs, pc, 1, v);
 }
     pc += 4;
     goto *(const void *)*pc;
 
 do_LD32S : {
-    int32_t v;
-    memcpy(&v, (const char *)in(bs, pc, 2) + (intptr_t)pc[3], sizeof(v));
+    int32_t v = __atomic_load_n((const int32_t *)((const char *)in(bs, pc, 2) + (intptr_t)pc[3]),
+                              __ATOMIC_RELAXED);
     out(bs, pc, 1, (uint64_t)(int64_t)v);
 }
     pc += 4;
