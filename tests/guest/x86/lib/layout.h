@@ -16,9 +16,9 @@
 #define X86_SEL_TSS 0x30     /* 16-byte 64-bit TSS descriptor, GDT indices 6-7 */
 #define X86_GDT_ENTRIES 8
 
-/* SMP-ready: one stack per CPU (CPU n uses x86_cpu_stacks + (n + 1) * X86_STACK_SIZE as its
- * top); only CPU 0 runs today. */
-#define X86_MAX_CPUS 4
+/* One stack per CPU: CPU n (index in the MADT order, the BSP is 0) uses x86_cpu_stacks +
+ * (n + 1) * X86_STACK_SIZE as its top. APs start through ap-start.S (see smp.c). */
+#define X86_MAX_CPUS 16
 #define X86_STACK_SIZE 0x10000
 /* Stacks the CPU switches to: RSP0 for exceptions from ring 3, IST1 for #DF. */
 #define X86_EXC_STACK_SIZE 0x4000
@@ -29,6 +29,11 @@
 #define X86_CR0_VALUE 0x80010033
 #define X86_CR4_VALUE 0x00000620
 #define X86_EFER_VALUE 0x00000500
+
+/* Where smp.c copies the AP start-up trampoline (ap-start.S): a page of conventional memory below
+ * 1 MiB that neither the test image (at 1 MiB) nor the multiboot information uses (smp_init
+ * checks the latter). SIPI vector = X86_SMP_TRAMP_BASE >> 12 (SDM vol. 3A 8.4.4.1). */
+#define X86_SMP_TRAMP_BASE 0x8000
 
 /* Vector of the DPL-3 gate that ends a user_call (runtime.c). */
 #define X86_VEC_USER_RETURN 0x81

@@ -4,7 +4,9 @@
  * IDT and TSS (SDM vol. 3A 6.14.1 64-bit gate descriptors, 7.7 64-bit TSS), the exception
  * dispatcher called by idt.S, and 4 KiB page mapping from a static table pool.
  * Compiled with -mgeneral-regs-only: handlers must not clobber the interrupted code's XMM
- * registers. Single CPU; handlers run with IF = 0.
+ * registers. Handlers run with IF = 0. Several CPUs (smp.c) share the IDT and the handler
+ * table; each AP gets its own GDT copy and TSS (x86_init_ap_tables); printf_lock serialises
+ * guest_vprintf between CPUs (recursive per APIC ID, so a handler may print).
  */
 #include "runtime.h"
 
@@ -30,7 +32,46 @@ void uart_putc(char c)
 
 
 
+/* Owner's APIC ID + 1, 0 when free; depth counts the owner's nested calls. */
+static volatile uint32_t printf_owner;
+static unsigned printf_depth;
+
+/* Only once smp_init has run (it maps the APIC page): before that one CPU runs. */
+static void printf_lock(void)
+{
+    if (!x86_smp_ncpus) {
+        return;
+    }
+    uint32_t me = apic_id_self() + 1;
+    if (printf_owner == me) {
+        printf_depth++;
+        return;
+    }
+    while (!__sync_bool_compare_and_swap(&printf_owner, 0, me)) {
+        cpu_relax();
+    }
+    printf_depth = 1;
+}
+
+static void printf_unlock(void)
+{
+    if (!x86_smp_ncpus) {
+        return;
+    }
+    if (--printf_depth == 0) {
+        __atomic_store_n(&printf_owner, 0, __ATOMIC_RELEASE);
+    }
+}
+
+static void guest_vprintf_locked(const char *fmt, va_list ap);
 void guest_vprintf(const char *fmt, va_list ap)
+{
+    printf_lock();
+    guest_vprintf_locked(fmt, ap);
+    printf_unlock();
+}
+
+static void guest_vprintf_locked(const char *fmt, va_list ap)
 {
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
@@ -191,17 +232,47 @@ void x86_exc_dispatch(struct x86_exc_frame *frame)
     (fn ? fn : exc_record_handler)(frame);
 }
 
-static void x86_init_tss(void)
+static void x86_init_tss(uint64_t *gdt, struct tss64 *t, uint8_t *exc_top, uint8_t *df_top)
 {
-    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-    tss.rsp[0] = (uint64_t)(exc_stack + sizeof(exc_stack));
-    tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack)); /* IST1 */
-    tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+    uint64_t base = (uint64_t)t, limit = sizeof(*t) - 1;
+    t->rsp[0] = (uint64_t)exc_top;
+    t->ist[0] = (uint64_t)df_top; /* IST1 */
+    t->iomap_base = sizeof(*t); /* no I/O permission bitmap */
     /* SDM 7.2.3: type 0x9 (available 64-bit TSS), P; base 63:32 in the second quadword */
-    x86_gdt[X86_SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
-                               ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-    x86_gdt[X86_SEL_TSS / 8 + 1] = base >> 32;
+    gdt[X86_SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+                           ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+    gdt[X86_SEL_TSS / 8 + 1] = base >> 32;
     __asm__ volatile("ltr %w0" : : "r"((uint16_t)X86_SEL_TSS) : "memory");
+}
+
+static void x86_load_idt(void)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+}
+
+/* Per-AP tables: a TSS is marked busy in the GDT that LTR used (SDM 7.2.4), so every CPU
+ * needs its own descriptor, hence its own GDT copy (same selectors as x86_gdt). */
+static uint64_t ap_gdt[X86_MAX_CPUS][X86_GDT_ENTRIES] __attribute__((aligned(16)));
+static struct tss64 ap_tss[X86_MAX_CPUS] __attribute__((aligned(16)));
+static uint8_t ap_exc_stack[X86_MAX_CPUS][X86_EXC_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ap_df_stack[X86_MAX_CPUS][X86_EXC_STACK_SIZE] __attribute__((aligned(16)));
+
+void x86_init_ap_tables(unsigned idx)
+{
+    uint64_t *gdt = ap_gdt[idx];
+    memcpy(gdt, x86_gdt, sizeof(ap_gdt[0]));
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) gdtr = {sizeof(ap_gdt[0]) - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+    x86_init_tss(gdt, &ap_tss[idx], ap_exc_stack[idx] + X86_EXC_STACK_SIZE,
+                 ap_df_stack[idx] + X86_EXC_STACK_SIZE);
+    x86_load_idt();
 }
 
 void x86_init(uint32_t magic, uint64_t mbi)
@@ -219,12 +290,8 @@ void x86_init(uint32_t magic, uint64_t mbi)
     }
     idt_set_gate(X86_VEC_USER_RETURN,
                  (void (*)(void))(x86_idt_stubs + 16 * X86_VEC_USER_RETURN), 0xe, 3, 0);
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
-    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
-    x86_init_tss();
+    x86_load_idt();
+    x86_init_tss(x86_gdt, &tss, exc_stack + sizeof(exc_stack), df_stack + sizeof(df_stack));
     exc_reset();
 }
 

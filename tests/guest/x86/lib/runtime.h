@@ -7,8 +7,11 @@
  * Exit convention: guest_exit(v) writes v to port 0xf4; QEMU's isa-debug-exit ends the
  * emulator with status (v << 1) | 1. PASS writes 0 -> status 1; a failure writes 1 ->
  * status 3. A triple fault under -no-reboot ends with status 0, which is therefore never PASS.
- * Single CPU bare metal; handlers run in ring 0 with IF = 0 on the interrupted stack (or the
- * TSS RSP0 stack when coming from ring 3, IST1 for #DF).
+ * Handlers run in ring 0 with IF = 0 on the interrupted stack (or the TSS RSP0 stack when
+ * coming from ring 3, IST1 for #DF). CPU 0 (the BSP) runs main; smp.c starts the others
+ * (section "SMP" below): every CPU shares the IDT, handler table and page tables and has its
+ * own stack, GDT copy and TSS. guest_printf holds a lock, so lines from several CPUs do not
+ * mix; exc_last/exc_resume_at are shared (use them from one CPU at a time).
  */
 #ifndef GUEST_X86_RUNTIME_H
 #define GUEST_X86_RUNTIME_H
@@ -184,5 +187,116 @@ uint64_t user_call(uint64_t (*fn)(uint64_t), uint64_t arg);
 
 /* Called by crt0 before main: IDT, TSS, COM1 init. */
 void x86_init(uint32_t magic, uint64_t mbi);
+/* Called by each AP (smp.c) with its CPU index >= 1: its own GDT copy and TSS, the IDT. */
+void x86_init_ap_tables(unsigned idx);
+
+static inline uint64_t tsc_read(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+/* ---- local APIC, xAPIC MMIO mode (SDM vol. 3A chapter 10; register offsets table 10-1) ---- */
+#define XAPIC_BASE 0xfee00000ull
+#define XAPIC_ID 0x020
+#define XAPIC_VER 0x030
+#define XAPIC_TPR 0x080
+#define XAPIC_PPR 0x0a0
+#define XAPIC_EOI 0x0b0
+#define XAPIC_LDR 0x0d0
+#define XAPIC_DFR 0x0e0
+#define XAPIC_SVR 0x0f0
+#define XAPIC_ISR 0x100 /* 8 registers, 0x10 apart: vector v is bit v % 32 of reg v / 32 */
+#define XAPIC_TMR 0x180
+#define XAPIC_IRR 0x200
+#define XAPIC_ESR 0x280
+#define XAPIC_ICR_LO 0x300
+#define XAPIC_ICR_HI 0x310
+#define XAPIC_LVT_TIMER 0x320
+#define XAPIC_LVT_LINT0 0x350
+#define XAPIC_LVT_LINT1 0x360
+#define XAPIC_LVT_ERROR 0x370
+#define XAPIC_TIMER_ICR 0x380
+#define XAPIC_TIMER_CCR 0x390
+#define XAPIC_TIMER_DCR 0x3e0
+#define XAPIC_SVR_ENABLE (1u << 8)
+#define XAPIC_LVT_MASKED (1u << 16)
+/* ICR low (SDM 10.6.1, figure 10-12) */
+#define XAPIC_DM_FIXED (0u << 8)
+#define XAPIC_DM_LOWEST (1u << 8)
+#define XAPIC_DM_SMI (2u << 8)
+#define XAPIC_DM_NMI (4u << 8)
+#define XAPIC_DM_INIT (5u << 8)
+#define XAPIC_DM_STARTUP (6u << 8)
+#define XAPIC_DEST_LOGICAL (1u << 11)
+#define XAPIC_ICR_BUSY (1u << 12) /* delivery status: send pending */
+#define XAPIC_LEVEL_ASSERT (1u << 14)
+#define XAPIC_TRIG_LEVEL (1u << 15)
+#define XAPIC_SH_SELF (1u << 18)
+#define XAPIC_SH_ALL (2u << 18)
+#define XAPIC_SH_OTHERS (3u << 18)
+static inline uint32_t apic_read(uint32_t reg) { return *(volatile uint32_t *)(XAPIC_BASE + reg); }
+static inline void apic_write(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(XAPIC_BASE + reg) = v; }
+static inline unsigned apic_id_self(void) { return apic_read(XAPIC_ID) >> 24; }
+static inline void apic_eoi(void) { apic_write(XAPIC_EOI, 0); }
+/* 1 if vector v is set in the 256-bit register array at base (XAPIC_ISR/TMR/IRR). */
+static inline int apic_vec_bit(uint32_t base, unsigned v)
+{
+    return (apic_read(base + 0x10 * (v / 32)) >> (v % 32)) & 1;
+}
+/* SVR = APIC software enable | spurious vector, or disabled (SDM 10.4.7.2, 10.9). */
+static inline void apic_sw_enable(uint8_t spurious) { apic_write(XAPIC_SVR, XAPIC_SVR_ENABLE | spurious); }
+static inline void apic_sw_disable(void) { apic_write(XAPIC_SVR, apic_read(XAPIC_SVR) & ~XAPIC_SVR_ENABLE); }
+/* Sends an IPI: ICR high = dest << 24 (xAPIC destination field), then ICR low = icr_low, and
+ * waits for the delivery status to clear. Returns 0, or -1 if it stayed busy for 100 ms. */
+int apic_send_ipi(unsigned dest, uint32_t icr_low);
+/* x2APIC (SDM 10.12): MSR 0x800 + offset / 16; the ICR is one 64-bit MSR (0x830) with the
+ * 32-bit destination in its high half. */
+#define X2APIC_MSR(reg) (0x800u + (reg) / 16)
+static inline int x2apic_supported(void) { return (cpuid(1, 0).ecx >> 21) & 1; }
+static inline void x2apic_enable(void) { wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | 0xc00); }
+static inline void x2apic_send_ipi(uint32_t dest, uint32_t icr_low)
+{
+    wrmsr(X2APIC_MSR(XAPIC_ICR_LO), (uint64_t)dest << 32 | icr_low);
+}
+
+/* ---- SMP (smp.c, ap-start.S) ----
+ * smp_init (BSP, once) maps the local APIC page (XAPIC_BASE, shared by every CPU), reads the CPUs from the ACPI MADT (RSDP found in the EBDA or
+ * 0xE0000-0xFFFFF, ACPI 6.x 5.2.5.1), puts the BSP at index 0 and the other enabled local
+ * APICs after it in MADT order, calibrates delay_us (TSC against the local APIC timer, which
+ * counts at 1 GHz with divide-by-1 on Tandem and on QEMU), copies the trampoline to
+ * X86_SMP_TRAMP_BASE and software-enables the BSP's APIC (spurious vector 0xff). Returns the
+ * CPU count, or 0 when there is no usable MADT.
+ * smp_start_ap(idx, fn) runs fn(idx) on CPU idx by the universal start-up algorithm (SDM vol.
+ * 3A 8.4.4.1): INIT, 10 ms, SIPI, 200 us, SIPI, 200 us, and waits up to 1 s for the AP to
+ * enter x86_ap_entry. The AP enables its APIC (SVR 0x1ff), calls fn(idx), counts fn's return
+ * in .done, then loops on HLT with IF = 0, counting each HLT that returns in .hlt_wakeups.
+ * Returns 0, or -1 if the AP did not come. */
+struct smp_cpu {
+    void (*volatile fn)(unsigned idx); /* what the AP runs after its next start */
+    volatile unsigned entries;         /* times the AP came through the trampoline */
+    volatile unsigned done;            /* times fn returned */
+    volatile unsigned hlt_wakeups;     /* HLT returns in the idle loop after fn */
+};
+extern struct smp_cpu smp_cpus[X86_MAX_CPUS];
+extern uint32_t x86_smp_ncpus;                   /* CPUs found by smp_init */
+extern uint32_t x86_smp_apic_ids[X86_MAX_CPUS];  /* APIC ID of CPU index i */
+unsigned smp_init(void);
+int smp_start_ap(unsigned idx, void (*fn)(unsigned idx));
+void smp_send_init(unsigned apic_id);  /* INIT (level assert, edge), physical destination */
+void smp_send_sipi(unsigned apic_id);  /* STARTUP IPI with the trampoline's vector */
+unsigned smp_tramp_entries(void);      /* all APs' trampoline entries since smp_init */
+/* The calling CPU's index (its APIC ID looked up in x86_smp_apic_ids), or -1. */
+int smp_cpu_index(void);
+/* 1 on qemu-system-x86_64 with TCG (CPUID hypervisor leaf "TCGTCGTCGTCG"; Tandem sets no
+ * hypervisor bit): for the few places where the oracle knowingly differs from the SDM. */
+int x86_on_qemu_tcg(void);
+/* Busy-waits us microseconds (TSC; smp_init calibrates it). */
+void delay_us(uint64_t us);
+extern uint64_t x86_tsc_per_us;
+/* Spins until *p == want or timeout_us passes; returns 1 if it matched. */
+int smp_wait_eq(const volatile unsigned *p, unsigned want, uint64_t timeout_us);
 
 #endif
