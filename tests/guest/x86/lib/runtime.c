@@ -135,6 +135,26 @@ void guest_exit(int code)
     }
 }
 
+uint64_t x86_cmdline_num(const char *key, uint64_t dflt)
+{
+    const uint32_t *mbi = (const uint32_t *)x86_mb_info;
+    if (x86_mb_magic != 0x2BADB002u || !mbi || !(mbi[0] & 4) || !mbi[4]) {
+        return dflt;
+    }
+    size_t klen = strlen(key);
+    for (const char *p = (const char *)(uint64_t)mbi[4]; *p; p++) {
+        if ((p == (const char *)(uint64_t)mbi[4] || p[-1] == ' ' || p[-1] == ',') &&
+            !memcmp(p, key, klen) && p[klen] == '=') {
+            uint64_t v = 0;
+            for (p += klen + 1; *p >= '0' && *p <= '9'; p++) {
+                v = v * 10 + (uint64_t)(*p - '0');
+            }
+            return v;
+        }
+    }
+    return dflt;
+}
+
 /* ---- checks ---- */
 
 

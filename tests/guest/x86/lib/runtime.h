@@ -116,6 +116,9 @@ static inline void invlpg(const volatile void *va)
 /* ---- multiboot v1 (set by crt0) ---- */
 extern uint32_t x86_mb_magic; /* EAX at entry: 0x2BADB002 from a multiboot loader */
 extern uint64_t x86_mb_info;  /* EBX at entry: physical address of the multiboot information */
+/* The number after "key=" in the multiboot command line (-append; multiboot spec 3.3 flags
+ * bit 2), or dflt when absent: how tests take counts (make check vs check-full .args). */
+uint64_t x86_cmdline_num(const char *key, uint64_t dflt);
 
 /* ---- exceptions and interrupts (idt.S + runtime.c; SDM vol. 3A chapter 6) ----
  * Every vector 0-255 has a stub that builds a struct x86_exc_frame and calls the C handler set
