@@ -1,7 +1,7 @@
 # x86.mk — builds the bare-metal x86-64 guest tests (multiboot v1, -M pc) and runs them on
 # Tandem and on the oracle (included by the Makefile through tests/*/*.mk).
 #   tests/guest/x86/test-*.c / test-*.S -> build/guest/x86/test-*.elf
-#     each linked with crt0.S + idt.S + runtime.c at 1 MiB as ELF64 (test-*.elf64, for gdb and
+#     each linked with crt0.S + idt.S + ap-start.S + runtime.c + smp.c at 1 MiB as ELF64 (test-*.elf64, for gdb and
 #     objdump), then converted with objcopy to ELF32: QEMU's multiboot loader refuses ELF64
 #     ("Cannot load x86-64 image, give a 32bit one"), while an ELF32 whose entry is the 32-bit
 #     crt0 loads through the plain ELF path, so no a.out-kludge address fields are needed.
@@ -10,7 +10,12 @@
 #                                status 1 = PASS); part of `make check` once the x87 and SSE
 #                                translators exist (crt0 runs FNINIT; test-fp-* use SSE)
 #   make check-guest-x86-oracle  run them on qemu-system-x86_64 (exit status 1 = PASS, see
-#                                tests/guest/x86/lib/runtime.h)
+#                                tests/guest/x86/lib/runtime.h), except the tests whose .args
+#                                ask for a Tandem-only device (tandem-*), which QEMU refuses
+#   make check-guest-x86-tsan    the multi-CPU tests (test-smp-*, test-apic-swdisable) on
+#                                build-tsan/tandem, one at a time (part of make check-tsan)
+#   make check-guest-x86-full    the tests with a <name>.full.args (long stress counts) on
+#                                both backends and under TSan (part of make check-full)
 #   make check-x86-alu-native    check test-alu's expected table on the host CPU
 # Every rule writes only its own target, so `make -j` is safe.
 
@@ -26,7 +31,8 @@ X86_GUEST_REGS_ONLY = $(if $(filter test-fp-% test-sse-%,$(notdir $(basename $@)
 X86_GUEST_RT_HDRS := $(X86_GUEST_LIB)/runtime.h $(X86_GUEST_LIB)/layout.h \
   tests/guest/common/guest-common.h
 X86_GUEST_RT_OBJS := build/guest/x86/lib/crt0.o build/guest/x86/lib/idt.o \
-  build/guest/x86/lib/runtime.o build/guest/x86/lib/guest-common.o
+  build/guest/x86/lib/ap-start.o build/guest/x86/lib/runtime.o build/guest/x86/lib/smp.o \
+  build/guest/x86/lib/guest-common.o
 X86_GUEST_HDRS := $(wildcard tests/guest/x86/*.h)
 
 GUEST_X86_SRCS := $(wildcard tests/guest/x86/test-*.c tests/guest/x86/test-*.S)
@@ -40,7 +46,7 @@ build/guest/x86/lib/guest-common.o: tests/guest/common/guest-common.c $(X86_GUES
 	@mkdir -p $(dir $@)
 	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -mgeneral-regs-only -c $< -o $@
 
-build/guest/x86/lib/runtime.o: $(X86_GUEST_LIB)/runtime.c $(X86_GUEST_RT_HDRS)
+build/guest/x86/lib/%.o: $(X86_GUEST_LIB)/%.c $(X86_GUEST_RT_HDRS)
 	@mkdir -p $(dir $@)
 	$(X86_GUEST_CC) $(X86_GUEST_BASE_CFLAGS) -mgeneral-regs-only -c $< -o $@
 
@@ -66,18 +72,38 @@ X86_ORACLE ?= qemu-system-x86_64
 X86_GUEST_RUN = GUEST_NO_BUILD=1 GUEST_SRC_DIR=tests/guest/x86 GUEST_ELF_DIR=build/guest/x86 \
   GUEST_PASS_STATUS=1 GUEST_MACHINE_ARGS="-M pc -nographic -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x4" tests/run-guest-tests.sh
+X86_TANDEM_ONLY := $(patsubst tests/guest/x86/%.args,build/guest/x86/%.elf, \
+  $(shell grep -l 'tandem-' $(filter-out %.full.args,$(wildcard tests/guest/x86/*.args)) /dev/null))
 check-guest-x86-oracle: $(GUEST_X86_ELFS)
-	EMU=$(X86_ORACLE) $(X86_GUEST_RUN) $(GUEST_X86_ELFS)
+	@for e in $(X86_TANDEM_ONLY); do echo "skipped on the oracle (Tandem-only device): $$e"; done
+	EMU=$(X86_ORACLE) $(X86_GUEST_RUN) $(filter-out $(X86_TANDEM_ONLY),$(GUEST_X86_ELFS))
 
 .PHONY: check-guest-x86
 check-guest-x86: build/tandem $(GUEST_X86_ELFS)
 	EMU=build/tandem $(X86_GUEST_RUN) $(GUEST_X86_ELFS)
+
+# The multi-CPU tests under ThreadSanitizer (vCPU threads racing through the APIC bus,
+# INIT/SIPI and HLT wake-ups), and the long stress counts of make check-full.
+GUEST_X86_TSAN_TESTS := $(filter build/guest/x86/test-smp-% build/guest/x86/test-apic-swdisable.elf, \
+  $(GUEST_X86_ELFS))
+GUEST_X86_FULL_TESTS := $(patsubst tests/guest/x86/%.full.args,build/guest/x86/%.elf, \
+  $(wildcard tests/guest/x86/*.full.args))
+.PHONY: check-guest-x86-tsan check-guest-x86-full
+check-guest-x86-tsan: build-tsan/tandem $(GUEST_X86_TSAN_TESTS)
+	EMU=build-tsan/tandem GUEST_TIMEOUT=120 GUEST_JOBS=1 \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(X86_GUEST_RUN) $(GUEST_X86_TSAN_TESTS)
+check-guest-x86-full: build/tandem build-tsan/tandem $(GUEST_X86_FULL_TESTS)
+	GUEST_FULL=1 GUEST_TIMEOUT=300 EMU=build/tandem $(X86_GUEST_RUN) $(GUEST_X86_FULL_TESTS)
+	GUEST_FULL=1 GUEST_TIMEOUT=600 GUEST_JOBS=1 EMU=build-tsan/tandem \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(X86_GUEST_RUN) $(GUEST_X86_FULL_TESTS)
 
 # Every test needs the x87 translator (crt0's FNINIT) and test-fp-* the SSE one: until both
 # exist, check-guest-x86 stays out of `make check` (run it by hand).
 ifneq ($(wildcard target-x86/translate-x87.c),)
 ifneq ($(wildcard target-x86/translate-sse.c),)
 CHECK_TARGETS += check-guest-x86
+TSAN_TARGETS += check-guest-x86-tsan
+CHECK_FULL_TARGETS += check-guest-x86-full
 endif
 endif
 
