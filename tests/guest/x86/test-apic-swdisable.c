@@ -97,7 +97,10 @@ int main(void)
     }
     exc_set_handler(VEC_FIXED, fixed_handler);
     exc_set_handler(X86_EXC_NMI, nmi_handler);
-    CHECK_EQ(smp_start_ap(1, ap_main), 0);
+    if (smp_start_ap(1, ap_main) < 0) {
+        guest_printf("FAIL AP 1 did not start\n");
+        return 1;
+    }
     wait_phase(1);
 
     /* control */

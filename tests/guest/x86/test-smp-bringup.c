@@ -71,7 +71,7 @@ int main(void)
     for (unsigned i = 1; i < n; i++) {
         if (smp_start_ap(i, ap_report) < 0) {
             guest_printf("FAIL AP %u (APIC %u) did not start\n", i, x86_smp_apic_ids[i]);
-            guest_failures++;
+            return 1;
         }
     }
     unsigned entries[X86_MAX_CPUS], wakeups[X86_MAX_CPUS];
