@@ -163,6 +163,14 @@ bool apic_accept(X86LocalAPIC *s, int delivery_mode, int vector, bool trigger_le
         apic_request(s, CPU_INTERRUPT_NMI);
         return true;
     case APIC_DM_INIT:
+        /* A STARTUP IPI still latched now reached a CPU that was not waiting for one (a CPU
+         * in wait-for-SIPI takes it at once; a CPU halted with IF = 0 never reaches the
+         * boundary where cpu.c discards it): SDM 8.4.4.1 ignores such a SIPI, so it must
+         * not start the CPU this INIT puts into wait-for-SIPI. Only a SIPI sent after this
+         * INIT may (apic_init_reset keeps its vector). */
+        if (s->link.request) {
+            s->link.request(s->link.opaque, CPU_INTERRUPT_SIPI, false);
+        }
         apic_request(s, CPU_INTERRUPT_INIT);
         return true;
     case APIC_DM_STARTUP:

@@ -21,6 +21,7 @@
 typedef struct FakeCpu {
     atomic_int hard;
     atomic_int nmi, smi, init, sipi;
+    atomic_int sipi_pending; /* the SIPI request bit as the CPU would see it */
 } FakeCpu;
 
 static FakeCpu fake[NCPU];
@@ -34,6 +35,12 @@ static void fake_request(void *opaque, uint32_t bits, bool level)
     FakeCpu *c = opaque;
     if (bits & CPU_INTERRUPT_HARD) {
         atomic_store(&c->hard, level);
+    }
+    if (bits & CPU_INTERRUPT_SIPI) {
+        atomic_store(&c->sipi_pending, level);
+    }
+    if (!level) {
+        return; /* a cleared request bit: nothing delivered */
     }
     if (bits & CPU_INTERRUPT_NMI) {
         atomic_fetch_add(&c->nmi, 1);
@@ -343,6 +350,23 @@ Test(apic, software_disabled_takes_only_nmi_smi_init_sipi, .init = setup, .fini 
     cr_assert_eq(atomic_load(&fake[1].init), 1);
     cr_assert_eq(atomic_load(&fake[1].sipi), 1);
     cr_assert_not(atomic_load(&fake[1].hard));
+}
+
+/* A SIPI latched before an INIT reached a CPU not waiting for SIPI (else it would have been
+ * taken): the INIT drops it, so only a SIPI sent after the INIT starts the CPU (SDM 8.4.4.1). */
+Test(apic, init_drops_earlier_sipi_keeps_later, .init = setup, .fini = teardown)
+{
+    enable_all();
+    wr(0, 0x310, 1u << 24);
+    wr(0, 0x300, 0x4000 | (APIC_DM_STARTUP << 8) | 0x08);
+    cr_assert(atomic_load(&fake[1].sipi_pending));
+    wr(0, 0x300, 0x4000 | (APIC_DM_INIT << 8));
+    cr_assert_not(atomic_load(&fake[1].sipi_pending), "SIPI from before the INIT survived");
+    cr_assert_eq(atomic_load(&fake[1].init), 1);
+    wr(0, 0x300, 0x4000 | (APIC_DM_STARTUP << 8) | 0x09);
+    cr_assert(atomic_load(&fake[1].sipi_pending));
+    apic_init_reset(apic[1]);
+    cr_assert_eq(apic_get_sipi_vector(apic[1]), 0x09);
 }
 
 Test(apic, hardware_disabled_takes_nothing, .init = setup, .fini = teardown)
