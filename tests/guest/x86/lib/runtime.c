@@ -32,6 +32,10 @@ void uart_putc(char c)
 
 
 
+/* Defined here, not in smp.c, so programs that link only runtime.o (the x86 difftest) see
+ * 0 and print without the lock. */
+uint32_t x86_smp_ncpus;
+
 /* Owner's APIC ID + 1, 0 when free; depth counts the owner's nested calls. */
 static volatile uint32_t printf_owner;
 static unsigned printf_depth;

@@ -11,7 +11,6 @@
 #include "runtime.h"
 
 struct smp_cpu smp_cpus[X86_MAX_CPUS];
-uint32_t x86_smp_ncpus;
 uint32_t x86_smp_apic_ids[X86_MAX_CPUS];
 uint64_t x86_tsc_per_us = 1000; /* Tandem's 1 GHz until smp_init calibrates it */
 
