@@ -298,6 +298,15 @@ static bool phys_load_deferred_start(void *opaque, IOPending *p, uint64_t *value
     return d->res != MEMTX_PENDING;
 }
 
+uint64_t cpu_io_read_deferred(CPUState *cpu, int kind, uint64_t key, MemoryRegion *mr,
+                              uint64_t offset, unsigned size, MemTxResult *res)
+{
+    DeferredRead d = {.mr = mr, .offset = offset, .size = size, .res = MEMTX_OK};
+    uint64_t val = cpu_io_wait(cpu, kind, key, phys_load_deferred_start, &d);
+    *res = d.res == MEMTX_PENDING ? MEMTX_OK : d.res;
+    return val;
+}
+
 static uint64_t phys_load_slow(CPUState *cpu, int mmu_idx, uint64_t vaddr, uint64_t paddr,
                                unsigned size, MemOp mop)
 {
@@ -313,10 +322,10 @@ static uint64_t phys_load_slow(CPUState *cpu, int mmu_idx, uint64_t vaddr, uint6
         return ram_load(mr->ram + offset, size, mop);
     }
     if (mr->ops && mr->ops->read_deferred) {
-        DeferredRead d = {.mr = mr, .offset = offset, .size = size, .res = MEMTX_OK};
-        val = cpu_io_wait(cpu, IO_PENDING_MMIO_READ, paddr << 4 | size, phys_load_deferred_start,
-                          &d);
-        if (d.res != MEMTX_OK && d.res != MEMTX_PENDING) {
+        MemTxResult res;
+        val = cpu_io_read_deferred(cpu, IO_PENDING_MMIO_READ, paddr << 4 | size, mr, offset,
+                                   size, &res);
+        if (res != MEMTX_OK) {
             cpu->arch->bus_error(cpu, vaddr, paddr, ACCESS_LOAD);
         }
         return val;

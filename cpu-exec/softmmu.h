@@ -12,6 +12,7 @@
 
 #include "cpu-exec/cpu.h"
 #include "cpu-exec/vcpu.h"
+#include "hw/core/memory.h"
 #include "tcg/ir.h"
 
 /* Operation info passed to slow paths: memop | mmu_idx << 8 (also the insn's pc is in env). */
@@ -82,6 +83,11 @@ static inline bool cpu_atomic_rmw_io(CPUState *cpu, uint64_t vaddr, MemOp mop, i
 
 /* Full accessors (TLB lookup + slow path) for helpers and the interpreter. */
 uint64_t cpu_ld_data(CPUState *cpu, uint64_t vaddr, MemOp mop, int mmu_idx);
+/* A read of mr, whose device may answer later (MemoryRegionOps.read_deferred), waited for
+ * through cpu_io_wait as operation kind/key (io-pending.h): the value, with *res the device's
+ * answer (MEMTX_OK once it completed). Owner thread; may leave through cpu_loop_exit. */
+uint64_t cpu_io_read_deferred(CPUState *cpu, int kind, uint64_t key, MemoryRegion *mr,
+                              uint64_t offset, unsigned size, MemTxResult *res);
 void cpu_st_data(CPUState *cpu, uint64_t vaddr, uint64_t val, MemOp mop, int mmu_idx);
 /* Instruction fetch for the translator: 32 bits at vaddr; *paddr = guest physical address. */
 uint32_t cpu_ldl_code(CPUState *cpu, uint64_t vaddr, int mmu_idx, uint64_t *paddr);

@@ -52,21 +52,6 @@ static void helper_check_io(CPUX86State *env, uint32_t port, uint32_t size)
     }
 }
 
-/* A deferred port read as cpu_io_wait starts it; the result code stays for the caller. */
-typedef struct DeferredIn {
-    MemoryRegion *mr;
-    uint64_t offset;
-    unsigned size;
-    MemTxResult res;
-} DeferredIn;
-
-static bool helper_in_deferred_start(void *opaque, IOPending *p, uint64_t *value)
-{
-    DeferredIn *d = opaque;
-    d->res = memory_region_dispatch_read_deferred(d->mr, d->offset, value, d->size, p);
-    return d->res != MEMTX_PENDING;
-}
-
 /* Unclaimed ports read as all ones and swallow writes, as on a PC's ISA bus. A device that
  * may defer its reads is waited for without the device lock (DESIGN.md rule 5): if the vCPU
  * is asked to leave meanwhile, cpu_io_wait leaves with env->rip at the IN (the helper is
@@ -81,10 +66,8 @@ static uint64_t helper_in(CPUX86State *env, uint32_t port, uint32_t size)
     MemoryRegion *mr = xcpu->io_as ? address_space_find(xcpu->io_as, port & 0xffff, &off) : NULL;
     MemTxResult res = MEMTX_ERROR;
     if (mr && mr->ops && mr->ops->read_deferred) {
-        DeferredIn d = {.mr = mr, .offset = off, .size = size, .res = MEMTX_OK};
-        v = cpu_io_wait(cpu, IO_PENDING_PORT_READ, (uint64_t)(port & 0xffff) << 4 | size,
-                        helper_in_deferred_start, &d);
-        res = d.res == MEMTX_PENDING ? MEMTX_OK : d.res;
+        v = cpu_io_read_deferred(cpu, IO_PENDING_PORT_READ, (uint64_t)(port & 0xffff) << 4 | size,
+                                 mr, off, size, &res);
     } else if (mr) {
         res = memory_region_dispatch_read(mr, off, &v, size);
     }
