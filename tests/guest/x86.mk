@@ -88,7 +88,7 @@ GUEST_X86_TSAN_TESTS := $(filter build/guest/x86/test-smp-% build/guest/x86/test
 GUEST_X86_FULL_TESTS := $(patsubst tests/guest/x86/%.full.args,build/guest/x86/%.elf, \
   $(wildcard tests/guest/x86/*.full.args))
 # Under TSan (about 10 times slower) the full counts of the SMI relocation (1,000 machine
-# resets) and the IPI storm (50,000 rounds) would take over half an hour: check-full runs
+# resets) and the IPI storm (20,000 rounds) would take over half an hour: check-full runs
 # those two under TSan with make check's counts (check-guest-x86-tsan) and the rest in full.
 GUEST_X86_FULL_TSAN_TESTS := $(filter-out build/guest/x86/test-smm-reloc.elf \
   build/guest/x86/test-smp-ipi-storm.elf, $(GUEST_X86_FULL_TESTS))
