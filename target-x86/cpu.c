@@ -263,15 +263,14 @@ static void x86_cpu_do_init(X86CPU *xcpu)
 {
     CPUState *cpu = &xcpu->parent;
     CPUX86State *env = &xcpu->env;
+    /* MSRs, x87 and SSE are the fields from star up to smbase (cpu.h); smbase and the TSC
+     * offset lie beyond what reset clears, but reset sets smbase. */
     enum { KEEP_FROM = offsetof(CPUX86State, star), KEEP_TO = offsetof(CPUX86State, smbase) };
-    uint8_t *kept = g_malloc(KEEP_TO - KEEP_FROM);
-    memcpy(kept, (uint8_t *)env + KEEP_FROM, KEEP_TO - KEEP_FROM);
-    uint64_t smbase = env->smbase, cd_nw = env->cr[0] & (CR0_CD | CR0_NW);
+    CPUX86State old = *env;
     x86_cpu_reset_core(cpu, false);
-    memcpy((uint8_t *)env + KEEP_FROM, kept, KEEP_TO - KEEP_FROM);
-    g_free(kept);
-    env->smbase = smbase;
-    env->cr[0] = (env->cr[0] & ~(uint64_t)(CR0_CD | CR0_NW)) | cd_nw;
+    memcpy((uint8_t *)env + KEEP_FROM, (uint8_t *)&old + KEEP_FROM, KEEP_TO - KEEP_FROM);
+    env->smbase = old.smbase;
+    env->cr[0] = (env->cr[0] & ~(uint64_t)(CR0_CD | CR0_NW)) | (old.cr[0] & (CR0_CD | CR0_NW));
     x86_update_hflags(env);
     if (xcpu->apic) {
         apic_init_reset(xcpu->apic);
@@ -328,14 +327,19 @@ static int x86_fetch_mmu_idx(CPUState *cpu, uint32_t flags)
 
 /* ---- address translation ---- */
 
+/* Where page-table entries are read: the SMM view while in SMM, since SMM code's page tables
+ * may live in SMRAM (x86_smm_as), else the CPU's physical space. */
+static struct AddressSpace *x86_table_as(CPUState *cpu)
+{
+    return x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as;
+}
+
 static uint64_t x86_walk_read(void *opaque, uint64_t pa, unsigned size)
 {
     CPUState *cpu = opaque;
     uint64_t v = 0;
     pa &= x86_env(cpu)->a20_mask;
-    /* Page tables of SMM code may live in SMRAM (x86_smm_as). */
-    void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
-                                    pa, size);
+    void *p = address_space_ram_ptr(x86_table_as(cpu), pa, size);
     if (!p) {
         return ~0ull;
     }
@@ -352,8 +356,7 @@ static bool x86_walk_cmpxchg(void *opaque, uint64_t pa, unsigned size, uint64_t 
 {
     CPUState *cpu = opaque;
     pa &= x86_env(cpu)->a20_mask;
-    void *p = address_space_ram_ptr(x86_env(cpu)->hflags & HF_SMM ? x86_smm_as(cpu) : cpu->as,
-                                    pa, size);
+    void *p = address_space_ram_ptr(x86_table_as(cpu), pa, size);
     if (!p) {
         return true;
     }

@@ -56,7 +56,7 @@ static uint32_t smm_attr_unpack(uint16_t attr) { return ((uint32_t)attr << 8) & 
 
 struct AddressSpace *x86_smm_as(CPUState *cpu)
 {
-    return cpu->mmu_as[X86_MMU_SMM] ? cpu->mmu_as[X86_MMU_SMM] : cpu->as;
+    return cpu_mmu_as(cpu, X86_MMU_SMM);
 }
 
 /* The 512-byte save area as a buffer indexed by offset - 0xFE00 (little-endian host). */
