@@ -39,17 +39,7 @@ tramp32:
     mov %ax, %ss
     mov %ax, %fs
     mov %ax, %gs
-    mov $X86_CR4_VALUE, %eax
-    mov %eax, %cr4
-    mov $x86_pml4, %eax
-    mov %eax, %cr3
-    mov $0xC0000080, %ecx           /* IA32_EFER */
-    mov $0x100, %eax                /* LME */
-    xor %edx, %edx
-    wrmsr
-    mov $X86_CR0_VALUE, %eax
-    mov %eax, %cr0
-    ljmp $X86_SEL_KCODE64, $x86_ap_start64
+    X86_ENTER_LONG_MODE x86_ap_start64
 
     .align 4
 tramp_entries:

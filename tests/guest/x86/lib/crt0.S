@@ -55,17 +55,7 @@ _start:
     inc %ecx
     cmp $512, %ecx
     jb 2b
-    mov $X86_CR4_VALUE, %eax
-    mov %eax, %cr4
-    mov $x86_pml4, %eax
-    mov %eax, %cr3
-    mov $0xC0000080, %ecx           /* IA32_EFER */
-    mov $0x100, %eax                /* LME */
-    xor %edx, %edx
-    wrmsr
-    mov $X86_CR0_VALUE, %eax
-    mov %eax, %cr0
-    ljmp $X86_SEL_KCODE64, $start64
+    X86_ENTER_LONG_MODE start64
 
     .code64
 start64:

@@ -1,7 +1,7 @@
 /*
  * layout.h — constants shared by the x86-64 guest runtime's assembly (crt0.S, idt.S) and C
  * (runtime.c): GDT selectors, stack sizes, control-register values crt0 establishes.
- * Only #defines: this file is included from .S files too.
+ * Only #defines, except one assembler macro under __ASSEMBLER__: included from .S files too.
  * GDT layout (Intel SDM vol. 3A 3.4.5 descriptors, 7.2.3 64-bit TSS descriptor): the user
  * data selector sits right below user code so SYSRET (STAR[63:48] + 8 / + 16) can use them.
  */
@@ -37,5 +37,24 @@
 
 /* Vector of the DPL-3 gate that ends a user_call (runtime.c). */
 #define X86_VEC_USER_RETURN 0x81
+
+#ifdef __ASSEMBLER__
+/* The switch to long mode that crt0.S (the BSP) and ap-start.S (each AP) share: from 32-bit
+ * protected mode, CR4 (PAE), CR3 = x86_pml4, EFER.LME, then CR0 (paging on activates IA-32e
+ * mode, SDM vol. 3A 9.8.5), and a far jump into 64-bit code at target. */
+.macro X86_ENTER_LONG_MODE target
+    mov $X86_CR4_VALUE, %eax
+    mov %eax, %cr4
+    mov $x86_pml4, %eax
+    mov %eax, %cr3
+    mov $0xC0000080, %ecx           /* IA32_EFER */
+    mov $0x100, %eax                /* LME */
+    xor %edx, %edx
+    wrmsr
+    mov $X86_CR0_VALUE, %eax
+    mov %eax, %cr0
+    ljmp $X86_SEL_KCODE64, $\target
+.endm
+#endif
 
 #endif
