@@ -127,10 +127,7 @@ static bool testdev_port_read_deferred(void *opaque, uint64_t offset, unsigned s
 {
     TestDevState *s = opaque;
     switch (offset) {
-    case TESTDEV_PORT_BLOCK:
-        testdev_flush_stale(s);
-        testdev_wait(s, p);
-        return false;
+    case TESTDEV_PORT_BLOCK: return testdev_read_deferred(s, TESTDEV_BLOCK, 8, value, p);
     case TESTDEV_PORT_ID: return testdev_read_deferred(s, TESTDEV_ID, 8, value, p);
     case TESTDEV_PORT_PENDING: return testdev_read_deferred(s, TESTDEV_PENDING, 8, value, p);
     default: return testdev_read_deferred(s, offset | 0x1000, 8, value, p); /* logs, reads 0 */
